@@ -1,0 +1,109 @@
+// Plain data types of the studio (SPEC section 2). No behaviour, no I/O.
+// Ids are canonical UUID text; times are microseconds since the epoch (UTC).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "util/time_format.h"
+
+namespace studio {
+
+struct PromptAttributes {
+  std::optional<std::string> style;
+  std::optional<int> tempo;  // 40..200 bpm
+  std::vector<std::string> primary_instruments;
+  std::vector<std::string> secondary_instruments;
+  std::optional<std::string> mood;
+  std::optional<int> duration;  // 1..30 s
+};
+
+struct Prompt {
+  std::string id;
+  std::string text;  // 1..2000 chars, trimmed
+  PromptAttributes attributes;
+  Micros created_at = 0;
+};
+
+struct GenerationParams {
+  int64_t seed = 0;
+  double temperature = 1.0;  // 0.1..2.0
+  int top_k = 250;           // 1..1000
+  double top_p = 0.0;        // 0..1
+  int duration = 10;         // 1..30 s
+};
+
+enum class JobStatus { kQueued, kProcessing, kCompleted, kFailed, kCancelled };
+const char* JobStatusName(JobStatus s);
+std::optional<JobStatus> ParseJobStatus(const std::string& name);
+inline bool IsActive(JobStatus s) { return s == JobStatus::kQueued || s == JobStatus::kProcessing; }
+
+struct Job {
+  std::string id;
+  std::string prompt_id;
+  std::optional<std::string> adapter_id;
+  JobStatus status = JobStatus::kQueued;
+  double progress = 0.0;
+  int num_samples = 1;
+  std::vector<std::string> audio_ids;  // finished samples, in label order (A, B, ...)
+  std::optional<std::string> error;
+  GenerationParams params;
+  Micros created_at = 0;
+  std::optional<Micros> completed_at;
+  std::optional<Micros> deleted_at;
+  // Joined for display; filled by list/get reads.
+  std::string prompt_preview;
+  std::optional<std::string> adapter_name;
+  bool adapter_deleted = false;
+};
+
+struct AudioSample {
+  std::string id;
+  std::string job_id;
+  std::string prompt_id;
+  std::optional<std::string> adapter_id;
+  int sample_index = 0;  // 0 = A, 1 = B, ...
+  std::string storage_path;  // relative to the data dir's audio folder
+  double duration_seconds = 0;
+  int sample_rate = 44100;
+  GenerationParams params;
+  Micros created_at = 0;
+};
+
+enum class AdapterStatus { kActive, kArchived };
+const char* AdapterStatusName(AdapterStatus s);
+std::optional<AdapterStatus> ParseAdapterStatus(const std::string& name);
+
+struct Adapter {
+  std::string id;
+  std::string name;  // 1..100 chars; unique among live adapters
+  std::optional<std::string> description;
+  std::string base_model = "studio-composer-v1";
+  std::optional<std::string> storage_path;  // style file, relative to the data dir
+  std::string config_json = "{}";           // engine style parameters (engine/adapter_style.h)
+  bool is_active = true;
+  AdapterStatus status = AdapterStatus::kActive;
+  std::optional<std::string> current_version;
+  Micros created_at = 0;
+  Micros updated_at = 0;
+  std::optional<Micros> deleted_at;
+};
+
+struct Feedback {
+  std::string id;
+  std::string audio_id;
+  std::optional<int> rating;  // 1..5
+  std::string rating_criterion = "overall";
+  std::optional<std::string> preferred_over;  // another sample's id
+  std::vector<std::string> tags;
+  std::optional<std::string> notes;
+  Micros created_at = 0;
+};
+
+// Which rows a read may return. kLive is the default of every view of the
+// product; kIncludeDeleted is for administrators (include_deleted=true).
+enum class Visibility { kLive, kIncludeDeleted };
+
+}  // namespace studio

@@ -1,0 +1,56 @@
+// Engine: turns a prompt, generation parameters and an adapter's style into
+// PCM audio. The built-in engine composes music algorithmically and renders
+// it with FluidSynth (engine/fluidsynth_engine.h); another engine (a MusicGen
+// inference process, say) can implement this interface later.
+//
+// Thread-safety: an Engine instance is NOT thread-safe. Each worker thread
+// owns one (the SoundFont is loaded once per engine, not per sample).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "domain/types.h"
+#include "util/status.h"
+
+namespace studio {
+
+struct RenderRequest {
+  std::string prompt_text;
+  PromptAttributes attributes;
+  GenerationParams params;         // params.duration is the length to render
+  int sample_index = 0;            // samples of one job differ by index (seed + index)
+  std::string adapter_config_json = "{}";  // see engine/adapter_style.h
+};
+
+// Interleaved 16-bit PCM.
+struct PcmAudio {
+  int sample_rate = 44100;
+  int channels = 2;
+  std::vector<int16_t> samples;  // frames * channels values
+  int64_t frames() const { return static_cast<int64_t>(samples.size()) / channels; }
+  double seconds() const { return static_cast<double>(frames()) / sample_rate; }
+};
+
+// Called between render blocks with the fraction done (0..1). Returning
+// false stops rendering: Render then returns Status::Cancelled.
+using RenderProgressFn = std::function<bool(double fraction_done)>;
+
+class Engine {
+ public:
+  Engine() = default;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+  virtual ~Engine() = default;
+
+  // Renders request into *out. Same request gives byte-identical output.
+  // Returns Cancelled when progress returned false, InvalidArgument for a
+  // bad adapter config, IOError/Internal for synthesizer failures.
+  virtual Status Render(const RenderRequest& request, const RenderProgressFn& progress,
+                        PcmAudio* out) = 0;
+};
+
+}  // namespace studio

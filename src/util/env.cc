@@ -1,0 +1,96 @@
+#include "util/env.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "util/uuid.h"
+
+namespace studio {
+
+namespace {
+namespace fs = std::filesystem;
+
+class PosixEnv final : public Env {
+ public:
+  Micros NowMicros() override {
+    return std::chrono::duration_cast<std::chrono::microseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
+  Status WriteFileAtomically(const std::string& path, std::string_view data) override {
+    std::string tmp = path + ".tmp-" + NewUuid();
+    {
+      std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+      if (!out) return Status::IOError("cannot create " + tmp);
+      out.write(data.data(), static_cast<std::streamsize>(data.size()));
+      out.flush();
+      if (!out) {
+        std::error_code ignored;
+        fs::remove(tmp, ignored);
+        return Status::IOError("cannot write " + tmp);
+      }
+    }
+    Status s = RenameFile(tmp, path);
+    if (!s.ok()) {
+      std::error_code ignored;
+      fs::remove(tmp, ignored);
+    }
+    return s;
+  }
+
+  Status RenameFile(const std::string& from, const std::string& to) override {
+    std::error_code ec;
+    fs::rename(from, to, ec);
+    if (ec) return Status::IOError("rename " + from + " -> " + to + ": " + ec.message());
+    return Status::Ok();
+  }
+
+  Status RemoveFile(const std::string& path) override {
+    std::error_code ec;
+    fs::remove(path, ec);
+    if (ec) return Status::IOError("remove " + path + ": " + ec.message());
+    return Status::Ok();
+  }
+
+  Status CreateDirs(const std::string& path) override {
+    std::error_code ec;
+    fs::create_directories(path, ec);
+    if (ec) return Status::IOError("mkdir " + path + ": " + ec.message());
+    return Status::Ok();
+  }
+
+  bool FileExists(const std::string& path) override {
+    std::error_code ec;
+    return fs::exists(path, ec);
+  }
+
+  Status ReadFile(const std::string& path, std::string* out) override {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return Status::NotFound("cannot open " + path);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    *out = ss.str();
+    return Status::Ok();
+  }
+
+  Status ListDir(const std::string& dir, std::vector<std::string>* names) override {
+    names->clear();
+    std::error_code ec;
+    for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+      names->push_back(it->path().filename().string());
+    }
+    if (ec) return Status::IOError("list " + dir + ": " + ec.message());
+    return Status::Ok();
+  }
+};
+}  // namespace
+
+Env* Env::Default() {
+  static PosixEnv* env = new PosixEnv();  // never deleted: outlives every thread
+  return env;
+}
+
+}  // namespace studio

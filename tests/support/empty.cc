@@ -1,0 +1,1 @@
+// Keeps studio_test_support non-empty before any helper exists.
