@@ -1,1 +1,329 @@
-// (being written)
+#include "domain/validation.h"
+
+#include <cmath>
+
+#include "domain/instruments.h"
+#include "util/uuid.h"
+
+namespace studio {
+
+using json = nlohmann::json;
+
+const char* JobStatusName(JobStatus s) {
+  switch (s) {
+    case JobStatus::kQueued: return "queued";
+    case JobStatus::kProcessing: return "processing";
+    case JobStatus::kCompleted: return "completed";
+    case JobStatus::kFailed: return "failed";
+    case JobStatus::kCancelled: return "cancelled";
+  }
+  return "failed";
+}
+
+std::optional<JobStatus> ParseJobStatus(const std::string& name) {
+  for (JobStatus s : {JobStatus::kQueued, JobStatus::kProcessing, JobStatus::kCompleted,
+                      JobStatus::kFailed, JobStatus::kCancelled}) {
+    if (name == JobStatusName(s)) return s;
+  }
+  return std::nullopt;
+}
+
+const char* AdapterStatusName(AdapterStatus s) {
+  return s == AdapterStatus::kActive ? "active" : "archived";
+}
+
+std::optional<AdapterStatus> ParseAdapterStatus(const std::string& name) {
+  if (name == "active") return AdapterStatus::kActive;
+  if (name == "archived") return AdapterStatus::kArchived;
+  return std::nullopt;
+}
+
+namespace {
+
+std::string Trim(const std::string& s) {
+  const char* ws = " \t\r\n\f\v";
+  size_t b = s.find_first_not_of(ws);
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(ws) - b + 1);
+}
+
+// Characters, not bytes: limits are stated to users in characters.
+size_t Utf8Length(const std::string& s) {
+  size_t n = 0;
+  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
+  return n;
+}
+
+Status RequireObject(const json& body) {
+  if (!body.is_object()) return Status::InvalidArgument("Request body must be a JSON object");
+  return Status::Ok();
+}
+
+// Present and not null.
+bool Has(const json& o, const char* key) { return o.contains(key) && !o[key].is_null(); }
+
+Status IntInRange(const json& o, const char* key, int64_t lo, int64_t hi, int64_t* out) {
+  const json& v = o[key];
+  bool integral = v.is_number_integer() ||
+                  (v.is_number_float() && std::isfinite(v.get<double>()) &&
+                   v.get<double>() == std::floor(v.get<double>()));
+  if (!integral || v.is_boolean()) {
+    return Status::InvalidArgument(std::string(key) + " must be an integer between " +
+                                   std::to_string(lo) + " and " + std::to_string(hi));
+  }
+  double d = v.get<double>();
+  if (d < static_cast<double>(lo) || d > static_cast<double>(hi)) {
+    return Status::InvalidArgument(std::string(key) + " must be an integer between " +
+                                   std::to_string(lo) + " and " + std::to_string(hi));
+  }
+  *out = v.is_number_integer() ? v.get<int64_t>() : static_cast<int64_t>(d);
+  return Status::Ok();
+}
+
+Status NumberInRange(const json& o, const char* key, double lo, double hi, double* out) {
+  const json& v = o[key];
+  char range[64];
+  std::snprintf(range, sizeof range, " must be a number between %g and %g", lo, hi);
+  if (!v.is_number() || !std::isfinite(v.get<double>())) return Status::InvalidArgument(key + std::string(range));
+  double d = v.get<double>();
+  if (d < lo || d > hi) return Status::InvalidArgument(key + std::string(range));
+  *out = d;
+  return Status::Ok();
+}
+
+Status StringField(const json& o, const char* key, size_t min_len, size_t max_len, std::string* out) {
+  const json& v = o[key];
+  if (!v.is_string()) return Status::InvalidArgument(std::string(key) + " must be a string");
+  std::string s = Trim(v.get<std::string>());
+  size_t n = Utf8Length(s);
+  if (n < min_len || n > max_len) {
+    return Status::InvalidArgument(std::string(key) + " must be " + std::to_string(min_len) +
+                                   " to " + std::to_string(max_len) + " characters");
+  }
+  *out = std::move(s);
+  return Status::Ok();
+}
+
+Status InstrumentList(const json& o, const char* key, std::vector<std::string>* out) {
+  out->clear();
+  if (!Has(o, key)) return Status::Ok();
+  const json& v = o[key];
+  if (!v.is_array()) return Status::InvalidArgument(std::string(key) + " must be a list of instruments");
+  if (v.size() > 10) return Status::InvalidArgument(std::string(key) + " may name at most 10 instruments");
+  for (const json& item : v) {
+    if (!item.is_string() || !FindInstrument(item.get<std::string>())) {
+      return Status::InvalidArgument("Unknown instrument in " + std::string(key) + ": " + item.dump());
+    }
+    out->push_back(item.get<std::string>());
+  }
+  return Status::Ok();
+}
+
+Status OptionalUuid(const json& o, const char* key, std::optional<std::string>* out) {
+  out->reset();
+  if (!Has(o, key)) return Status::Ok();
+  if (!o[key].is_string()) return Status::InvalidArgument(std::string(key) + " must be a UUID string");
+  std::string id;
+  STUDIO_RETURN_IF_ERROR(ParseUuidValue(o[key].get<std::string>(), key, &id));
+  *out = id;
+  return Status::Ok();
+}
+
+Status RequiredUuid(const json& o, const char* key, std::string* out) {
+  if (!Has(o, key)) return Status::InvalidArgument(std::string(key) + " is required");
+  std::optional<std::string> id;
+  STUDIO_RETURN_IF_ERROR(OptionalUuid(o, key, &id));
+  *out = *id;
+  return Status::Ok();
+}
+
+Status ConfigObject(const json& o, std::string* out) {
+  if (!Has(o, "config")) return Status::Ok();
+  if (!o["config"].is_object()) return Status::InvalidArgument("config must be a JSON object");
+  *out = o["config"].dump();
+  return Status::Ok();
+}
+
+Status BoolField(const json& o, const char* key, bool* out) {
+  if (!o[key].is_boolean()) return Status::InvalidArgument(std::string(key) + " must be true or false");
+  *out = o[key].get<bool>();
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ParseUuidValue(const std::string& text, const char* what, std::string* out) {
+  if (!IsUuid(text)) return Status::InvalidArgument(std::string(what) + " must be a valid UUID");
+  *out = CanonicalUuid(text);
+  return Status::Ok();
+}
+
+Status ParsePromptCreate(const json& body, std::string* text, PromptAttributes* attrs) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  if (!Has(body, "text")) return Status::InvalidArgument("text is required");
+  STUDIO_RETURN_IF_ERROR(StringField(body, "text", 1, 2000, text));
+  *attrs = PromptAttributes{};
+  if (!Has(body, "attributes")) return Status::Ok();
+  const json& a = body["attributes"];
+  if (!a.is_object()) return Status::InvalidArgument("attributes must be a JSON object");
+  std::string s;
+  if (Has(a, "style")) {
+    STUDIO_RETURN_IF_ERROR(StringField(a, "style", 0, 100, &s));
+    if (!s.empty()) attrs->style = s;
+  }
+  if (Has(a, "mood")) {
+    STUDIO_RETURN_IF_ERROR(StringField(a, "mood", 0, 100, &s));
+    if (!s.empty()) attrs->mood = s;
+  }
+  int64_t n;
+  if (Has(a, "tempo")) {
+    STUDIO_RETURN_IF_ERROR(IntInRange(a, "tempo", 40, 200, &n));
+    attrs->tempo = static_cast<int>(n);
+  }
+  if (Has(a, "duration")) {
+    STUDIO_RETURN_IF_ERROR(IntInRange(a, "duration", 1, 30, &n));
+    attrs->duration = static_cast<int>(n);
+  }
+  STUDIO_RETURN_IF_ERROR(InstrumentList(a, "primary_instruments", &attrs->primary_instruments));
+  return InstrumentList(a, "secondary_instruments", &attrs->secondary_instruments);
+}
+
+Status ParseGenerateRequest(const json& body, GenerateRequest* out) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  GenerateRequest r;
+  STUDIO_RETURN_IF_ERROR(RequiredUuid(body, "prompt_id", &r.prompt_id));
+  STUDIO_RETURN_IF_ERROR(OptionalUuid(body, "adapter_id", &r.adapter_id));
+  int64_t n;
+  if (Has(body, "num_samples")) {
+    STUDIO_RETURN_IF_ERROR(IntInRange(body, "num_samples", 1, 4, &n));
+    r.num_samples = static_cast<int>(n);
+  }
+  if (Has(body, "seed")) {
+    STUDIO_RETURN_IF_ERROR(IntInRange(body, "seed", 0, 4294967295LL, &n));
+    r.seed = n;
+  }
+  if (Has(body, "temperature")) STUDIO_RETURN_IF_ERROR(NumberInRange(body, "temperature", 0.1, 2.0, &r.temperature));
+  if (Has(body, "top_k")) {
+    STUDIO_RETURN_IF_ERROR(IntInRange(body, "top_k", 1, 1000, &n));
+    r.top_k = static_cast<int>(n);
+  }
+  if (Has(body, "top_p")) STUDIO_RETURN_IF_ERROR(NumberInRange(body, "top_p", 0.0, 1.0, &r.top_p));
+  if (Has(body, "duration")) {
+    STUDIO_RETURN_IF_ERROR(IntInRange(body, "duration", 1, 30, &n));
+    r.duration = static_cast<int>(n);
+  }
+  *out = std::move(r);
+  return Status::Ok();
+}
+
+Status ParseAdapterCreate(const json& body, AdapterCreate* out) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  AdapterCreate a;
+  if (!Has(body, "name")) return Status::InvalidArgument("name is required");
+  STUDIO_RETURN_IF_ERROR(StringField(body, "name", 1, 100, &a.name));
+  std::string s;
+  if (Has(body, "description")) {
+    STUDIO_RETURN_IF_ERROR(StringField(body, "description", 0, 2000, &s));
+    a.description = s;
+  }
+  if (Has(body, "base_model")) {
+    STUDIO_RETURN_IF_ERROR(StringField(body, "base_model", 1, 100, &s));
+    a.base_model = s;
+  }
+  STUDIO_RETURN_IF_ERROR(ConfigObject(body, &a.config_json));
+  if (Has(body, "is_active")) STUDIO_RETURN_IF_ERROR(BoolField(body, "is_active", &a.is_active));
+  *out = std::move(a);
+  return Status::Ok();
+}
+
+Status ParseAdapterPatch(const json& body, AdapterPatch* out) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  AdapterPatch p;
+  std::string s;
+  if (Has(body, "name")) {
+    STUDIO_RETURN_IF_ERROR(StringField(body, "name", 1, 100, &s));
+    p.name = s;
+  }
+  if (body.contains("description")) {
+    if (body["description"].is_null()) {
+      p.description = std::optional<std::string>();
+    } else {
+      STUDIO_RETURN_IF_ERROR(StringField(body, "description", 0, 2000, &s));
+      p.description = std::optional<std::string>(s);
+    }
+  }
+  if (Has(body, "config")) {
+    std::string config;
+    STUDIO_RETURN_IF_ERROR(ConfigObject(body, &config));
+    p.config_json = config;
+  }
+  if (Has(body, "is_active")) {
+    bool b;
+    STUDIO_RETURN_IF_ERROR(BoolField(body, "is_active", &b));
+    p.is_active = b;
+  }
+  if (Has(body, "status")) {
+    if (!body["status"].is_string() || !ParseAdapterStatus(body["status"].get<std::string>())) {
+      return Status::InvalidArgument("status must be \"active\" or \"archived\"");
+    }
+    p.status = ParseAdapterStatus(body["status"].get<std::string>());
+  }
+  *out = std::move(p);
+  return Status::Ok();
+}
+
+Status ParseFeedbackCreate(const json& body, Feedback* out) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  Feedback f;
+  STUDIO_RETURN_IF_ERROR(RequiredUuid(body, "audio_id", &f.audio_id));
+  STUDIO_RETURN_IF_ERROR(OptionalUuid(body, "preferred_over", &f.preferred_over));
+  if (f.preferred_over && *f.preferred_over == f.audio_id) {
+    return Status::InvalidArgument("preferred_over must name a different sample than audio_id");
+  }
+  int64_t n;
+  if (Has(body, "rating")) {
+    STUDIO_RETURN_IF_ERROR(IntInRange(body, "rating", 1, 5, &n));
+    f.rating = static_cast<int>(n);
+  }
+  if (Has(body, "rating_criterion")) {
+    STUDIO_RETURN_IF_ERROR(StringField(body, "rating_criterion", 1, 50, &f.rating_criterion));
+  }
+  if (Has(body, "tags")) {
+    const json& t = body["tags"];
+    if (!t.is_array() || t.size() > 20) return Status::InvalidArgument("tags must be a list of at most 20 strings");
+    for (const json& tag : t) {
+      if (!tag.is_string()) return Status::InvalidArgument("tags must be a list of at most 20 strings");
+      std::string v = Trim(tag.get<std::string>());
+      if (v.empty() || Utf8Length(v) > 50) return Status::InvalidArgument("each tag must be 1 to 50 characters");
+      f.tags.push_back(v);
+    }
+  }
+  if (Has(body, "notes")) {
+    std::string notes;
+    STUDIO_RETURN_IF_ERROR(StringField(body, "notes", 0, 5000, &notes));
+    if (!notes.empty()) f.notes = notes;
+  }
+  if (!f.rating && !f.preferred_over && f.tags.empty()) {
+    return Status::InvalidArgument("Feedback needs at least one of: rating, preferred_over, tags");
+  }
+  *out = std::move(f);
+  return Status::Ok();
+}
+
+Status ParseAudioCompare(const json& body, std::vector<std::string>* ids) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  if (!Has(body, "audio_ids") || !body["audio_ids"].is_array() || body["audio_ids"].empty() ||
+      body["audio_ids"].size() > 20) {
+    return Status::InvalidArgument("audio_ids must be a list of 1 to 20 sample ids");
+  }
+  ids->clear();
+  for (const json& v : body["audio_ids"]) {
+    if (!v.is_string()) return Status::InvalidArgument("audio_ids must contain UUID strings");
+    std::string id;
+    STUDIO_RETURN_IF_ERROR(ParseUuidValue(v.get<std::string>(), "audio_ids[]", &id));
+    ids->push_back(id);
+  }
+  return Status::Ok();
+}
+
+}  // namespace studio

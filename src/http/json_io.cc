@@ -1,1 +1,141 @@
-// (being written)
+#include "http/json_io.h"
+
+#include "lifecycle/lifecycle.h"
+#include "util/time_format.h"
+
+namespace studio {
+
+using json = nlohmann::json;
+
+namespace {
+template <typename T>
+json Optional(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
+json OptionalTime(const std::optional<Micros>& t) {
+  return t ? json(FormatIsoMicros(*t)) : json(nullptr);
+}
+}  // namespace
+
+json GenerationParamsJson(const GenerationParams& p) {
+  return {{"seed", p.seed},
+          {"temperature", p.temperature},
+          {"top_k", p.top_k},
+          {"top_p", p.top_p},
+          {"duration", p.duration}};
+}
+
+json JobJson(const Job& job, bool with_deleted_at) {
+  json out = {
+      {"id", job.id},
+      {"prompt_id", job.prompt_id},
+      {"prompt_preview", job.prompt_preview},
+      {"adapter_id", Optional(job.adapter_id)},
+      {"adapter_name", job.adapter_deleted ? json(kDeletedAdapterName) : Optional(job.adapter_name)},
+      {"adapter_deleted", job.adapter_deleted},
+      {"status", JobStatusName(job.status)},
+      {"progress", job.progress},
+      {"num_samples", job.num_samples},
+      {"audio_ids", job.audio_ids},
+      {"error", Optional(job.error)},
+      {"generation_params", GenerationParamsJson(job.params)},
+      {"duration_seconds", job.params.duration},
+      {"created_at", FormatIsoMicros(job.created_at)},
+      {"completed_at", OptionalTime(job.completed_at)},
+  };
+  if (with_deleted_at) out["deleted_at"] = OptionalTime(job.deleted_at);
+  return out;
+}
+
+json JobStatusJson(const Job& job) {
+  return {{"id", job.id},
+          {"status", JobStatusName(job.status)},
+          {"progress", job.progress},
+          {"audio_ids", job.audio_ids},
+          {"error", Optional(job.error)},
+          {"created_at", FormatIsoMicros(job.created_at)}};
+}
+
+json PromptJson(const Prompt& p) {
+  const PromptAttributes& a = p.attributes;
+  return {{"id", p.id},
+          {"text", p.text},
+          {"attributes",
+           {{"style", Optional(a.style)},
+            {"tempo", Optional(a.tempo)},
+            {"primary_instruments", a.primary_instruments},
+            {"secondary_instruments", a.secondary_instruments},
+            {"mood", Optional(a.mood)},
+            {"duration", Optional(a.duration)}}},
+          {"created_at", FormatIsoMicros(p.created_at)}};
+}
+
+json AdapterJson(const Adapter& a, bool with_deleted_at) {
+  json config = json::parse(a.config_json, nullptr, /*allow_exceptions=*/false);
+  json out = {{"id", a.id},
+              {"name", a.name},
+              {"description", Optional(a.description)},
+              {"base_model", a.base_model},
+              {"storage_path", Optional(a.storage_path)},
+              {"config", config.is_discarded() ? json::object() : config},
+              {"is_active", a.is_active},
+              {"status", AdapterStatusName(a.status)},
+              {"current_version", Optional(a.current_version)},
+              {"created_at", FormatIsoMicros(a.created_at)},
+              {"updated_at", FormatIsoMicros(a.updated_at)}};
+  if (with_deleted_at) out["deleted_at"] = OptionalTime(a.deleted_at);
+  return out;
+}
+
+json AudioJson(const AudioSample& s) {
+  return {{"id", s.id},
+          {"job_id", s.job_id},
+          {"prompt_id", s.prompt_id},
+          {"adapter_id", Optional(s.adapter_id)},
+          {"label", std::string(1, static_cast<char>('A' + s.sample_index))},
+          {"storage_path", s.storage_path},
+          {"duration_seconds", s.duration_seconds},
+          {"sample_rate", s.sample_rate},
+          {"generation_params", GenerationParamsJson(s.params)},
+          {"created_at", FormatIsoMicros(s.created_at)}};
+}
+
+json FeedbackJson(const Feedback& f) {
+  return {{"id", f.id},
+          {"audio_id", f.audio_id},
+          {"rating", Optional(f.rating)},
+          {"rating_criterion", f.rating_criterion},
+          {"preferred_over", Optional(f.preferred_over)},
+          {"tags", f.tags},
+          {"notes", Optional(f.notes)},
+          {"created_at", FormatIsoMicros(f.created_at)}};
+}
+
+json JobStatsJson(const JobStats& s) {
+  return {{"status_counts",
+           {{"queued", s.queued},
+            {"processing", s.processing},
+            {"completed", s.completed},
+            {"failed", s.failed},
+            {"cancelled", s.cancelled}}},
+          {"active_jobs", s.queued + s.processing},
+          {"avg_processing_time_seconds", Optional(s.avg_processing_seconds)},
+          {"jobs_today", s.jobs_today},
+          {"total_jobs", s.total()}};
+}
+
+json AdapterStatsJson(const AdapterStats& s) {
+  return {{"total", s.total}, {"active", s.active}, {"archived", s.archived}};
+}
+
+json FeedbackSummaryJson(const FeedbackSummary& s) {
+  json dist = json::object();
+  for (int i = 0; i < 5; ++i) dist[std::to_string(i + 1)] = s.rating_distribution[i];
+  return {{"total_feedback", s.total_feedback},
+          {"total_ratings", s.total_ratings},
+          {"total_preferences", s.total_preferences},
+          {"rating_distribution", dist},
+          {"high_rated_samples", s.high_rated_samples}};
+}
+
+}  // namespace studio

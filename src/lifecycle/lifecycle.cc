@@ -1,1 +1,299 @@
-// (being written)
+#include "lifecycle/lifecycle.h"
+
+#include <random>
+
+#include "util/uuid.h"
+
+namespace studio {
+
+namespace {
+constexpr const char* kTempSuffix = ".tmp";
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// Constant-time comparison, so the token cannot be guessed byte by byte.
+bool SameSecret(const std::string& a, const std::string& b) {
+  if (a.size() != b.size()) return false;
+  unsigned char diff = 0;
+  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
+  return diff == 0;
+}
+}  // namespace
+
+Lifecycle::Lifecycle(Store* store, Env* env, LifecycleOptions options)
+    : store_(store), env_(env), options_(std::move(options)) {}
+
+Status Lifecycle::ResolveVisibility(bool include_deleted, const std::string& authorization,
+                                    Visibility* out) const {
+  *out = Visibility::kLive;
+  if (!include_deleted) return Status::Ok();
+  if (options_.admin_token &&
+      !SameSecret(authorization, "Bearer " + *options_.admin_token)) {
+    return Status::Forbidden("include_deleted requires the admin token (Authorization: Bearer <token>)");
+  }
+  *out = Visibility::kIncludeDeleted;
+  return Status::Ok();
+}
+
+// ---- prompts ----
+
+Status Lifecycle::CreatePrompt(const std::string& text, const PromptAttributes& attributes,
+                               Prompt* out) {
+  Prompt p;
+  p.id = NewUuid();
+  p.text = text;
+  p.attributes = attributes;
+  p.created_at = env_->NowMicros();
+  STUDIO_RETURN_IF_ERROR(store_->InsertPrompt(p));
+  *out = std::move(p);
+  return Status::Ok();
+}
+
+// ---- jobs ----
+
+Status Lifecycle::CheckAdapterUsable(const std::string& adapter_id) {
+  Adapter adapter;
+  STUDIO_RETURN_IF_ERROR(store_->GetAdapter(adapter_id, Visibility::kIncludeDeleted, &adapter));
+  if (adapter.deleted_at) return Status::RuleViolation("Cannot use deleted adapter for generation");
+  if (!adapter.is_active) return Status::RuleViolation("Cannot use inactive adapter for generation");
+  return Status::Ok();
+}
+
+Status Lifecycle::SubmitJob(const GenerateRequest& request, Job* out) {
+  Job job;
+  job.id = NewUuid();
+  job.prompt_id = request.prompt_id;
+  job.adapter_id = request.adapter_id;
+  job.num_samples = request.num_samples;
+  job.params.temperature = request.temperature;
+  job.params.top_k = request.top_k;
+  job.params.top_p = request.top_p;
+  if (request.seed) {
+    job.params.seed = *request.seed;
+  } else {
+    thread_local std::mt19937 rng{std::random_device{}()};
+    job.params.seed = static_cast<int64_t>(rng() & 0x7FFFFFFF);
+  }
+  STUDIO_RETURN_IF_ERROR(store_->InTransaction([&]() -> Status {
+    Prompt prompt;
+    STUDIO_RETURN_IF_ERROR(store_->GetPrompt(request.prompt_id, &prompt));
+    job.params.duration =
+        request.duration.value_or(prompt.attributes.duration.value_or(kDefaultDurationSeconds));
+    // Checked inside the transaction: an adapter deleted concurrently is
+    // either seen deleted here, or deleted after this job was queued (and
+    // queued jobs keep running with it).
+    if (request.adapter_id) STUDIO_RETURN_IF_ERROR(CheckAdapterUsable(*request.adapter_id));
+    job.created_at = env_->NowMicros();
+    return store_->InsertJob(job);
+  }));
+  STUDIO_RETURN_IF_ERROR(store_->GetJob(job.id, Visibility::kLive, out));
+  if (on_job_queued_) on_job_queued_();
+  return Status::Ok();
+}
+
+Status Lifecycle::CancelJob(const std::string& job_id) {
+  return store_->InTransaction([&]() -> Status {
+    Job job;
+    STUDIO_RETURN_IF_ERROR(store_->GetJob(job_id, Visibility::kLive, &job));
+    if (!IsActive(job.status)) {
+      return Status::RuleViolation(std::string("Cannot cancel a job that is ") + JobStatusName(job.status));
+    }
+    bool changed = false;
+    return store_->MarkJobCancelled(job_id, env_->NowMicros(), &changed);
+  });
+}
+
+Status Lifecycle::DeleteJob(const std::string& job_id, int64_t* feedback_deleted) {
+  *feedback_deleted = 0;
+  return store_->InTransaction([&]() -> Status {
+    Job job;
+    STUDIO_RETURN_IF_ERROR(store_->GetJob(job_id, Visibility::kLive, &job));
+    const Micros now = env_->NowMicros();
+    if (IsActive(job.status)) {
+      // Its worker sees the cancellation at its next progress report and
+      // discards the sample in flight; finished samples stay with the job.
+      bool changed = false;
+      STUDIO_RETURN_IF_ERROR(store_->MarkJobCancelled(job_id, now, &changed));
+    }
+    STUDIO_RETURN_IF_ERROR(store_->DeleteFeedbackTouchingJob(job_id, feedback_deleted));
+    return store_->MarkJobDeleted(job_id, now);
+  });
+}
+
+Status Lifecycle::PreviewJobDelete(const std::string& job_id, JobDeletePreview* out) {
+  Job job;
+  STUDIO_RETURN_IF_ERROR(store_->GetJob(job_id, Visibility::kLive, &job));
+  out->job_id = job.id;
+  out->status = job.status;
+  out->will_cancel = IsActive(job.status);
+  return store_->CountFeedbackTouchingJob(job_id, &out->feedback_count);
+}
+
+// ---- adapters ----
+
+Status Lifecycle::WriteAdapterStyle(const std::string& adapter_id, int version,
+                                    const std::string& config_json, std::string* relative_path) {
+  std::string dir = "adapters/" + adapter_id;
+  STUDIO_RETURN_IF_ERROR(env_->CreateDirs(AbsolutePath(dir)));
+  *relative_path = dir + "/v" + std::to_string(version) + ".json";
+  return env_->WriteFileAtomically(AbsolutePath(*relative_path), config_json);
+}
+
+Status Lifecycle::CreateAdapter(const AdapterCreate& request, Adapter* out) {
+  Adapter a;
+  a.id = NewUuid();
+  a.name = request.name;
+  a.description = request.description;
+  if (request.base_model) a.base_model = *request.base_model;
+  a.config_json = request.config_json;
+  a.is_active = request.is_active;
+  a.created_at = a.updated_at = env_->NowMicros();
+  std::string path;
+  STUDIO_RETURN_IF_ERROR(WriteAdapterStyle(a.id, 1, a.config_json, &path));
+  a.storage_path = path;
+  a.current_version = "v1";
+  Status s = store_->InsertAdapter(a);
+  if (!s.ok()) {
+    env_->RemoveFile(AbsolutePath(path));  // the row never existed; neither should its file
+    return s;
+  }
+  *out = std::move(a);
+  return Status::Ok();
+}
+
+Status Lifecycle::UpdateAdapter(const std::string& id, const AdapterPatch& patch, Adapter* out) {
+  std::optional<std::string> new_file;
+  Status s = store_->InTransaction([&]() -> Status {
+    Adapter a;
+    STUDIO_RETURN_IF_ERROR(store_->GetAdapter(id, Visibility::kLive, &a));
+    if (patch.name) a.name = *patch.name;
+    if (patch.description) a.description = *patch.description;
+    if (patch.is_active) a.is_active = *patch.is_active;
+    if (patch.status) a.status = *patch.status;
+    if (patch.config_json && *patch.config_json != a.config_json) {
+      int version = 1;
+      if (a.current_version && a.current_version->size() > 1) {
+        version = std::atoi(a.current_version->c_str() + 1) + 1;
+      }
+      std::string path;
+      STUDIO_RETURN_IF_ERROR(WriteAdapterStyle(a.id, version, *patch.config_json, &path));
+      new_file = path;
+      a.config_json = *patch.config_json;
+      a.storage_path = path;
+      a.current_version = "v" + std::to_string(version);
+    }
+    a.updated_at = env_->NowMicros();
+    STUDIO_RETURN_IF_ERROR(store_->UpdateAdapter(a));
+    *out = std::move(a);
+    return Status::Ok();
+  });
+  if (!s.ok() && new_file) env_->RemoveFile(AbsolutePath(*new_file));
+  return s;
+}
+
+Status Lifecycle::DeleteAdapter(const std::string& id) {
+  // No cascade: jobs and samples keep their reference and show "Deleted Adapter".
+  return store_->MarkAdapterDeleted(id, env_->NowMicros());
+}
+
+Status Lifecycle::PreviewAdapterDelete(const std::string& id, int64_t* jobs_using_it) {
+  Adapter a;
+  STUDIO_RETURN_IF_ERROR(store_->GetAdapter(id, Visibility::kLive, &a));
+  return store_->CountJobsUsingAdapter(id, jobs_using_it);
+}
+
+// ---- feedback ----
+
+Status Lifecycle::AddFeedback(Feedback feedback, Feedback* out) {
+  feedback.id = NewUuid();
+  feedback.created_at = env_->NowMicros();
+  STUDIO_RETURN_IF_ERROR(store_->InTransaction([&]() -> Status {
+    // Inside the transaction, so a concurrent job delete either sees this
+    // record and cascades it, or has already hidden the sample.
+    AudioSample sample;
+    STUDIO_RETURN_IF_ERROR(store_->GetAudioSample(feedback.audio_id, Visibility::kLive, &sample));
+    if (feedback.preferred_over) {
+      Status s = store_->GetAudioSample(*feedback.preferred_over, Visibility::kLive, &sample);
+      if (s.IsNotFound()) return Status::NotFound("Preferred audio sample not found");
+      STUDIO_RETURN_IF_ERROR(s);
+    }
+    return store_->InsertFeedback(feedback);
+  }));
+  *out = std::move(feedback);
+  return Status::Ok();
+}
+
+Status Lifecycle::DeleteFeedback(const std::string& id) { return store_->DeleteFeedback(id); }
+
+// ---- worker side ----
+
+Status Lifecycle::ClaimJob(const std::string& worker_id, Job* out) {
+  const Micros now = env_->NowMicros();
+  return store_->ClaimNextJob(worker_id, now, now + options_.lease_seconds * 1'000'000LL, out);
+}
+
+Status Lifecycle::ReportProgress(const Job& job, const std::string& worker_id, double progress) {
+  return store_->ReportProgress(job.id, worker_id, progress,
+                                env_->NowMicros() + options_.lease_seconds * 1'000'000LL);
+}
+
+Status Lifecycle::CommitSample(const Job& job, const std::string& worker_id,
+                               const std::string& temp_path, AudioSample sample) {
+  const std::string final_path = AbsolutePath(sample.storage_path);
+  bool renamed = false;
+  Status s = store_->InTransaction([&]() -> Status {
+    // The guard: the job must still be live, processing and ours. A delete
+    // that committed first makes this Cancelled; one that comes later waits
+    // for this transaction and then sees the sample as finished.
+    double progress = static_cast<double>(sample.sample_index + 1) / job.num_samples;
+    STUDIO_RETURN_IF_ERROR(ReportProgress(job, worker_id, progress));
+    STUDIO_RETURN_IF_ERROR(store_->InsertAudioSample(sample));
+    STUDIO_RETURN_IF_ERROR(env_->RenameFile(temp_path, final_path));
+    renamed = true;
+    return Status::Ok();
+  });
+  if (!s.ok()) {
+    env_->RemoveFile(renamed ? final_path : temp_path);  // rolled back: no file without its row
+  }
+  return s;
+}
+
+Status Lifecycle::FinishJob(const Job& job, const std::string& worker_id, bool succeeded,
+                            const std::optional<std::string>& error) {
+  return store_->FinishJob(job.id, worker_id, succeeded ? JobStatus::kCompleted : JobStatus::kFailed,
+                           error, env_->NowMicros());
+}
+
+void Lifecycle::DiscardUnfinishedOutputs(const std::string& job_id) {
+  std::string dir = AbsolutePath("audio/" + job_id);
+  std::vector<std::string> names;
+  if (!env_->ListDir(dir, &names).ok()) return;
+  for (const auto& name : names) {
+    if (EndsWith(name, kTempSuffix)) env_->RemoveFile(dir + "/" + name);
+  }
+}
+
+Status Lifecycle::RecoverInterruptedJobs(int64_t* requeued) {
+  STUDIO_RETURN_IF_ERROR(store_->RequeueAllProcessing(requeued));
+  std::vector<std::string> job_dirs;
+  if (env_->ListDir(AbsolutePath("audio"), &job_dirs).ok()) {
+    for (const auto& job_id : job_dirs) DiscardUnfinishedOutputs(job_id);
+  }
+  return Status::Ok();
+}
+
+std::string Lifecycle::AudioRelativePath(const std::string& job_id, const std::string& audio_id) const {
+  return "audio/" + job_id + "/" + audio_id + ".wav";
+}
+
+std::string Lifecycle::AbsolutePath(const std::string& relative) const {
+  return options_.data_dir + "/" + relative;
+}
+
+std::string Lifecycle::TempAudioPath(const std::string& job_id, const std::string& audio_id) const {
+  return AbsolutePath(AudioRelativePath(job_id, audio_id)) + kTempSuffix;
+}
+
+}  // namespace studio

@@ -1,1 +1,925 @@
-// (being written)
+#include "store/sqlite_store.h"
+
+#include <sqlite3.h>
+
+#include <atomic>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <unordered_map>
+#include <vector>
+
+#include "store/migrations.h"
+#include "util/time_format.h"
+
+namespace studio {
+
+namespace {
+
+using json = nlohmann::json;
+
+// ---------------------------------------------------------------------------
+// Statements. Default reads name the live_* views; reads with
+// Visibility::kIncludeDeleted name the base tables. {jobs}, {adapters} and
+// {audio} in a template are replaced by SourceFor().
+
+std::string SourceFor(std::string sql, Visibility v) {
+  const bool live = v == Visibility::kLive;
+  auto replace = [&](const std::string& key, const char* live_name, const char* all_name) {
+    for (size_t pos; (pos = sql.find(key)) != std::string::npos;) {
+      sql.replace(pos, key.size(), live ? live_name : all_name);
+    }
+  };
+  replace("{jobs}", "live_jobs", "generation_jobs");
+  replace("{adapters}", "live_adapters", "adapters");
+  replace("{audio}", "live_audio_samples", "audio_samples");
+  return sql;
+}
+
+// Job rows carry what a list item shows, in one statement: no per-row queries.
+constexpr const char* kJobColumns = R"(
+  j.id, j.prompt_id, j.adapter_id, j.status, j.progress, j.num_samples, j.error,
+  j.seed, j.temperature, j.top_k, j.top_p, j.duration, j.created_at, j.completed_at,
+  j.deleted_at,
+  CASE WHEN length(p.text) > 100 THEN substr(p.text, 1, 100) || '...' ELSE p.text END,
+  a.name, a.deleted_at IS NOT NULL,
+  (SELECT group_concat(s.id) FROM
+     (SELECT id FROM audio_samples WHERE job_id = j.id ORDER BY sample_index) s))";
+
+std::string JobSelect(Visibility v) {
+  return SourceFor(std::string("SELECT ") + kJobColumns +
+                       " FROM {jobs} j JOIN prompts p ON p.id = j.prompt_id"
+                       " LEFT JOIN adapters a ON a.id = j.adapter_id",
+                   v);
+}
+
+constexpr const char* kAdapterColumns =
+    "id, name, description, base_model, storage_path, config, is_active, status, "
+    "current_version, created_at, updated_at, deleted_at";
+
+constexpr const char* kAudioColumns =
+    "a.id, a.job_id, a.prompt_id, a.adapter_id, a.sample_index, a.storage_path, "
+    "a.duration_seconds, a.sample_rate, a.created_at, j.seed, j.temperature, j.top_k, j.top_p, "
+    "j.duration";
+
+constexpr const char* kFeedbackColumns =
+    "f.id, f.audio_id, f.rating, f.rating_criterion, f.preferred_over, f.tags, f.notes, "
+    "f.created_at";
+
+// The queue's claim: oldest queued job, or a processing one whose lease ran out.
+constexpr const char* kClaimSql = R"(
+  UPDATE generation_jobs
+     SET status = 'processing', claimed_by = ?1, lease_expires_at = ?3
+   WHERE id = (SELECT id FROM generation_jobs
+                WHERE status IN ('queued', 'processing') AND deleted_at IS NULL
+                  AND (status = 'queued' OR lease_expires_at < ?2)
+                ORDER BY created_at LIMIT 1)
+  RETURNING id)";
+
+// Sample ids of one job, for the feedback cascade (by audio_id or preferred_over).
+constexpr const char* kFeedbackTouchingJob = R"(
+  FROM feedback
+  WHERE audio_id IN (SELECT id FROM audio_samples WHERE job_id = ?1)
+     OR preferred_over IN (SELECT id FROM audio_samples WHERE job_id = ?1))";
+
+// ---------------------------------------------------------------------------
+
+std::optional<Micros> TimeColumn(sqlite3_stmt* st, int col) {
+  if (sqlite3_column_type(st, col) == SQLITE_NULL) return std::nullopt;
+  auto text = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
+  return ParseIsoTime(text);
+}
+
+std::string TextColumn(sqlite3_stmt* st, int col) {
+  auto text = reinterpret_cast<const char*>(sqlite3_column_text(st, col));
+  return text ? std::string(text, sqlite3_column_bytes(st, col)) : std::string();
+}
+
+std::optional<std::string> OptTextColumn(sqlite3_stmt* st, int col) {
+  if (sqlite3_column_type(st, col) == SQLITE_NULL) return std::nullopt;
+  return TextColumn(st, col);
+}
+
+// A prepared statement being used: binds, steps, and resets on scope exit.
+class Query {
+ public:
+  Query(sqlite3* db, sqlite3_stmt* st) : db_(db), st_(st) {}
+  Query(const Query&) = delete;
+  Query& operator=(const Query&) = delete;
+  ~Query() {
+    sqlite3_reset(st_);
+    sqlite3_clear_bindings(st_);
+  }
+
+  Query& Bind(const std::string& v) { return Check(sqlite3_bind_text(st_, ++n_, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT)); }
+  Query& Bind(const char* v) { return Bind(std::string(v)); }
+  Query& Bind(int64_t v) { return Check(sqlite3_bind_int64(st_, ++n_, v)); }
+  Query& Bind(int v) { return Bind(static_cast<int64_t>(v)); }
+  Query& Bind(double v) { return Check(sqlite3_bind_double(st_, ++n_, v)); }
+  Query& Bind(bool v) { return Bind(static_cast<int64_t>(v ? 1 : 0)); }
+  Query& BindTime(Micros t) { return Bind(FormatIsoMicros(t)); }
+  Query& BindNull() { return Check(sqlite3_bind_null(st_, ++n_)); }
+  template <typename T>
+  Query& Bind(const std::optional<T>& v) { return v ? Bind(*v) : BindNull(); }
+  Query& BindTime(const std::optional<Micros>& t) { return t ? BindTime(*t) : BindNull(); }
+
+  // True while there is a row; false at the end. Errors land in status().
+  bool Step() {
+    if (!bind_status_.ok()) return false;
+    int rc = sqlite3_step(st_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc != SQLITE_DONE) step_rc_ = rc;
+    return false;
+  }
+  // Steps to the end; for statements without rows.
+  Status Run() {
+    while (Step()) {
+    }
+    return status();
+  }
+  Status status() const {
+    if (!bind_status_.ok()) return bind_status_;
+    if (step_rc_ == SQLITE_OK) return Status::Ok();
+    std::string msg = sqlite3_errmsg(db_);
+    int primary = step_rc_ & 0xFF;
+    if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Unavailable("database busy: " + msg);
+    if (step_rc_ == SQLITE_CONSTRAINT_UNIQUE || step_rc_ == SQLITE_CONSTRAINT_PRIMARYKEY)
+      return Status::Conflict(msg);
+    return Status::IOError("sqlite: " + msg);
+  }
+  int64_t changes() const { return sqlite3_changes(db_); }
+  sqlite3_stmt* stmt() const { return st_; }
+
+ private:
+  Query& Check(int rc) {
+    if (rc != SQLITE_OK && bind_status_.ok()) bind_status_ = Status::Internal(std::string("bind: ") + sqlite3_errmsg(db_));
+    return *this;
+  }
+  sqlite3* db_;
+  sqlite3_stmt* st_;
+  int n_ = 0;
+  int step_rc_ = SQLITE_OK;
+  Status bind_status_;
+};
+
+// One thread's connection and its prepared statements.
+class Connection {
+ public:
+  Connection() = default;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+  ~Connection() {
+    for (auto& [sql, st] : statements_) sqlite3_finalize(st);
+    if (db_) sqlite3_close(db_);
+  }
+
+  Status Open(const std::string& path, int busy_timeout_ms) {
+    int rc = sqlite3_open_v2(path.c_str(), &db_,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             nullptr);
+    if (rc != SQLITE_OK) {
+      return Status::IOError("cannot open database " + path + ": " +
+                             (db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc)));
+    }
+    // The busy timeout must be set before the first pragma: two threads
+    // opening at once otherwise fail on journal_mode=WAL with "locked".
+    sqlite3_busy_timeout(db_, busy_timeout_ms);
+    return Exec(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;");
+  }
+
+  Status Exec(const char* sql) {
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, sql, nullptr, nullptr, &err);
+    if (rc == SQLITE_OK) return Status::Ok();
+    std::string msg = err ? err : sqlite3_errstr(rc);
+    sqlite3_free(err);
+    if ((rc & 0xFF) == SQLITE_BUSY) return Status::Unavailable("database busy: " + msg);
+    return Status::IOError("sqlite: " + msg);
+  }
+
+  // The statement for `sql`, prepared on first use and kept.
+  Status Prepare(const std::string& sql, sqlite3_stmt** out) {
+    auto it = statements_.find(sql);
+    if (it != statements_.end()) {
+      *out = it->second;
+      return Status::Ok();
+    }
+    sqlite3_stmt* st = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.c_str(), -1, SQLITE_PREPARE_PERSISTENT, &st, nullptr);
+    if (rc != SQLITE_OK) return Status::Internal(std::string("prepare: ") + sqlite3_errmsg(db_) + " in: " + sql);
+    statements_.emplace(sql, st);
+    *out = st;
+    return Status::Ok();
+  }
+
+  sqlite3* db() const { return db_; }
+  int transaction_depth = 0;
+
+ private:
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+};
+
+Status ApplyMigrations(Connection* conn, int* applied) {
+  *applied = 0;
+  STUDIO_RETURN_IF_ERROR(conn->Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"));
+  for (const Migration& m : sqliteMigrations()) {
+    // BEGIN IMMEDIATE first, then check: two processes migrating at once
+    // apply each migration exactly once.
+    STUDIO_RETURN_IF_ERROR(conn->Exec("BEGIN IMMEDIATE"));
+    sqlite3_stmt* st = nullptr;
+    Status s = conn->Prepare("SELECT 1 FROM schema_migrations WHERE version = ?", &st);
+    bool done = false;
+    if (s.ok()) {
+      Query q(conn->db(), st);
+      q.Bind(m.version);
+      done = q.Step();
+      s = q.status();
+    }
+    if (s.ok() && !done) {
+      s = conn->Exec(m.sql);
+      if (s.ok()) {
+        sqlite3_stmt* ins = nullptr;
+        s = conn->Prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))", &ins);
+        if (s.ok()) {
+          Query q(conn->db(), ins);
+          s = q.Bind(m.version).Bind(m.name).Run();
+        }
+      }
+      if (s.ok()) ++*applied;
+    }
+    if (!s.ok()) {
+      conn->Exec("ROLLBACK");
+      return Status::IOError("migration " + std::string(m.name) + " failed: " + s.message());
+    }
+    STUDIO_RETURN_IF_ERROR(conn->Exec("COMMIT"));
+  }
+  return Status::Ok();
+}
+
+// ---------------------------------------------------------------------------
+
+std::atomic<uint64_t> g_next_store_id{1};
+
+class SqliteStore final : public Store {
+ public:
+  explicit SqliteStore(SqliteStoreOptions options)
+      : options_(std::move(options)), store_id_(g_next_store_id++) {}
+
+  ~SqliteStore() override {
+    std::lock_guard<std::mutex> lock(mu_);
+    connections_.clear();
+  }
+
+  // The calling thread's connection, opened on first use.
+  Status Conn(Connection** out) {
+    // Keyed by a never-reused id, not the pointer: a later store at the
+    // same address must not find this one's connections.
+    thread_local std::unordered_map<uint64_t, Connection*> by_store;
+    auto it = by_store.find(store_id_);
+    if (it != by_store.end()) {
+      *out = it->second;
+      return Status::Ok();
+    }
+    auto conn = std::make_unique<Connection>();
+    STUDIO_RETURN_IF_ERROR(conn->Open(options_.path, options_.busy_timeout_ms));
+    *out = conn.get();
+    by_store[store_id_] = conn.get();
+    std::lock_guard<std::mutex> lock(mu_);
+    connections_.push_back(std::move(conn));
+    return Status::Ok();
+  }
+
+  // Runs fn(Query&) on the prepared statement for sql.
+  template <typename Fn>
+  Status With(const std::string& sql, Fn&& fn) {
+    Connection* conn;
+    STUDIO_RETURN_IF_ERROR(Conn(&conn));
+    sqlite3_stmt* st;
+    STUDIO_RETURN_IF_ERROR(conn->Prepare(sql, &st));
+    Query q(conn->db(), st);
+    return fn(q);
+  }
+
+  Status ExplainQuery(const std::string& name, std::vector<std::string>* lines);
+
+  Status InTransaction(const std::function<Status()>& body) override {
+    Connection* conn;
+    STUDIO_RETURN_IF_ERROR(Conn(&conn));
+    if (conn->transaction_depth > 0) return body();
+    STUDIO_RETURN_IF_ERROR(conn->Exec("BEGIN IMMEDIATE"));
+    ++conn->transaction_depth;
+    Status s = body();
+    --conn->transaction_depth;
+    if (s.ok()) {
+      s = conn->Exec("COMMIT");
+      if (s.ok()) return s;
+    }
+    conn->Exec("ROLLBACK");
+    return s;
+  }
+
+  // ---- prompts ----
+  Status InsertPrompt(const Prompt& p) override {
+    return With("INSERT INTO prompts (id, text, attributes, created_at) VALUES (?, ?, ?, ?)",
+                [&](Query& q) {
+                  return q.Bind(p.id).Bind(p.text).Bind(AttributesJson(p.attributes)).BindTime(p.created_at).Run();
+                });
+  }
+
+  Status GetPrompt(const std::string& id, Prompt* out) override {
+    return With("SELECT id, text, attributes, created_at FROM prompts WHERE id = ?", [&](Query& q) {
+      q.Bind(id);
+      if (!q.Step()) return q.status().ok() ? Status::NotFound("Prompt not found") : q.status();
+      ReadPrompt(q.stmt(), out);
+      return Status::Ok();
+    });
+  }
+
+  Status ListPrompts(int64_t offset, int limit, std::vector<Prompt>* out, int64_t* total) override {
+    out->clear();
+    STUDIO_RETURN_IF_ERROR(CountPrompts(total));
+    return With("SELECT id, text, attributes, created_at FROM prompts ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                [&](Query& q) {
+                  q.Bind(limit).Bind(offset);
+                  while (q.Step()) ReadPrompt(q.stmt(), &out->emplace_back());
+                  return q.status();
+                });
+  }
+
+  Status CountPrompts(int64_t* total) override {
+    return ScalarInt("SELECT COUNT(*) FROM prompts", {}, total);
+  }
+
+  // ---- adapters ----
+  Status InsertAdapter(const Adapter& a) override {
+    return With(std::string("INSERT INTO adapters (") + kAdapterColumns +
+                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [&](Query& q) {
+                  BindAdapter(q, a);
+                  return NameConflictAware(q.Run());
+                });
+  }
+
+  Status GetAdapter(const std::string& id, Visibility v, Adapter* out) override {
+    return With(SourceFor(std::string("SELECT ") + kAdapterColumns + " FROM {adapters} WHERE id = ?", v),
+                [&](Query& q) {
+                  q.Bind(id);
+                  if (!q.Step()) return q.status().ok() ? Status::NotFound("Adapter not found") : q.status();
+                  ReadAdapter(q.stmt(), out);
+                  return Status::Ok();
+                });
+  }
+
+  Status ListAdapters(const AdapterQuery& aq, std::vector<Adapter>* out, int64_t* total) override {
+    out->clear();
+    std::string where = " WHERE 1 = 1";
+    if (aq.active_only) where += " AND is_active = 1";
+    if (aq.status) where += " AND status = ?";
+    auto bind_filters = [&](Query& q) {
+      if (aq.status) q.Bind(AdapterStatusName(*aq.status));
+    };
+    STUDIO_RETURN_IF_ERROR(With(SourceFor("SELECT COUNT(*) FROM {adapters}" + where, aq.visibility), [&](Query& q) {
+      bind_filters(q);
+      *total = q.Step() ? sqlite3_column_int64(q.stmt(), 0) : 0;
+      return q.status();
+    }));
+    return With(SourceFor(std::string("SELECT ") + kAdapterColumns + " FROM {adapters}" + where +
+                              " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                          aq.visibility),
+                [&](Query& q) {
+                  bind_filters(q);
+                  q.Bind(aq.limit).Bind(aq.skip);
+                  while (q.Step()) ReadAdapter(q.stmt(), &out->emplace_back());
+                  return q.status();
+                });
+  }
+
+  Status UpdateAdapter(const Adapter& a) override {
+    return With("UPDATE adapters SET name = ?, description = ?, base_model = ?, storage_path = ?, "
+                "config = ?, is_active = ?, status = ?, current_version = ?, updated_at = ? "
+                "WHERE id = ? AND deleted_at IS NULL",
+                [&](Query& q) {
+                  q.Bind(a.name).Bind(a.description).Bind(a.base_model).Bind(a.storage_path)
+                      .Bind(a.config_json).Bind(a.is_active).Bind(AdapterStatusName(a.status))
+                      .Bind(a.current_version).BindTime(a.updated_at).Bind(a.id);
+                  STUDIO_RETURN_IF_ERROR(NameConflictAware(q.Run()));
+                  return q.changes() == 1 ? Status::Ok() : Status::NotFound("Adapter not found");
+                });
+  }
+
+  Status MarkAdapterDeleted(const std::string& id, Micros now) override {
+    return With("UPDATE adapters SET deleted_at = ?1, updated_at = ?1, is_active = 0 "
+                "WHERE id = ?2 AND deleted_at IS NULL",
+                [&](Query& q) {
+                  STUDIO_RETURN_IF_ERROR(q.BindTime(now).Bind(id).Run());
+                  return q.changes() == 1 ? Status::Ok() : Status::NotFound("Adapter not found");
+                });
+  }
+
+  Status GetAdapterStats(AdapterStats* out) override {
+    return With("SELECT COUNT(*), COALESCE(SUM(status = 'active'), 0), "
+                "COALESCE(SUM(status = 'archived'), 0) FROM live_adapters",
+                [&](Query& q) {
+                  if (q.Step()) {
+                    out->total = sqlite3_column_int64(q.stmt(), 0);
+                    out->active = sqlite3_column_int64(q.stmt(), 1);
+                    out->archived = sqlite3_column_int64(q.stmt(), 2);
+                  }
+                  return q.status();
+                });
+  }
+
+  Status CountJobsUsingAdapter(const std::string& adapter_id, int64_t* count) override {
+    return ScalarInt("SELECT COUNT(*) FROM live_jobs WHERE adapter_id = ?", {adapter_id}, count);
+  }
+
+  // ---- jobs ----
+  Status InsertJob(const Job& j) override {
+    return With("INSERT INTO generation_jobs (id, prompt_id, adapter_id, status, progress, "
+                "num_samples, error, seed, temperature, top_k, top_p, duration, created_at, "
+                "completed_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [&](Query& q) {
+                  return q.Bind(j.id).Bind(j.prompt_id).Bind(j.adapter_id).Bind(JobStatusName(j.status))
+                      .Bind(j.progress).Bind(j.num_samples).Bind(j.error).Bind(j.params.seed)
+                      .Bind(j.params.temperature).Bind(j.params.top_k).Bind(j.params.top_p)
+                      .Bind(j.params.duration).BindTime(j.created_at).BindTime(j.completed_at)
+                      .BindTime(j.deleted_at).Run();
+                });
+  }
+
+  Status GetJob(const std::string& id, Visibility v, Job* out) override {
+    return With(JobSelect(v) + " WHERE j.id = ?", [&](Query& q) {
+      q.Bind(id);
+      if (!q.Step()) return q.status().ok() ? Status::NotFound("Job not found") : q.status();
+      ReadJob(q.stmt(), out);
+      return Status::Ok();
+    });
+  }
+
+  Status ListJobs(const JobQuery& jq, std::vector<Job>* out, int64_t* total) override {
+    out->clear();
+    std::string where = " WHERE 1 = 1";
+    if (jq.status) where += " AND j.status = ?";
+    if (jq.adapter_id) where += " AND j.adapter_id = ?";
+    if (jq.start_date) where += " AND j.created_at >= ?";
+    if (jq.end_date) where += " AND j.created_at <= ?";
+    auto bind_filters = [&](Query& q) {
+      if (jq.status) q.Bind(JobStatusName(*jq.status));
+      if (jq.adapter_id) q.Bind(*jq.adapter_id);
+      if (jq.start_date) q.BindTime(*jq.start_date);
+      if (jq.end_date) q.BindTime(*jq.end_date);
+    };
+    const bool counters_suffice = jq.visibility == Visibility::kLive && !jq.adapter_id &&
+                                  !jq.start_date && !jq.end_date;
+    if (counters_suffice) {
+      // Maintained by triggers: the total costs the same at any table size.
+      STUDIO_RETURN_IF_ERROR(With(
+          jq.status ? "SELECT live_count FROM job_counters WHERE status = ?"
+                    : "SELECT COALESCE(SUM(live_count), 0) FROM job_counters",
+          [&](Query& q) {
+            if (jq.status) q.Bind(JobStatusName(*jq.status));
+            *total = q.Step() ? sqlite3_column_int64(q.stmt(), 0) : 0;
+            return q.status();
+          }));
+    } else {
+      STUDIO_RETURN_IF_ERROR(With(SourceFor("SELECT COUNT(*) FROM {jobs} j" + where, jq.visibility),
+                                  [&](Query& q) {
+                                    bind_filters(q);
+                                    *total = q.Step() ? sqlite3_column_int64(q.stmt(), 0) : 0;
+                                    return q.status();
+                                  }));
+    }
+    return With(JobSelect(jq.visibility) + where +
+                    " ORDER BY j.created_at DESC, j.id DESC LIMIT ? OFFSET ?",
+                [&](Query& q) {
+                  bind_filters(q);
+                  q.Bind(jq.limit).Bind(jq.offset);
+                  while (q.Step()) ReadJob(q.stmt(), &out->emplace_back());
+                  return q.status();
+                });
+  }
+
+  Status GetJobStats(Micros day_start, JobStats* out) override {
+    *out = JobStats{};
+    int64_t completed_ms = 0;
+    STUDIO_RETURN_IF_ERROR(With("SELECT status, live_count, processing_ms FROM job_counters", [&](Query& q) {
+      while (q.Step()) {
+        auto status = ParseJobStatus(TextColumn(q.stmt(), 0));
+        int64_t n = sqlite3_column_int64(q.stmt(), 1);
+        if (!status) continue;
+        switch (*status) {
+          case JobStatus::kQueued: out->queued = n; break;
+          case JobStatus::kProcessing: out->processing = n; break;
+          case JobStatus::kCompleted:
+            out->completed = n;
+            completed_ms = sqlite3_column_int64(q.stmt(), 2);
+            break;
+          case JobStatus::kFailed: out->failed = n; break;
+          case JobStatus::kCancelled: out->cancelled = n; break;
+        }
+      }
+      return q.status();
+    }));
+    if (out->completed > 0) out->avg_processing_seconds = completed_ms / 1000.0 / out->completed;
+    return ScalarInt("SELECT COUNT(*) FROM live_jobs WHERE created_at >= ?",
+                     {FormatIsoMicros(day_start)}, &out->jobs_today);
+  }
+
+  Status MarkJobCancelled(const std::string& id, Micros now, bool* changed) override {
+    return With("UPDATE generation_jobs SET status = 'cancelled', completed_at = ?, "
+                "claimed_by = NULL, lease_expires_at = NULL "
+                "WHERE id = ? AND status IN ('queued', 'processing')",
+                [&](Query& q) {
+                  STUDIO_RETURN_IF_ERROR(q.BindTime(now).Bind(id).Run());
+                  *changed = q.changes() == 1;
+                  return Status::Ok();
+                });
+  }
+
+  Status MarkJobDeleted(const std::string& id, Micros now) override {
+    return With("UPDATE generation_jobs SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+                [&](Query& q) {
+                  STUDIO_RETURN_IF_ERROR(q.BindTime(now).Bind(id).Run());
+                  return q.changes() == 1 ? Status::Ok() : Status::NotFound("Job not found");
+                });
+  }
+
+  // ---- queue ----
+  Status ClaimNextJob(const std::string& worker_id, Micros now, Micros lease_until, Job* out) override {
+    std::optional<std::string> claimed;
+    STUDIO_RETURN_IF_ERROR(InTransaction([&] {
+      return With(kClaimSql, [&](Query& q) {
+        q.Bind(worker_id).BindTime(now).BindTime(lease_until);
+        if (q.Step()) claimed = TextColumn(q.stmt(), 0);
+        while (q.Step()) {
+        }
+        return q.status();
+      });
+    }));
+    if (!claimed) return Status::NotFound("no queued job");
+    return GetJob(*claimed, Visibility::kIncludeDeleted, out);
+  }
+
+  Status ReportProgress(const std::string& job_id, const std::string& worker_id, double progress,
+                        Micros lease_until) override {
+    return With("UPDATE generation_jobs SET progress = ?, lease_expires_at = ? WHERE id = ? "
+                "AND claimed_by = ? AND status = 'processing' AND deleted_at IS NULL",
+                [&](Query& q) {
+                  STUDIO_RETURN_IF_ERROR(q.Bind(progress).BindTime(lease_until).Bind(job_id).Bind(worker_id).Run());
+                  return q.changes() == 1 ? Status::Ok() : Status::Cancelled("job no longer ours");
+                });
+  }
+
+  Status FinishJob(const std::string& job_id, const std::string& worker_id, JobStatus final_status,
+                   const std::optional<std::string>& error, Micros now) override {
+    return With("UPDATE generation_jobs SET status = ?, error = ?, completed_at = ?, "
+                "progress = CASE WHEN ? = 'completed' THEN 1.0 ELSE progress END, "
+                "claimed_by = NULL, lease_expires_at = NULL "
+                "WHERE id = ? AND claimed_by = ? AND status = 'processing' AND deleted_at IS NULL",
+                [&](Query& q) {
+                  const char* name = JobStatusName(final_status);
+                  STUDIO_RETURN_IF_ERROR(q.Bind(name).Bind(error).BindTime(now).Bind(name).Bind(job_id).Bind(worker_id).Run());
+                  return q.changes() == 1 ? Status::Ok() : Status::Cancelled("job no longer ours");
+                });
+  }
+
+  Status RequeueAllProcessing(int64_t* requeued) override {
+    return With("UPDATE generation_jobs SET status = 'queued', claimed_by = NULL, "
+                "lease_expires_at = NULL WHERE status = 'processing'",
+                [&](Query& q) {
+                  STUDIO_RETURN_IF_ERROR(q.Run());
+                  *requeued = q.changes();
+                  return Status::Ok();
+                });
+  }
+
+  // ---- audio ----
+  Status InsertAudioSample(const AudioSample& s) override {
+    return With("INSERT INTO audio_samples (id, job_id, prompt_id, adapter_id, sample_index, "
+                "storage_path, duration_seconds, sample_rate, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [&](Query& q) {
+                  return q.Bind(s.id).Bind(s.job_id).Bind(s.prompt_id).Bind(s.adapter_id)
+                      .Bind(s.sample_index).Bind(s.storage_path).Bind(s.duration_seconds)
+                      .Bind(s.sample_rate).BindTime(s.created_at).Run();
+                });
+  }
+
+  Status GetAudioSample(const std::string& id, Visibility v, AudioSample* out) override {
+    return With(SourceFor(std::string("SELECT ") + kAudioColumns +
+                              " FROM {audio} a JOIN generation_jobs j ON j.id = a.job_id WHERE a.id = ?",
+                          v),
+                [&](Query& q) {
+                  q.Bind(id);
+                  if (!q.Step()) return q.status().ok() ? Status::NotFound("Audio sample not found") : q.status();
+                  ReadAudio(q.stmt(), out);
+                  return Status::Ok();
+                });
+  }
+
+  Status ListAudioSamplesForJob(const std::string& job_id, std::vector<AudioSample>* out) override {
+    out->clear();
+    return With(std::string("SELECT ") + kAudioColumns +
+                    " FROM audio_samples a JOIN generation_jobs j ON j.id = a.job_id "
+                    "WHERE a.job_id = ? ORDER BY a.sample_index",
+                [&](Query& q) {
+                  q.Bind(job_id);
+                  while (q.Step()) ReadAudio(q.stmt(), &out->emplace_back());
+                  return q.status();
+                });
+  }
+
+  // ---- feedback ----
+  Status InsertFeedback(const Feedback& f) override {
+    return With("INSERT INTO feedback (id, audio_id, rating, rating_criterion, preferred_over, tags, "
+                "notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [&](Query& q) {
+                  return q.Bind(f.id).Bind(f.audio_id).Bind(f.rating).Bind(f.rating_criterion)
+                      .Bind(f.preferred_over).Bind(json(f.tags).dump()).Bind(f.notes)
+                      .BindTime(f.created_at).Run();
+                });
+  }
+
+  Status GetFeedback(const std::string& id, Feedback* out) override {
+    return With(std::string("SELECT ") + kFeedbackColumns + " FROM feedback f WHERE f.id = ?", [&](Query& q) {
+      q.Bind(id);
+      if (!q.Step()) return q.status().ok() ? Status::NotFound("Feedback not found") : q.status();
+      ReadFeedback(q.stmt(), out);
+      return Status::Ok();
+    });
+  }
+
+  Status DeleteFeedback(const std::string& id) override {
+    return With("DELETE FROM feedback WHERE id = ?", [&](Query& q) {
+      STUDIO_RETURN_IF_ERROR(q.Bind(id).Run());
+      return q.changes() == 1 ? Status::Ok() : Status::NotFound("Feedback not found");
+    });
+  }
+
+  Status ListFeedback(const FeedbackQuery& fq, std::vector<Feedback>* out, int64_t* total) override {
+    out->clear();
+    std::string where = " WHERE 1 = 1";
+    if (fq.audio_id) where += " AND f.audio_id = ?";
+    if (fq.job_id) where += " AND f.audio_id IN (SELECT id FROM live_audio_samples WHERE job_id = ?)";
+    if (fq.min_rating) where += " AND f.rating >= ?";
+    if (fq.max_rating) where += " AND f.rating <= ?";
+    if (!fq.tags.empty()) {
+      where += " AND EXISTS (SELECT 1 FROM json_each(f.tags) t WHERE t.value IN (?";
+      for (size_t i = 1; i < fq.tags.size(); ++i) where += ", ?";
+      where += "))";
+    }
+    auto bind_filters = [&](Query& q) {
+      if (fq.audio_id) q.Bind(*fq.audio_id);
+      if (fq.job_id) q.Bind(*fq.job_id);
+      if (fq.min_rating) q.Bind(*fq.min_rating);
+      if (fq.max_rating) q.Bind(*fq.max_rating);
+      for (const auto& t : fq.tags) q.Bind(t);
+    };
+    STUDIO_RETURN_IF_ERROR(With("SELECT COUNT(*) FROM feedback f" + where, [&](Query& q) {
+      bind_filters(q);
+      *total = q.Step() ? sqlite3_column_int64(q.stmt(), 0) : 0;
+      return q.status();
+    }));
+    return With(std::string("SELECT ") + kFeedbackColumns + " FROM feedback f" + where +
+                    " ORDER BY f.created_at DESC, f.id DESC LIMIT ? OFFSET ?",
+                [&](Query& q) {
+                  bind_filters(q);
+                  q.Bind(fq.limit).Bind(fq.offset);
+                  while (q.Step()) ReadFeedback(q.stmt(), &out->emplace_back());
+                  return q.status();
+                });
+  }
+
+  Status ListFeedbackForJob(const std::string& job_id, std::vector<Feedback>* out) override {
+    out->clear();
+    return With(std::string("SELECT ") + kFeedbackColumns +
+                    " FROM feedback f WHERE f.audio_id IN (SELECT id FROM audio_samples WHERE job_id = ?)"
+                    " ORDER BY f.created_at, f.id",
+                [&](Query& q) {
+                  q.Bind(job_id);
+                  while (q.Step()) ReadFeedback(q.stmt(), &out->emplace_back());
+                  return q.status();
+                });
+  }
+
+  Status CountFeedbackTouchingJob(const std::string& job_id, int64_t* count) override {
+    return ScalarInt(std::string("SELECT COUNT(*) ") + kFeedbackTouchingJob, {job_id}, count);
+  }
+
+  Status DeleteFeedbackTouchingJob(const std::string& job_id, int64_t* deleted) override {
+    return With(std::string("DELETE ") + kFeedbackTouchingJob, [&](Query& q) {
+      STUDIO_RETURN_IF_ERROR(q.Bind(job_id).Run());
+      *deleted = q.changes();
+      return Status::Ok();
+    });
+  }
+
+  Status GetFeedbackSummary(FeedbackSummary* out) override {
+    *out = FeedbackSummary{};
+    STUDIO_RETURN_IF_ERROR(With(
+        "SELECT COUNT(*), COUNT(rating), COUNT(preferred_over), "
+        "COALESCE(SUM(rating = 1), 0), COALESCE(SUM(rating = 2), 0), COALESCE(SUM(rating = 3), 0), "
+        "COALESCE(SUM(rating = 4), 0), COALESCE(SUM(rating = 5), 0) FROM feedback",
+        [&](Query& q) {
+          if (q.Step()) {
+            out->total_feedback = sqlite3_column_int64(q.stmt(), 0);
+            out->total_ratings = sqlite3_column_int64(q.stmt(), 1);
+            out->total_preferences = sqlite3_column_int64(q.stmt(), 2);
+            for (int i = 0; i < 5; ++i) out->rating_distribution[i] = sqlite3_column_int64(q.stmt(), 3 + i);
+          }
+          return q.status();
+        }));
+    return ScalarInt("SELECT COUNT(*) FROM (SELECT audio_id FROM feedback WHERE rating IS NOT NULL "
+                     "GROUP BY audio_id HAVING AVG(rating) >= 4)",
+                     {}, &out->high_rated_samples);
+  }
+
+ private:
+  Status ScalarInt(const std::string& sql, const std::vector<std::string>& args, int64_t* out) {
+    return With(sql, [&](Query& q) {
+      for (const auto& a : args) q.Bind(a);
+      *out = q.Step() ? sqlite3_column_int64(q.stmt(), 0) : 0;
+      return q.status();
+    });
+  }
+
+  static Status NameConflictAware(Status s) {
+    if (s.code() == Status::Code::kConflict) {
+      return Status::Conflict("An adapter with this name already exists");
+    }
+    return s;
+  }
+
+  static std::string AttributesJson(const PromptAttributes& a) {
+    json j = json::object();
+    if (a.style) j["style"] = *a.style;
+    if (a.tempo) j["tempo"] = *a.tempo;
+    j["primary_instruments"] = a.primary_instruments;
+    j["secondary_instruments"] = a.secondary_instruments;
+    if (a.mood) j["mood"] = *a.mood;
+    if (a.duration) j["duration"] = *a.duration;
+    return j.dump();
+  }
+
+  static void ReadPrompt(sqlite3_stmt* st, Prompt* p) {
+    p->id = TextColumn(st, 0);
+    p->text = TextColumn(st, 1);
+    json j = json::parse(TextColumn(st, 2), nullptr, /*allow_exceptions=*/false);
+    p->attributes = PromptAttributes{};
+    if (j.is_object()) {
+      if (j.contains("style") && j["style"].is_string()) p->attributes.style = j["style"].get<std::string>();
+      if (j.contains("tempo") && j["tempo"].is_number_integer()) p->attributes.tempo = j["tempo"].get<int>();
+      if (j.contains("mood") && j["mood"].is_string()) p->attributes.mood = j["mood"].get<std::string>();
+      if (j.contains("duration") && j["duration"].is_number_integer()) p->attributes.duration = j["duration"].get<int>();
+      for (const auto& v : j.value("primary_instruments", json::array()))
+        if (v.is_string()) p->attributes.primary_instruments.push_back(v.get<std::string>());
+      for (const auto& v : j.value("secondary_instruments", json::array()))
+        if (v.is_string()) p->attributes.secondary_instruments.push_back(v.get<std::string>());
+    }
+    p->created_at = TimeColumn(st, 3).value_or(0);
+  }
+
+  static void BindAdapter(Query& q, const Adapter& a) {
+    q.Bind(a.id).Bind(a.name).Bind(a.description).Bind(a.base_model).Bind(a.storage_path)
+        .Bind(a.config_json).Bind(a.is_active).Bind(AdapterStatusName(a.status))
+        .Bind(a.current_version).BindTime(a.created_at).BindTime(a.updated_at).BindTime(a.deleted_at);
+  }
+
+  static void ReadAdapter(sqlite3_stmt* st, Adapter* a) {
+    a->id = TextColumn(st, 0);
+    a->name = TextColumn(st, 1);
+    a->description = OptTextColumn(st, 2);
+    a->base_model = TextColumn(st, 3);
+    a->storage_path = OptTextColumn(st, 4);
+    a->config_json = TextColumn(st, 5);
+    a->is_active = sqlite3_column_int(st, 6) != 0;
+    a->status = ParseAdapterStatus(TextColumn(st, 7)).value_or(AdapterStatus::kActive);
+    a->current_version = OptTextColumn(st, 8);
+    a->created_at = TimeColumn(st, 9).value_or(0);
+    a->updated_at = TimeColumn(st, 10).value_or(0);
+    a->deleted_at = TimeColumn(st, 11);
+  }
+
+  static void ReadJob(sqlite3_stmt* st, Job* j) {
+    j->id = TextColumn(st, 0);
+    j->prompt_id = TextColumn(st, 1);
+    j->adapter_id = OptTextColumn(st, 2);
+    j->status = ParseJobStatus(TextColumn(st, 3)).value_or(JobStatus::kFailed);
+    j->progress = sqlite3_column_double(st, 4);
+    j->num_samples = sqlite3_column_int(st, 5);
+    j->error = OptTextColumn(st, 6);
+    j->params.seed = sqlite3_column_int64(st, 7);
+    j->params.temperature = sqlite3_column_double(st, 8);
+    j->params.top_k = sqlite3_column_int(st, 9);
+    j->params.top_p = sqlite3_column_double(st, 10);
+    j->params.duration = sqlite3_column_int(st, 11);
+    j->created_at = TimeColumn(st, 12).value_or(0);
+    j->completed_at = TimeColumn(st, 13);
+    j->deleted_at = TimeColumn(st, 14);
+    j->prompt_preview = TextColumn(st, 15);
+    j->adapter_name = OptTextColumn(st, 16);
+    j->adapter_deleted = j->adapter_id.has_value() && sqlite3_column_int(st, 17) != 0;
+    j->audio_ids.clear();
+    std::string ids = TextColumn(st, 18);
+    for (size_t start = 0; start < ids.size();) {
+      size_t comma = ids.find(',', start);
+      if (comma == std::string::npos) comma = ids.size();
+      j->audio_ids.push_back(ids.substr(start, comma - start));
+      start = comma + 1;
+    }
+  }
+
+  static void ReadAudio(sqlite3_stmt* st, AudioSample* a) {
+    a->id = TextColumn(st, 0);
+    a->job_id = TextColumn(st, 1);
+    a->prompt_id = TextColumn(st, 2);
+    a->adapter_id = OptTextColumn(st, 3);
+    a->sample_index = sqlite3_column_int(st, 4);
+    a->storage_path = TextColumn(st, 5);
+    a->duration_seconds = sqlite3_column_double(st, 6);
+    a->sample_rate = sqlite3_column_int(st, 7);
+    a->created_at = TimeColumn(st, 8).value_or(0);
+    a->params.seed = sqlite3_column_int64(st, 9);
+    a->params.temperature = sqlite3_column_double(st, 10);
+    a->params.top_k = sqlite3_column_int(st, 11);
+    a->params.top_p = sqlite3_column_double(st, 12);
+    a->params.duration = sqlite3_column_int(st, 13);
+  }
+
+  static void ReadFeedback(sqlite3_stmt* st, Feedback* f) {
+    f->id = TextColumn(st, 0);
+    f->audio_id = TextColumn(st, 1);
+    f->rating = sqlite3_column_type(st, 2) == SQLITE_NULL ? std::nullopt : std::optional<int>(sqlite3_column_int(st, 2));
+    f->rating_criterion = TextColumn(st, 3);
+    f->preferred_over = OptTextColumn(st, 4);
+    f->tags.clear();
+    json tags = json::parse(TextColumn(st, 5), nullptr, false);
+    if (tags.is_array())
+      for (const auto& t : tags)
+        if (t.is_string()) f->tags.push_back(t.get<std::string>());
+    f->notes = OptTextColumn(st, 6);
+    f->created_at = TimeColumn(st, 7).value_or(0);
+  }
+
+  const SqliteStoreOptions options_;
+  const uint64_t store_id_;
+  std::mutex mu_;  // guards connections_
+  std::vector<std::unique_ptr<Connection>> connections_;
+};
+
+// The statements the query-plan test checks, by name.
+Status SqliteStore::ExplainQuery(const std::string& name, std::vector<std::string>* lines) {
+  static const std::unordered_map<std::string, std::string> kQueries = {
+      {"get_job", JobSelect(Visibility::kLive) + " WHERE j.id = ?"},
+      {"list_jobs", JobSelect(Visibility::kLive) + " WHERE 1 = 1 ORDER BY j.created_at DESC, j.id DESC LIMIT ? OFFSET ?"},
+      {"list_jobs_by_status", JobSelect(Visibility::kLive) + " WHERE 1 = 1 AND j.status = ? ORDER BY j.created_at DESC, j.id DESC LIMIT ? OFFSET ?"},
+      {"list_jobs_by_adapter", JobSelect(Visibility::kLive) + " WHERE 1 = 1 AND j.adapter_id = ? ORDER BY j.created_at DESC, j.id DESC LIMIT ? OFFSET ?"},
+      {"count_jobs_by_adapter", "SELECT COUNT(*) FROM live_jobs j WHERE 1 = 1 AND j.adapter_id = ?"},
+      {"jobs_today", "SELECT COUNT(*) FROM live_jobs WHERE created_at >= ?"},
+      {"job_counters", "SELECT status, live_count, processing_ms FROM job_counters"},
+      {"list_adapters", std::string("SELECT ") + kAdapterColumns + " FROM live_adapters WHERE 1 = 1 ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"},
+      {"adapter_stats", "SELECT COUNT(*), COALESCE(SUM(status = 'active'), 0), COALESCE(SUM(status = 'archived'), 0) FROM live_adapters"},
+      {"claim_job", kClaimSql},
+      {"delete_feedback_touching_job", std::string("DELETE ") + kFeedbackTouchingJob},
+      {"get_audio", std::string("SELECT ") + kAudioColumns + " FROM live_audio_samples a JOIN generation_jobs j ON j.id = a.job_id WHERE a.id = ?"},
+  };
+  auto it = kQueries.find(name);
+  if (it == kQueries.end()) return Status::NotFound("no query named " + name);
+  lines->clear();
+  return With("EXPLAIN QUERY PLAN " + it->second, [&](Query& q) {
+    while (q.Step()) lines->push_back(TextColumn(q.stmt(), 3));
+    return q.status();
+  });
+}
+
+}  // namespace
+
+std::unique_ptr<Store> OpenSqliteStore(const SqliteStoreOptions& options, Status* status) {
+  auto store = std::make_unique<SqliteStore>(options);
+  Connection* conn;
+  *status = store->Conn(&conn);
+  if (status->ok() && options.apply_migrations) {
+    int applied;
+    *status = ApplyMigrations(conn, &applied);
+  }
+  if (!status->ok()) return nullptr;
+  return store;
+}
+
+Status MigrateSqliteDatabase(const std::string& path, int* applied) {
+  Connection conn;
+  STUDIO_RETURN_IF_ERROR(conn.Open(path, 10000));
+  return ApplyMigrations(&conn, applied);
+}
+
+Status ExplainSqliteQuery(Store* store, const std::string& query_name,
+                          std::vector<std::string>* plan_lines) {
+  auto* sqlite = dynamic_cast<SqliteStore*>(store);
+  if (!sqlite) return Status::InvalidArgument("not a SQLite store");
+  return sqlite->ExplainQuery(query_name, plan_lines);
+}
+
+}  // namespace studio

@@ -1,1 +1,162 @@
-// (being written)
+#include "worker/worker.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <set>
+
+#include "engine/wav_writer.h"
+#include "util/uuid.h"
+
+namespace studio {
+
+WorkerPool::WorkerPool(Lifecycle* lifecycle, EngineFactory engine_factory, WorkerOptions options)
+    : lifecycle_(lifecycle), engine_factory_(std::move(engine_factory)), options_(std::move(options)) {}
+
+WorkerPool::~WorkerPool() { Stop(); }
+
+Status WorkerPool::Start() {
+  std::vector<std::unique_ptr<Engine>> engines;
+  for (int i = 0; i < options_.threads; ++i) {
+    Status s;
+    auto engine = engine_factory_(&s);
+    if (!engine) return s.ok() ? Status::Internal("engine factory returned nothing") : s;
+    engines.push_back(std::move(engine));
+  }
+  for (int i = 0; i < options_.threads; ++i) {
+    threads_.emplace_back(&WorkerPool::Run, this, i, std::move(engines[i]));
+  }
+  return Status::Ok();
+}
+
+void WorkerPool::Notify() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++wake_count_;
+  }
+  wake_.notify_one();
+}
+
+void WorkerPool::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_.exchange(true)) return;
+  }
+  wake_.notify_all();
+  for (auto& t : threads_) t.join();
+  threads_.clear();
+}
+
+void WorkerPool::Run(int index, std::unique_ptr<Engine> engine) {
+  const std::string worker_id = options_.worker_id_prefix + "-" + std::to_string(index);
+  while (!stopping_) {
+    uint64_t seen;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      seen = wake_count_;
+    }
+    Job job;
+    Status s = lifecycle_->ClaimJob(worker_id, &job);
+    if (s.ok()) {
+      ProcessJob(engine.get(), worker_id, job);
+      continue;
+    }
+    if (!s.IsNotFound()) spdlog::warn("{}: claim failed: {}", worker_id, s.ToString());
+    std::unique_lock<std::mutex> lock(mu_);
+    wake_.wait_for(lock, std::chrono::milliseconds(options_.idle_poll_ms),
+                   [&] { return stopping_ || wake_count_ != seen; });
+  }
+}
+
+void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const Job& job) {
+  using Clock = std::chrono::steady_clock;
+  Store* store = lifecycle_->store();
+  spdlog::info("{}: rendering job {} ({} samples, {} s)", worker_id, job.id, job.num_samples,
+               job.params.duration);
+
+  auto fail = [&](const std::string& error) {
+    spdlog::warn("{}: job {} failed: {}", worker_id, job.id, error);
+    lifecycle_->DiscardUnfinishedOutputs(job.id);
+    lifecycle_->FinishJob(job, worker_id, /*succeeded=*/false, error);
+  };
+  auto abandon = [&](const char* why) {
+    spdlog::info("{}: job {} {}; discarding the sample in flight", worker_id, job.id, why);
+    lifecycle_->DiscardUnfinishedOutputs(job.id);
+  };
+
+  Prompt prompt;
+  Status s = store->GetPrompt(job.prompt_id, &prompt);
+  if (!s.ok()) return fail("prompt unavailable: " + s.message());
+
+  RenderRequest request;
+  request.prompt_text = prompt.text;
+  request.attributes = prompt.attributes;
+  request.params = job.params;
+  if (job.adapter_id) {
+    // A deleted adapter still styles the jobs queued before its deletion.
+    Adapter adapter;
+    s = store->GetAdapter(*job.adapter_id, Visibility::kIncludeDeleted, &adapter);
+    if (!s.ok()) return fail("adapter unavailable: " + s.message());
+    request.adapter_config_json = adapter.config_json;
+    if (adapter.storage_path) {
+      std::string file_config;
+      if (lifecycle_->env()->ReadFile(lifecycle_->AbsolutePath(*adapter.storage_path), &file_config).ok()) {
+        request.adapter_config_json = file_config;
+      }
+    }
+  }
+
+  // Samples finished before an interruption are kept; render only the rest.
+  std::vector<AudioSample> existing;
+  s = store->ListAudioSamplesForJob(job.id, &existing);
+  if (!s.ok()) return fail("cannot list samples: " + s.message());
+  std::set<int> done;
+  for (const auto& a : existing) done.insert(a.sample_index);
+
+  auto last_report = Clock::now();
+  for (int index = 0; index < job.num_samples; ++index) {
+    if (done.count(index)) continue;
+    request.sample_index = index;
+    bool cancelled = false;
+    auto on_progress = [&](double fraction) {
+      if (stopping_) return false;
+      auto now = Clock::now();
+      if (now - last_report < std::chrono::milliseconds(options_.progress_interval_ms)) return true;
+      last_report = now;
+      Status r = lifecycle_->ReportProgress(job, worker_id, (index + fraction) / job.num_samples);
+      if (r.IsCancelled()) cancelled = true;
+      return !cancelled;
+    };
+    PcmAudio pcm;
+    s = engine->Render(request, on_progress, &pcm);
+    if (cancelled) return abandon("was cancelled or deleted");
+    if (stopping_) return abandon("interrupted by shutdown");
+    if (!s.ok()) return fail("render failed: " + s.message());
+
+    AudioSample sample;
+    sample.id = NewUuid();
+    sample.job_id = job.id;
+    sample.prompt_id = job.prompt_id;
+    sample.adapter_id = job.adapter_id;
+    sample.sample_index = index;
+    sample.storage_path = lifecycle_->AudioRelativePath(job.id, sample.id);
+    sample.duration_seconds = pcm.seconds();
+    sample.sample_rate = pcm.sample_rate;
+    sample.params = job.params;
+    sample.created_at = lifecycle_->env()->NowMicros();
+    const std::string temp = lifecycle_->TempAudioPath(job.id, sample.id);
+    s = lifecycle_->env()->CreateDirs(lifecycle_->AbsolutePath("audio/" + job.id));
+    if (s.ok()) s = WriteWavFile(lifecycle_->env(), temp, pcm);
+    if (!s.ok()) return fail("cannot write audio: " + s.message());
+    s = lifecycle_->CommitSample(job, worker_id, temp, sample);
+    if (s.IsCancelled()) return abandon("was cancelled or deleted");
+    if (!s.ok()) return fail("cannot store sample: " + s.message());
+    last_report = Clock::now();
+  }
+  s = lifecycle_->FinishJob(job, worker_id, /*succeeded=*/true, std::nullopt);
+  if (s.IsCancelled()) return abandon("was cancelled or deleted before completion");
+  if (!s.ok()) return spdlog::warn("{}: cannot complete job {}: {}", worker_id, job.id, s.ToString());
+  spdlog::info("{}: job {} completed", worker_id, job.id);
+}
+
+}  // namespace studio

@@ -1,0 +1,60 @@
+// Parsing and validation of request bodies into domain values (SPEC
+// section 2's ranges). Every function either fills its output completely
+// and returns Ok, or returns InvalidArgument with a message a user can act
+// on ("temperature must be a number between 0.1 and 2.0") and leaves
+// nothing half-applied. Unknown fields are ignored.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/types.h"
+#include "util/status.h"
+
+namespace studio {
+
+struct GenerateRequest {
+  std::string prompt_id;
+  int num_samples = 1;
+  std::optional<std::string> adapter_id;
+  std::optional<int64_t> seed;  // chosen at random when absent
+  double temperature = 1.0;
+  int top_k = 250;
+  double top_p = 0.0;
+  std::optional<int> duration;  // the prompt's duration, else 10 s, when absent
+};
+
+struct AdapterCreate {
+  std::string name;
+  std::optional<std::string> description;
+  std::optional<std::string> base_model;
+  std::string config_json = "{}";
+  bool is_active = true;
+};
+
+// Fields present in a PATCH body; absent ones stay as they are.
+struct AdapterPatch {
+  std::optional<std::string> name;
+  std::optional<std::optional<std::string>> description;  // null clears it
+  std::optional<std::string> config_json;
+  std::optional<bool> is_active;
+  std::optional<AdapterStatus> status;
+};
+
+constexpr int kDefaultDurationSeconds = 10;
+
+Status ParsePromptCreate(const nlohmann::json& body, std::string* text, PromptAttributes* attrs);
+Status ParseGenerateRequest(const nlohmann::json& body, GenerateRequest* out);
+Status ParseAdapterCreate(const nlohmann::json& body, AdapterCreate* out);
+Status ParseAdapterPatch(const nlohmann::json& body, AdapterPatch* out);
+// Fills every field of *out but id and created_at.
+Status ParseFeedbackCreate(const nlohmann::json& body, Feedback* out);
+// {"audio_ids": [uuid, ...]} with 1..20 ids.
+Status ParseAudioCompare(const nlohmann::json& body, std::vector<std::string>* ids);
+
+// A UUID field or path segment; `what` names it in the message.
+Status ParseUuidValue(const std::string& text, const char* what, std::string* out);
+
+}  // namespace studio

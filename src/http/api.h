@@ -1,0 +1,78 @@
+// Api: the /api routes of SPEC section 4 as thin handlers — parse the
+// request, call the Lifecycle (writes) or the Store (reads), format JSON.
+// No rule lives here. Status codes map to HTTP as: NotFound 404,
+// InvalidArgument 422, RuleViolation 400, Conflict 409, Forbidden 403,
+// Unavailable 503, anything else 500 (a bug, logged).
+//
+// Thread-safety: Handle() may be called concurrently from many threads.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "http/server.h"
+#include "lifecycle/lifecycle.h"
+
+namespace studio {
+
+struct ApiOptions {
+  std::string version;
+  std::string database_kind = "sqlite";
+};
+
+class Api {
+ public:
+  // REQUIRES: lifecycle outlives the Api.
+  Api(Lifecycle* lifecycle, ApiOptions options);
+  Api(const Api&) = delete;
+  Api& operator=(const Api&) = delete;
+
+  // `request.path` is relative to the API prefix ("/jobs/…").
+  HttpResponse Handle(const HttpRequest& request) const;
+
+ private:
+  using Params = std::vector<std::string>;  // the {id} segments of the path, validated
+  using Handler = HttpResponse (Api::*)(const HttpRequest&, const Params&) const;
+  struct Route {
+    const char* method;
+    std::vector<std::string> segments;  // "{id}" matches a UUID
+    Handler handler;
+  };
+
+  HttpResponse Health(const HttpRequest&, const Params&) const;
+  HttpResponse CreatePrompt(const HttpRequest&, const Params&) const;
+  HttpResponse ListPrompts(const HttpRequest&, const Params&) const;
+  HttpResponse GetPrompt(const HttpRequest&, const Params&) const;
+  HttpResponse SubmitJob(const HttpRequest&, const Params&) const;
+  HttpResponse GetJobStatus(const HttpRequest&, const Params&) const;
+  HttpResponse CancelJob(const HttpRequest&, const Params&) const;
+  HttpResponse GetJobFeedback(const HttpRequest&, const Params&) const;
+  HttpResponse ListJobs(const HttpRequest&, const Params&) const;
+  HttpResponse GetJobStats(const HttpRequest&, const Params&) const;
+  HttpResponse GetJob(const HttpRequest&, const Params&) const;
+  HttpResponse DeleteJob(const HttpRequest&, const Params&) const;
+  HttpResponse PreviewJobDelete(const HttpRequest&, const Params&) const;
+  HttpResponse GetAudio(const HttpRequest&, const Params&) const;
+  HttpResponse StreamAudio(const HttpRequest&, const Params&) const;
+  HttpResponse CompareAudio(const HttpRequest&, const Params&) const;
+  HttpResponse ListAdapters(const HttpRequest&, const Params&) const;
+  HttpResponse GetAdapterStats(const HttpRequest&, const Params&) const;
+  HttpResponse CreateAdapter(const HttpRequest&, const Params&) const;
+  HttpResponse GetAdapter(const HttpRequest&, const Params&) const;
+  HttpResponse UpdateAdapter(const HttpRequest&, const Params&) const;
+  HttpResponse DeleteAdapter(const HttpRequest&, const Params&) const;
+  HttpResponse PreviewAdapterDelete(const HttpRequest&, const Params&) const;
+  HttpResponse CreateFeedback(const HttpRequest&, const Params&) const;
+  HttpResponse ListFeedback(const HttpRequest&, const Params&) const;
+  HttpResponse GetFeedbackSummary(const HttpRequest&, const Params&) const;
+  HttpResponse GetFeedback(const HttpRequest&, const Params&) const;
+  HttpResponse DeleteFeedback(const HttpRequest&, const Params&) const;
+
+  Lifecycle* const lifecycle_;
+  Store* const store_;
+  const ApiOptions options_;
+  const std::vector<Route> routes_;
+};
+
+}  // namespace studio

@@ -1,0 +1,25 @@
+// JSON shapes of the API's responses, with the reference system's field
+// names (SPEC section 4). One function per entity, so every route shows an
+// entity the same way.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include "domain/types.h"
+#include "store/store.h"
+
+namespace studio {
+
+// `with_deleted_at` adds deleted_at (include_deleted reads).
+nlohmann::json JobJson(const Job& job, bool with_deleted_at);
+nlohmann::json JobStatusJson(const Job& job);  // GET /generate/{id}
+nlohmann::json PromptJson(const Prompt& prompt);
+nlohmann::json AdapterJson(const Adapter& adapter, bool with_deleted_at);
+nlohmann::json AudioJson(const AudioSample& sample);
+nlohmann::json FeedbackJson(const Feedback& feedback);
+nlohmann::json GenerationParamsJson(const GenerationParams& params);
+nlohmann::json JobStatsJson(const JobStats& stats);
+nlohmann::json AdapterStatsJson(const AdapterStats& stats);
+nlohmann::json FeedbackSummaryJson(const FeedbackSummary& summary);
+
+}  // namespace studio

@@ -1,0 +1,137 @@
+// Lifecycle: every rule about creating, cancelling and deleting studio data
+// lives here, and only here (SPEC section 3 and the seed design):
+//
+//  - jobs are soft-deleted; deleting a queued/processing job cancels it
+//    first; the same transaction hard-deletes every feedback record whose
+//    audio_id or preferred_over is one of the job's samples;
+//  - no later event (a worker finishing, a retry) brings a deleted job
+//    back, completes it, or attaches samples or feedback to it;
+//  - adapters are soft-deleted with no cascade; a deleted adapter cannot be
+//    used for new jobs (queued ones still run with it); names are unique
+//    among live adapters only;
+//  - feedback is hard-deleted, and cannot be added to a deleted job's sample;
+//  - include_deleted needs the admin token when one is configured.
+//
+// Handlers and workers call these methods and never combine Store writes
+// themselves. Every multi-row change is one Store transaction.
+//
+// Thread-safety: safe for concurrent use; holds no mutable state of its own.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/types.h"
+#include "domain/validation.h"
+#include "store/store.h"
+#include "util/env.h"
+
+namespace studio {
+
+struct LifecycleOptions {
+  std::string data_dir;                    // holds audio/ and adapters/
+  std::optional<std::string> admin_token;  // guards include_deleted when set
+  int lease_seconds = 30;                  // how long a worker's claim lasts unrenewed
+};
+
+struct JobDeletePreview {
+  std::string job_id;
+  JobStatus status = JobStatus::kQueued;
+  int64_t feedback_count = 0;  // records that deleting the job removes
+  bool will_cancel = false;
+};
+
+class Lifecycle {
+ public:
+  // REQUIRES: store and env outlive this object.
+  Lifecycle(Store* store, Env* env, LifecycleOptions options);
+  Lifecycle(const Lifecycle&) = delete;
+  Lifecycle& operator=(const Lifecycle&) = delete;
+
+  Store* store() const { return store_; }
+  Env* env() const { return env_; }
+  const LifecycleOptions& options() const { return options_; }
+
+  // Called (from the submitting thread) after a job is queued, so workers
+  // in this process can start at once instead of at their next poll.
+  void SetJobQueuedListener(std::function<void()> listener) { on_job_queued_ = std::move(listener); }
+
+  // Which rows a read may see. `include_deleted` as asked by the client;
+  // `authorization` is the Authorization header. Forbidden when a token is
+  // configured and the header is not "Bearer <token>".
+  Status ResolveVisibility(bool include_deleted, const std::string& authorization,
+                           Visibility* out) const;
+
+  // ---- prompts ----
+  Status CreatePrompt(const std::string& text, const PromptAttributes& attributes, Prompt* out);
+
+  // ---- jobs ----
+  // NotFound for an unknown prompt or adapter; RuleViolation for a deleted
+  // ("Cannot use deleted adapter for generation") or inactive adapter.
+  Status SubmitJob(const GenerateRequest& request, Job* out);
+  // Cancels a live queued/processing job. RuleViolation when it already
+  // ended; NotFound when unknown or deleted.
+  Status CancelJob(const std::string& job_id);
+  // Soft-deletes a live job (cancelling it first if active) and cascades
+  // its feedback, in one transaction. NotFound when unknown or already deleted.
+  Status DeleteJob(const std::string& job_id, int64_t* feedback_deleted);
+  Status PreviewJobDelete(const std::string& job_id, JobDeletePreview* out);
+
+  // ---- adapters ----
+  // Writes the style file, then the row. `config_json` must already be
+  // validated by the engine. Conflict when a live adapter has the name.
+  Status CreateAdapter(const AdapterCreate& request, Adapter* out);
+  // A config change writes a new style file version (v2, v3, ...).
+  Status UpdateAdapter(const std::string& id, const AdapterPatch& patch, Adapter* out);
+  Status DeleteAdapter(const std::string& id);
+  Status PreviewAdapterDelete(const std::string& id, int64_t* jobs_using_it);
+
+  // ---- feedback ----
+  // `feedback` as parsed from the request; id and created_at are assigned.
+  // NotFound when audio_id or preferred_over is not a sample of a live job.
+  Status AddFeedback(Feedback feedback, Feedback* out);
+  Status DeleteFeedback(const std::string& id);
+
+  // ---- worker side ----
+  // Claims the next job for worker_id. NotFound when the queue is empty.
+  Status ClaimJob(const std::string& worker_id, Job* out);
+  // Publishes progress and renews the claim; Cancelled when the job was
+  // cancelled or deleted meanwhile (the worker must stop and discard).
+  Status ReportProgress(const Job& job, const std::string& worker_id, double progress);
+  // Makes a rendered sample visible: in one transaction, checks the job is
+  // still live and ours, inserts the audio row and renames the complete
+  // temp file to its final name. Cancelled (and the temp file removed) when
+  // the job was cancelled or deleted meanwhile.
+  Status CommitSample(const Job& job, const std::string& worker_id, const std::string& temp_path,
+                      AudioSample sample);
+  // completed or failed; Cancelled when the job is no longer ours/live.
+  Status FinishJob(const Job& job, const std::string& worker_id, bool succeeded,
+                   const std::optional<std::string>& error);
+  // Removes temp files a worker left for a job it stopped rendering.
+  void DiscardUnfinishedOutputs(const std::string& job_id);
+  // At start-up of a single-process (SQLite) studio: jobs left processing by
+  // a dead process are queued again and stray temp files removed.
+  Status RecoverInterruptedJobs(int64_t* requeued);
+
+  // Paths. Audio of a sample: <data_dir>/audio/<job_id>/<audio_id>.wav.
+  std::string AudioRelativePath(const std::string& job_id, const std::string& audio_id) const;
+  std::string AbsolutePath(const std::string& relative) const;
+  std::string TempAudioPath(const std::string& job_id, const std::string& audio_id) const;
+
+ private:
+  Status CheckAdapterUsable(const std::string& adapter_id);
+  Status WriteAdapterStyle(const std::string& adapter_id, int version, const std::string& config_json,
+                           std::string* relative_path);
+
+  Store* const store_;
+  Env* const env_;
+  const LifecycleOptions options_;
+  std::function<void()> on_job_queued_;
+};
+
+// Shown instead of an adapter's name on jobs whose adapter was deleted.
+inline constexpr const char* kDeletedAdapterName = "Deleted Adapter";
+
+}  // namespace studio

@@ -1,0 +1,166 @@
+// Store: the one interface to the studio's database. Everything above this
+// layer (lifecycle, worker, http) talks to a Store and never to SQL; the
+// SQLite implementation (store/sqlite_store.h) is the embedded default and a
+// PostgreSQL one can slot in behind the same interface.
+//
+// Live rows: every read takes a Visibility. kLive reads go through the
+// database's live_* views (store/migrations), so the "not deleted" filter
+// is written once, in the schema, and cannot be forgotten by a query.
+//
+// Transactions: InTransaction(body) runs body as one write transaction on
+// the calling thread's connection; every Store call made by body on the
+// same thread joins that transaction. The lifecycle rules (lifecycle/) are
+// built from these primitives; the Store itself decides no rule beyond
+// what its method comments say.
+//
+// Errors: NotFound when a row does not exist (or is not visible), Conflict
+// for a live-name clash, Unavailable when the database is busy or away,
+// IOError for anything else.
+//
+// Thread-safety: a Store is safe for concurrent use from many threads
+// without external synchronization.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "domain/types.h"
+#include "util/status.h"
+
+namespace studio {
+
+struct JobQuery {
+  std::optional<JobStatus> status;
+  std::optional<std::string> adapter_id;
+  std::optional<Micros> start_date;  // created_at >= start_date
+  std::optional<Micros> end_date;    // created_at <= end_date
+  int limit = 20;
+  int64_t offset = 0;
+  Visibility visibility = Visibility::kLive;
+};
+
+struct JobStats {
+  int64_t queued = 0, processing = 0, completed = 0, failed = 0, cancelled = 0;
+  int64_t jobs_today = 0;
+  std::optional<double> avg_processing_seconds;  // over completed jobs
+  int64_t total() const { return queued + processing + completed + failed + cancelled; }
+};
+
+struct AdapterQuery {
+  bool active_only = false;
+  std::optional<AdapterStatus> status;
+  int64_t skip = 0;
+  int limit = 100;
+  Visibility visibility = Visibility::kLive;
+};
+
+struct AdapterStats {
+  int64_t total = 0, active = 0, archived = 0;
+};
+
+struct FeedbackQuery {
+  std::optional<std::string> audio_id;
+  std::optional<std::string> job_id;
+  std::optional<int> min_rating, max_rating;
+  std::vector<std::string> tags;  // a record matches when it has any of them
+  int64_t offset = 0;
+  int limit = 50;
+};
+
+struct FeedbackSummary {
+  int64_t total_feedback = 0, total_ratings = 0, total_preferences = 0;
+  int64_t rating_distribution[5] = {0, 0, 0, 0, 0};  // index 0 is rating 1
+  int64_t high_rated_samples = 0;  // samples whose average rating is >= 4
+};
+
+class Store {
+ public:
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  virtual ~Store() = default;
+
+  // Runs body in one write transaction: committed when body returns ok,
+  // rolled back otherwise (and body's status returned). Nested calls on the
+  // same thread join the outer transaction.
+  virtual Status InTransaction(const std::function<Status()>& body) = 0;
+
+  // ---- prompts ----
+  virtual Status InsertPrompt(const Prompt& prompt) = 0;
+  virtual Status GetPrompt(const std::string& id, Prompt* out) = 0;
+  virtual Status ListPrompts(int64_t offset, int limit, std::vector<Prompt>* out,
+                             int64_t* total) = 0;
+  virtual Status CountPrompts(int64_t* total) = 0;
+
+  // ---- adapters ----
+  // Conflict when a live adapter already has the name.
+  virtual Status InsertAdapter(const Adapter& adapter) = 0;
+  virtual Status GetAdapter(const std::string& id, Visibility v, Adapter* out) = 0;
+  virtual Status ListAdapters(const AdapterQuery& q, std::vector<Adapter>* out,
+                              int64_t* total) = 0;
+  // Writes every mutable field of a live adapter. NotFound when not live;
+  // Conflict on a live-name clash.
+  virtual Status UpdateAdapter(const Adapter& adapter) = 0;
+  // Sets deleted_at and is_active=false on a live adapter; NotFound otherwise.
+  virtual Status MarkAdapterDeleted(const std::string& id, Micros now) = 0;
+  virtual Status GetAdapterStats(AdapterStats* out) = 0;
+  // Live jobs that reference the adapter.
+  virtual Status CountJobsUsingAdapter(const std::string& adapter_id, int64_t* count) = 0;
+
+  // ---- jobs ----
+  virtual Status InsertJob(const Job& job) = 0;
+  // Fills the display fields (prompt_preview, adapter_name, audio_ids).
+  virtual Status GetJob(const std::string& id, Visibility v, Job* out) = 0;
+  // Newest first. *total counts every row matching q, not just the page.
+  virtual Status ListJobs(const JobQuery& q, std::vector<Job>* out, int64_t* total) = 0;
+  virtual Status GetJobStats(Micros day_start, JobStats* out) = 0;
+  // queued|processing -> cancelled (progress kept). Sets *changed.
+  virtual Status MarkJobCancelled(const std::string& id, Micros now, bool* changed) = 0;
+  // Sets deleted_at on a live job. NotFound when none.
+  virtual Status MarkJobDeleted(const std::string& id, Micros now) = 0;
+
+  // ---- queue (used by workers) ----
+  // Atomically moves the oldest queued job (or a processing job whose lease
+  // expired before `now`) to processing, owned by worker_id until
+  // lease_until. NotFound when there is nothing to do.
+  virtual Status ClaimNextJob(const std::string& worker_id, Micros now, Micros lease_until,
+                              Job* out) = 0;
+  // Publishes progress and renews the lease, only while the job is live,
+  // processing and owned by worker_id; otherwise Cancelled (the worker must stop).
+  virtual Status ReportProgress(const std::string& job_id, const std::string& worker_id,
+                                double progress, Micros lease_until) = 0;
+  // processing -> completed|failed, only while live and owned by worker_id;
+  // otherwise Cancelled and nothing changes.
+  virtual Status FinishJob(const std::string& job_id, const std::string& worker_id,
+                           JobStatus final_status, const std::optional<std::string>& error,
+                           Micros now) = 0;
+  // Puts every processing job back to queued. Only for a single-process
+  // database at start-up, when no worker can be alive.
+  virtual Status RequeueAllProcessing(int64_t* requeued) = 0;
+
+  // ---- audio samples ----
+  virtual Status InsertAudioSample(const AudioSample& sample) = 0;
+  // Samples of live jobs only (kLive) or of any job.
+  virtual Status GetAudioSample(const std::string& id, Visibility v, AudioSample* out) = 0;
+  virtual Status ListAudioSamplesForJob(const std::string& job_id,
+                                        std::vector<AudioSample>* out) = 0;
+
+  // ---- feedback ----
+  virtual Status InsertFeedback(const Feedback& feedback) = 0;
+  virtual Status GetFeedback(const std::string& id, Feedback* out) = 0;
+  // Hard delete. NotFound when no such row.
+  virtual Status DeleteFeedback(const std::string& id) = 0;
+  virtual Status ListFeedback(const FeedbackQuery& q, std::vector<Feedback>* out,
+                              int64_t* total) = 0;
+  // Feedback whose audio_id is one of the job's samples, oldest first.
+  virtual Status ListFeedbackForJob(const std::string& job_id, std::vector<Feedback>* out) = 0;
+  // Records whose audio_id or preferred_over is one of the job's samples.
+  virtual Status CountFeedbackTouchingJob(const std::string& job_id, int64_t* count) = 0;
+  virtual Status DeleteFeedbackTouchingJob(const std::string& job_id, int64_t* deleted) = 0;
+  virtual Status GetFeedbackSummary(FeedbackSummary* out) = 0;
+};
+
+}  // namespace studio

@@ -1,0 +1,66 @@
+// WorkerPool: the generation workers. The queue is the jobs table: each
+// worker thread claims the oldest queued job through the Lifecycle, renders
+// its missing samples one by one with its own Engine, and publishes
+// progress between render blocks. Each progress report doubles as the
+// cancellation check, so a cancel or delete from any process stops the
+// render within one report interval; the sample in flight is then discarded.
+//
+// Thread-safety: Start, Notify and Stop may be called from any thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/engine.h"
+#include "lifecycle/lifecycle.h"
+
+namespace studio {
+
+// Makes one Engine per worker thread (the SoundFont is loaded once each).
+using EngineFactory = std::function<std::unique_ptr<Engine>(Status* status)>;
+
+struct WorkerOptions {
+  int threads = 1;
+  std::string worker_id_prefix = "worker";  // + "-<n>"; unique per process
+  int idle_poll_ms = 500;        // how often an idle worker looks for work unprompted
+  int progress_interval_ms = 100;  // progress report / cancellation check period
+};
+
+class WorkerPool {
+ public:
+  // REQUIRES: lifecycle outlives the pool.
+  WorkerPool(Lifecycle* lifecycle, EngineFactory engine_factory, WorkerOptions options);
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+  ~WorkerPool();  // calls Stop()
+
+  // Creates the engines (failing fast on a bad SoundFont) and starts the threads.
+  Status Start();
+  // Wakes an idle worker: a job was queued.
+  void Notify();
+  // Stops the threads; a render in flight is abandoned and its temp file
+  // removed (the job is picked up again by RecoverInterruptedJobs or when
+  // its lease runs out).
+  void Stop();
+
+ private:
+  void Run(int index, std::unique_ptr<Engine> engine);
+  void ProcessJob(Engine* engine, const std::string& worker_id, const Job& job);
+
+  Lifecycle* const lifecycle_;
+  const EngineFactory engine_factory_;
+  const WorkerOptions options_;
+  std::atomic<bool> stopping_{false};
+  std::mutex mu_;
+  std::condition_variable wake_;
+  uint64_t wake_count_ = 0;  // guarded by mu_
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace studio
