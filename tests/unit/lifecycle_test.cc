@@ -1,0 +1,384 @@
+// The lifecycle rules of SPEC section 3, against a real SQLite file. Each
+// test fails when the rule it names is broken.
+#include <atomic>
+#include <thread>
+
+#include "unit/store_fixture.h"
+
+namespace studio::testing {
+namespace {
+
+class LifecycleTest : public StoreFixture {};
+
+TEST_F(LifecycleTest, DeletingAJobCascadesFeedbackByAudioIdAndByPreferredOver) {
+  std::string prompt = NewPrompt();
+  Submit(prompt);
+  std::vector<std::string> doomed = RenderAll();
+  Submit(prompt);
+  std::vector<std::string> other = RenderAll();
+
+  AddRating(doomed[0], 5);                        // on the job's sample
+  AddRating(doomed[1], 2, doomed[0]);             // on the job's sample, prefers its sibling
+  AddRating(other[0], 4, doomed[1]);              // elsewhere, but prefers the job's sample
+  std::string survivor = AddRating(other[1], 3);  // unrelated
+  std::string survivor2 = AddRating(other[0], 1, other[1]);
+
+  AudioSample sample;
+  ASSERT_TRUE(store()->GetAudioSample(doomed[0], Visibility::kLive, &sample).ok());
+  int64_t deleted = -1;
+  ASSERT_TRUE(lifecycle()->DeleteJob(sample.job_id, &deleted).ok());
+  EXPECT_EQ(deleted, 3);
+
+  FeedbackSummary summary;
+  ASSERT_TRUE(store()->GetFeedbackSummary(&summary).ok());
+  EXPECT_EQ(summary.total_feedback, 2);
+  Feedback f;
+  EXPECT_TRUE(store()->GetFeedback(survivor, &f).ok());
+  EXPECT_TRUE(store()->GetFeedback(survivor2, &f).ok());
+}
+
+TEST_F(LifecycleTest, DeletedJobIsGoneFromEveryDefaultReadButVisibleToAdmins) {
+  std::string prompt = NewPrompt();
+  Job job = Submit(prompt);
+  std::vector<std::string> samples = RenderAll();
+  int64_t deleted;
+  ASSERT_TRUE(lifecycle()->DeleteJob(job.id, &deleted).ok());
+
+  Job read;
+  EXPECT_TRUE(store()->GetJob(job.id, Visibility::kLive, &read).IsNotFound());
+  AudioSample a;
+  EXPECT_TRUE(store()->GetAudioSample(samples[0], Visibility::kLive, &a).IsNotFound());
+  std::vector<Job> list;
+  int64_t total = -1;
+  ASSERT_TRUE(store()->ListJobs(JobQuery{}, &list, &total).ok());
+  EXPECT_TRUE(list.empty());
+  EXPECT_EQ(total, 0);
+  JobStats stats;
+  ASSERT_TRUE(store()->GetJobStats(0, &stats).ok());
+  EXPECT_EQ(stats.total(), 0);
+  EXPECT_EQ(stats.jobs_today, 0);
+
+  ASSERT_TRUE(store()->GetJob(job.id, Visibility::kIncludeDeleted, &read).ok());
+  EXPECT_TRUE(read.deleted_at.has_value());
+  EXPECT_EQ(read.status, JobStatus::kCompleted);
+  JobQuery all;
+  all.visibility = Visibility::kIncludeDeleted;
+  ASSERT_TRUE(store()->ListJobs(all, &list, &total).ok());
+  EXPECT_EQ(total, 1);
+}
+
+TEST_F(LifecycleTest, SecondDeleteAndUnknownJobAreNotFound) {
+  Job job = Submit(NewPrompt());
+  int64_t n;
+  ASSERT_TRUE(lifecycle()->DeleteJob(job.id, &n).ok());
+  EXPECT_TRUE(lifecycle()->DeleteJob(job.id, &n).IsNotFound());
+  EXPECT_TRUE(lifecycle()->DeleteJob(NewUuid(), &n).IsNotFound());
+}
+
+TEST_F(LifecycleTest, DeletingAQueuedJobCancelsItAndNoWorkerClaimsIt) {
+  Job job = Submit(NewPrompt());
+  int64_t n;
+  ASSERT_TRUE(lifecycle()->DeleteJob(job.id, &n).ok());
+  Job read;
+  ASSERT_TRUE(store()->GetJob(job.id, Visibility::kIncludeDeleted, &read).ok());
+  EXPECT_EQ(read.status, JobStatus::kCancelled);
+  Job claimed;
+  EXPECT_TRUE(lifecycle()->ClaimJob("w", &claimed).IsNotFound());
+}
+
+TEST_F(LifecycleTest, DeletingAProcessingJobStopsItsWorkerAndKeepsNoPartialOutput) {
+  Job job = Submit(NewPrompt(), 3);
+  Job claimed;
+  ASSERT_TRUE(lifecycle()->ClaimJob("w", &claimed).ok());
+  std::string finished = CommitFakeSample(claimed, "w", 0);
+  int64_t n;
+  ASSERT_TRUE(lifecycle()->DeleteJob(job.id, &n).ok());
+
+  EXPECT_TRUE(lifecycle()->ReportProgress(claimed, "w", 0.5).IsCancelled());
+  Status commit;
+  CommitFakeSample(claimed, "w", 1, &commit);
+  EXPECT_TRUE(commit.IsCancelled()) << commit.ToString();
+  EXPECT_TRUE(lifecycle()->FinishJob(claimed, "w", true, std::nullopt).IsCancelled());
+
+  std::vector<AudioSample> samples;
+  ASSERT_TRUE(store()->ListAudioSamplesForJob(job.id, &samples).ok());
+  ASSERT_EQ(samples.size(), 1u);  // the sample finished before the delete stays
+  EXPECT_EQ(samples[0].id, finished);
+  EXPECT_EQ(CountFiles(".tmp"), 0);
+  EXPECT_EQ(CountFiles(".wav"), 1);
+  Job read;
+  ASSERT_TRUE(store()->GetJob(job.id, Visibility::kIncludeDeleted, &read).ok());
+  EXPECT_EQ(read.status, JobStatus::kCancelled);
+  EXPECT_TRUE(read.deleted_at.has_value());
+}
+
+TEST_F(LifecycleTest, AFailingWorkerCannotResurrectADeletedJob) {
+  Job job = Submit(NewPrompt());
+  Job claimed;
+  ASSERT_TRUE(lifecycle()->ClaimJob("w", &claimed).ok());
+  int64_t n;
+  ASSERT_TRUE(lifecycle()->DeleteJob(job.id, &n).ok());
+  EXPECT_TRUE(lifecycle()->FinishJob(claimed, "w", false, "boom").IsCancelled());
+  Job read;
+  ASSERT_TRUE(store()->GetJob(job.id, Visibility::kIncludeDeleted, &read).ok());
+  EXPECT_EQ(read.status, JobStatus::kCancelled);
+  EXPECT_FALSE(read.error.has_value());
+}
+
+TEST_F(LifecycleTest, CancelOnlyAppliesToActiveJobs) {
+  Job job = Submit(NewPrompt());
+  ASSERT_TRUE(lifecycle()->CancelJob(job.id).ok());
+  Status again = lifecycle()->CancelJob(job.id);
+  EXPECT_EQ(again.code(), Status::Code::kRuleViolation);
+  Job done = Submit(NewPrompt());
+  RenderAll();
+  EXPECT_EQ(lifecycle()->CancelJob(done.id).code(), Status::Code::kRuleViolation);
+  EXPECT_TRUE(lifecycle()->CancelJob(NewUuid()).IsNotFound());
+}
+
+TEST_F(LifecycleTest, FeedbackCannotTouchSamplesOfADeletedJob) {
+  std::string prompt = NewPrompt();
+  Job job = Submit(prompt);
+  std::vector<std::string> gone = RenderAll();
+  Submit(prompt);
+  std::vector<std::string> live = RenderAll();
+  int64_t n;
+  ASSERT_TRUE(lifecycle()->DeleteJob(job.id, &n).ok());
+
+  Feedback f, out;
+  f.audio_id = gone[0];
+  f.rating = 4;
+  EXPECT_TRUE(lifecycle()->AddFeedback(f, &out).IsNotFound());
+  f.audio_id = live[0];
+  f.preferred_over = gone[1];
+  EXPECT_TRUE(lifecycle()->AddFeedback(f, &out).IsNotFound());
+  FeedbackSummary summary;
+  ASSERT_TRUE(store()->GetFeedbackSummary(&summary).ok());
+  EXPECT_EQ(summary.total_feedback, 0);
+}
+
+TEST_F(LifecycleTest, FeedbackIsHardDeleted) {
+  Submit(NewPrompt());
+  std::string id = AddRating(RenderAll()[0], 5);
+  ASSERT_TRUE(lifecycle()->DeleteFeedback(id).ok());
+  Feedback f;
+  EXPECT_TRUE(store()->GetFeedback(id, &f).IsNotFound());
+  EXPECT_TRUE(lifecycle()->DeleteFeedback(id).IsNotFound());
+}
+
+Adapter MakeAdapter(Lifecycle* lc, const std::string& name, bool active = true) {
+  AdapterCreate c;
+  c.name = name;
+  c.is_active = active;
+  c.config_json = R"({"transpose":2})";
+  Adapter a;
+  Status s = lc->CreateAdapter(c, &a);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  return a;
+}
+
+TEST_F(LifecycleTest, DeletedAdapterKeepsItsJobsAndRefusesNewOnes) {
+  Adapter adapter = MakeAdapter(lifecycle(), "lofi");
+  std::string prompt = NewPrompt();
+  Job job = Submit(prompt, 1, adapter.id);
+  ASSERT_TRUE(lifecycle()->DeleteAdapter(adapter.id).ok());
+
+  Job read;
+  ASSERT_TRUE(store()->GetJob(job.id, Visibility::kLive, &read).ok());
+  EXPECT_EQ(read.adapter_id, adapter.id);
+  EXPECT_TRUE(read.adapter_deleted);
+  // A job queued before the delete still runs.
+  Job claimed;
+  ASSERT_TRUE(lifecycle()->ClaimJob("w", &claimed).ok());
+  EXPECT_EQ(claimed.id, job.id);
+
+  GenerateRequest r;
+  r.prompt_id = prompt;
+  r.adapter_id = adapter.id;
+  Status s = lifecycle()->SubmitJob(r, &read);
+  EXPECT_EQ(s.code(), Status::Code::kRuleViolation);
+  EXPECT_EQ(s.message(), "Cannot use deleted adapter for generation");
+  r.adapter_id = NewUuid();
+  EXPECT_TRUE(lifecycle()->SubmitJob(r, &read).IsNotFound());
+
+  Adapter gone;
+  EXPECT_TRUE(store()->GetAdapter(adapter.id, Visibility::kLive, &gone).IsNotFound());
+  ASSERT_TRUE(store()->GetAdapter(adapter.id, Visibility::kIncludeDeleted, &gone).ok());
+  EXPECT_FALSE(gone.is_active);
+  EXPECT_TRUE(gone.deleted_at.has_value());
+  EXPECT_TRUE(lifecycle()->DeleteAdapter(adapter.id).IsNotFound());
+  AdapterStats stats;
+  ASSERT_TRUE(store()->GetAdapterStats(&stats).ok());
+  EXPECT_EQ(stats.total, 0);
+}
+
+TEST_F(LifecycleTest, InactiveAdapterCannotGenerate) {
+  Adapter adapter = MakeAdapter(lifecycle(), "sleepy", /*active=*/false);
+  GenerateRequest r;
+  r.prompt_id = NewPrompt();
+  r.adapter_id = adapter.id;
+  Job job;
+  EXPECT_EQ(lifecycle()->SubmitJob(r, &job).code(), Status::Code::kRuleViolation);
+}
+
+TEST_F(LifecycleTest, AdapterNamesAreUniqueAmongLiveAdaptersOnly) {
+  Adapter first = MakeAdapter(lifecycle(), "lofi");
+  AdapterCreate c;
+  c.name = "lofi";
+  Adapter dup;
+  EXPECT_EQ(lifecycle()->CreateAdapter(c, &dup).code(), Status::Code::kConflict);
+  ASSERT_TRUE(lifecycle()->DeleteAdapter(first.id).ok());
+  Adapter second;
+  ASSERT_TRUE(lifecycle()->CreateAdapter(c, &second).ok());
+  EXPECT_NE(second.id, first.id);
+  // Renaming onto a live name is a conflict too.
+  Adapter third = MakeAdapter(lifecycle(), "jazz");
+  AdapterPatch p;
+  p.name = "lofi";
+  Adapter out;
+  EXPECT_EQ(lifecycle()->UpdateAdapter(third.id, p, &out).code(), Status::Code::kConflict);
+}
+
+TEST_F(LifecycleTest, AdapterConfigChangesWriteANewStyleFileVersion) {
+  Adapter a = MakeAdapter(lifecycle(), "versioned");
+  EXPECT_EQ(a.current_version, "v1");
+  AdapterPatch p;
+  p.config_json = R"({"transpose":5})";
+  Adapter out;
+  ASSERT_TRUE(lifecycle()->UpdateAdapter(a.id, p, &out).ok());
+  EXPECT_EQ(out.current_version, "v2");
+  std::string text;
+  ASSERT_TRUE(Env::Default()->ReadFile(dir_ + "/" + *out.storage_path, &text).ok());
+  EXPECT_EQ(text, R"({"transpose":5})");
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/" + *a.storage_path));
+}
+
+TEST_F(LifecycleTest, IncludeDeletedNeedsTheAdminTokenWhenOneIsSet) {
+  Visibility v;
+  EXPECT_TRUE(lifecycle()->ResolveVisibility(true, "", &v).ok());
+  EXPECT_EQ(v, Visibility::kIncludeDeleted);
+  Open("s3cret");
+  EXPECT_EQ(lifecycle()->ResolveVisibility(true, "", &v).code(), Status::Code::kForbidden);
+  EXPECT_EQ(lifecycle()->ResolveVisibility(true, "Bearer wrong!", &v).code(), Status::Code::kForbidden);
+  EXPECT_TRUE(lifecycle()->ResolveVisibility(true, "Bearer s3cret", &v).ok());
+  EXPECT_EQ(v, Visibility::kIncludeDeleted);
+  EXPECT_TRUE(lifecycle()->ResolveVisibility(false, "", &v).ok());
+  EXPECT_EQ(v, Visibility::kLive);
+}
+
+TEST_F(LifecycleTest, ConcurrentDeletesOfOneJobSucceedExactlyOnce) {
+  Job job = Submit(NewPrompt());
+  RenderAll();
+  std::atomic<int> ok{0}, not_found{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 20; ++i) {
+    threads.emplace_back([&] {
+      int64_t n;
+      Status s = lifecycle()->DeleteJob(job.id, &n);
+      if (s.ok()) ++ok;
+      else if (s.IsNotFound()) ++not_found;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 1);
+  EXPECT_EQ(not_found.load(), 19);
+}
+
+TEST_F(LifecycleTest, FeedbackRacingAJobDeleteNeverOutlivesTheJob) {
+  std::string prompt = NewPrompt();
+  for (int round = 0; round < 20; ++round) {
+    Job job = Submit(prompt);
+    std::vector<std::string> samples = RenderAll();
+    std::thread rater([&] {
+      for (int i = 0; i < 20; ++i) {
+        Feedback f, out;
+        f.audio_id = samples[i % 2];
+        f.rating = 3;
+        lifecycle()->AddFeedback(f, &out);  // may be NotFound once deleted
+      }
+    });
+    int64_t n;
+    ASSERT_TRUE(lifecycle()->DeleteJob(job.id, &n).ok());
+    rater.join();
+    int64_t left = -1;
+    ASSERT_TRUE(store()->CountFeedbackTouchingJob(job.id, &left).ok());
+    EXPECT_EQ(left, 0) << "round " << round;
+  }
+}
+
+TEST_F(LifecycleTest, JobCountersMatchTheRowsThroughEveryTransition) {
+  std::string prompt = NewPrompt();
+  Job a = Submit(prompt), b = Submit(prompt), c = Submit(prompt);
+  RenderAll();  // a completed
+  ASSERT_TRUE(lifecycle()->CancelJob(b.id).ok());
+  int64_t n;
+  ASSERT_TRUE(lifecycle()->DeleteJob(c.id, &n).ok());
+  JobStats stats;
+  ASSERT_TRUE(store()->GetJobStats(0, &stats).ok());
+  EXPECT_EQ(stats.completed, 1);
+  EXPECT_EQ(stats.cancelled, 1);
+  EXPECT_EQ(stats.queued, 0);
+  EXPECT_EQ(stats.total(), 2);
+  EXPECT_TRUE(stats.avg_processing_seconds.has_value());
+  ASSERT_TRUE(lifecycle()->DeleteJob(a.id, &n).ok());
+  ASSERT_TRUE(store()->GetJobStats(0, &stats).ok());
+  EXPECT_EQ(stats.completed, 0);
+  EXPECT_FALSE(stats.avg_processing_seconds.has_value());
+  JobQuery q;
+  q.status = JobStatus::kCancelled;
+  std::vector<Job> list;
+  int64_t total;
+  ASSERT_TRUE(store()->ListJobs(q, &list, &total).ok());
+  EXPECT_EQ(total, 1);
+  EXPECT_EQ(list.size(), 1u);
+}
+
+TEST_F(LifecycleTest, RecoveryRequeuesInterruptedJobsAndRemovesTempFiles) {
+  Job job = Submit(NewPrompt(), 2);
+  Job claimed;
+  ASSERT_TRUE(lifecycle()->ClaimJob("dead-worker", &claimed).ok());
+  CommitFakeSample(claimed, "dead-worker", 0);
+  std::string stray = lifecycle()->TempAudioPath(job.id, NewUuid());
+  ASSERT_TRUE(Env::Default()->WriteFileAtomically(stray, "half").ok());
+
+  Open(std::nullopt);  // as after a restart
+  int64_t requeued = 0;
+  ASSERT_TRUE(lifecycle()->RecoverInterruptedJobs(&requeued).ok());
+  EXPECT_EQ(requeued, 1);
+  EXPECT_FALSE(std::filesystem::exists(stray));
+  Job again;
+  ASSERT_TRUE(lifecycle()->ClaimJob("new-worker", &again).ok());
+  EXPECT_EQ(again.id, job.id);
+  EXPECT_EQ(again.audio_ids.size(), 1u);  // the finished sample is kept, not redone
+  // The dead worker's claim is void.
+  EXPECT_TRUE(lifecycle()->ReportProgress(claimed, "dead-worker", 0.9).IsCancelled());
+}
+
+// Fails the rename that publishes a sample.
+class FailingRenameEnv : public EnvWrapper {
+ public:
+  FailingRenameEnv() : EnvWrapper(Env::Default()) {}
+  Status RenameFile(const std::string& from, const std::string& to) override {
+    if (to.size() > 4 && to.substr(to.size() - 4) == ".wav") return Status::IOError("injected: disk full");
+    return EnvWrapper::RenameFile(from, to);
+  }
+};
+
+TEST_F(LifecycleTest, AFailedPublishLeavesNeitherRowNorFile) {
+  FailingRenameEnv env;
+  Open(std::nullopt, &env);
+  Job job = Submit(NewPrompt(), 1);
+  Job claimed;
+  ASSERT_TRUE(lifecycle()->ClaimJob("w", &claimed).ok());
+  Status s;
+  CommitFakeSample(claimed, "w", 0, &s);
+  EXPECT_EQ(s.code(), Status::Code::kIOError);
+  std::vector<AudioSample> samples;
+  ASSERT_TRUE(store()->ListAudioSamplesForJob(job.id, &samples).ok());
+  EXPECT_TRUE(samples.empty());
+  EXPECT_EQ(CountFiles(".wav"), 0);
+  EXPECT_EQ(CountFiles(".tmp"), 0);
+}
+
+}  // namespace
+}  // namespace studio::testing

@@ -1,0 +1,129 @@
+// A real SQLite store and lifecycle in a fresh temp folder, for unit tests
+// of the store and of the lifecycle rules. Removed again by the destructor.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "lifecycle/lifecycle.h"
+#include "store/sqlite_store.h"
+#include "util/env.h"
+#include "util/uuid.h"
+
+namespace studio::testing {
+
+class StoreFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/studio-unit-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    dir_ = tmpl;
+    Open(std::nullopt);
+  }
+  void TearDown() override {
+    lifecycle_.reset();
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  // (Re)opens the store and lifecycle on the same folder.
+  void Open(std::optional<std::string> admin_token, Env* env = Env::Default()) {
+    lifecycle_.reset();
+    store_.reset();
+    Status s;
+    store_ = OpenSqliteStore({.path = dir_ + "/studio.db"}, &s);
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    lifecycle_ = std::make_unique<Lifecycle>(
+        store_.get(), env, LifecycleOptions{.data_dir = dir_, .admin_token = admin_token});
+  }
+
+  std::string NewPrompt(const std::string& text = "a calm lofi beat") {
+    Prompt p;
+    Status s = lifecycle_->CreatePrompt(text, PromptAttributes{}, &p);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return p.id;
+  }
+
+  Job Submit(const std::string& prompt_id, int samples = 2,
+             std::optional<std::string> adapter_id = std::nullopt) {
+    GenerateRequest r;
+    r.prompt_id = prompt_id;
+    r.num_samples = samples;
+    r.adapter_id = adapter_id;
+    r.duration = 1;
+    Job job;
+    Status s = lifecycle_->SubmitJob(r, &job);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return job;
+  }
+
+  // Claims `job` as worker "w" and commits all its samples as a worker would.
+  // Returns the sample ids in label order.
+  std::vector<std::string> RenderAll(const std::string& worker = "w") {
+    Job claimed;
+    Status s = lifecycle_->ClaimJob(worker, &claimed);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    std::vector<std::string> ids;
+    for (int i = 0; i < claimed.num_samples; ++i) {
+      ids.push_back(CommitFakeSample(claimed, worker, i));
+    }
+    s = lifecycle_->FinishJob(claimed, worker, true, std::nullopt);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return ids;
+  }
+
+  // Writes a small temp file and commits it as sample `index` of `job`.
+  std::string CommitFakeSample(const Job& job, const std::string& worker, int index,
+                               Status* result = nullptr) {
+    AudioSample a;
+    a.id = NewUuid();
+    a.job_id = job.id;
+    a.prompt_id = job.prompt_id;
+    a.adapter_id = job.adapter_id;
+    a.sample_index = index;
+    a.storage_path = lifecycle_->AudioRelativePath(job.id, a.id);
+    a.duration_seconds = 1;
+    a.created_at = Env::Default()->NowMicros();
+    std::filesystem::create_directories(dir_ + "/audio/" + job.id);
+    std::string temp = lifecycle_->TempAudioPath(job.id, a.id);
+    EXPECT_TRUE(Env::Default()->WriteFileAtomically(temp, "RIFF fake wav").ok());
+    Status s = lifecycle_->CommitSample(job, worker, temp, a);
+    if (result) *result = s;
+    else EXPECT_TRUE(s.ok()) << s.ToString();
+    return a.id;
+  }
+
+  std::string AddRating(const std::string& audio_id, int rating,
+                        std::optional<std::string> preferred_over = std::nullopt) {
+    Feedback f;
+    f.audio_id = audio_id;
+    f.rating = rating;
+    f.preferred_over = preferred_over;
+    Feedback out;
+    Status s = lifecycle_->AddFeedback(f, &out);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    return out.id;
+  }
+
+  int CountFiles(const std::string& suffix) {
+    int n = 0;
+    if (!std::filesystem::exists(dir_ + "/audio")) return 0;
+    for (auto& e : std::filesystem::recursive_directory_iterator(dir_ + "/audio")) {
+      const std::string name = e.path().filename().string();
+      if (name.size() >= suffix.size() && name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) ++n;
+    }
+    return n;
+  }
+
+  Store* store() { return store_.get(); }
+  Lifecycle* lifecycle() { return lifecycle_.get(); }
+
+  std::string dir_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Lifecycle> lifecycle_;
+};
+
+}  // namespace studio::testing
