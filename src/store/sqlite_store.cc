@@ -183,6 +183,7 @@ class Connection {
     // The busy timeout must be set before the first pragma: two threads
     // opening at once otherwise fail on journal_mode=WAL with "locked".
     sqlite3_busy_timeout(db_, busy_timeout_ms);
+    sqlite3_extended_result_codes(db_, 1);  // tells a unique-name clash from other failures
     return Exec(
         "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
         "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=268435456;");

@@ -1,6 +1,8 @@
 // Every read of live rows is served by an index: EXPLAIN QUERY PLAN of the
 // statements behind the job list, job get, adapter list, stats, the queue
 // claim and the delete cascade shows no full scan of a table.
+#include <set>
+
 #include "unit/store_fixture.h"
 
 namespace studio::testing {
@@ -19,12 +21,19 @@ TEST_P(QueryPlanTest, UsesAnIndexNeverAFullScan) {
   ASSERT_FALSE(lines.empty());
   std::string plan;
   for (const auto& l : lines) plan += "  " + l + "\n";
+  // A co-routine is a subquery's own result (here: one job's few samples),
+  // not a table; scanning it is fine.
+  std::set<std::string> coroutines;
+  for (const auto& line : lines) {
+    if (line.rfind("CO-ROUTINE ", 0) == 0) coroutines.insert(line.substr(11));
+  }
   for (const auto& line : lines) {
     // "SCAN t" without "USING ... INDEX" reads every row of t. The five-row
     // job_counters table and json_each are not tables that grow.
     bool full_scan = line.rfind("SCAN ", 0) == 0 && line.find("USING") == std::string::npos &&
                      line.find("job_counters") == std::string::npos &&
-                     line.find("json_each") == std::string::npos;
+                     line.find("json_each") == std::string::npos &&
+                     !coroutines.count(line.substr(5));
     EXPECT_FALSE(full_scan) << GetParam() << " scans a whole table:\n" << plan;
   }
 }

@@ -29,8 +29,8 @@ CREATE TABLE adapters (
 );
 -- A name is unique among live adapters only: "lofi" may be reused once deleted.
 CREATE UNIQUE INDEX adapters_live_name ON adapters (name) WHERE deleted_at IS NULL;
-CREATE INDEX adapters_live_by_created ON adapters (created_at) WHERE deleted_at IS NULL;
-CREATE INDEX adapters_by_created ON adapters (created_at);
+CREATE INDEX adapters_live_by_created ON adapters (created_at, id) WHERE deleted_at IS NULL;
+CREATE INDEX adapters_by_created ON adapters (created_at, id);
 
 CREATE TABLE generation_jobs (
   id                TEXT PRIMARY KEY,
@@ -53,14 +53,12 @@ CREATE TABLE generation_jobs (
   lease_expires_at  TEXT      -- the claim is void after this time
 );
 CREATE INDEX jobs_live_by_created ON generation_jobs (created_at, id) WHERE deleted_at IS NULL;
+-- Also the queue's index: claiming looks only at queued/processing entries.
 CREATE INDEX jobs_live_by_status ON generation_jobs (status, created_at, id) WHERE deleted_at IS NULL;
 CREATE INDEX jobs_live_by_adapter ON generation_jobs (adapter_id, created_at, id)
   WHERE deleted_at IS NULL;
 CREATE INDEX jobs_by_created ON generation_jobs (created_at, id);
 CREATE INDEX jobs_by_adapter ON generation_jobs (adapter_id);
--- The queue: only unfinished jobs, so claiming never scans finished history.
-CREATE INDEX jobs_unfinished ON generation_jobs (created_at)
-  WHERE status IN ('queued', 'processing');
 
 CREATE TABLE audio_samples (
   id                TEXT PRIMARY KEY,
