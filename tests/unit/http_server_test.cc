@@ -632,6 +632,14 @@ TEST_F(HttpServerTest, HeadSendsHeadersWithoutBody) {
   EXPECT_EQ(j["path"], "/after");
   ASSERT_EQ(Paths().size(), 3u);
   EXPECT_EQ(Paths()[1], "/echo");
+
+  // An error answer after a HEAD on the same connection has its body.
+  ASSERT_TRUE(c.Send("HEAD /api/echo HTTP/1.1\r\nHost: t\r\n\r\n"));
+  ASSERT_TRUE(c.Read(&r, /*head=*/true));
+  ASSERT_TRUE(c.Send("POST /api/x HTTP/1.1\r\nHost: t\r\nContent-Length: 9999999\r\n\r\n"));
+  ASSERT_TRUE(c.Read(&r));
+  EXPECT_EQ(r.status, 413);
+  EXPECT_FALSE(r.body.empty());
 }
 
 TEST_F(HttpServerTest, HeadReachesHandlerAsGet) {
