@@ -45,12 +45,22 @@ constexpr const char* kJobColumns = R"(
   (SELECT group_concat(s.id) FROM
      (SELECT id FROM audio_samples WHERE job_id = j.id ORDER BY sample_index) s))";
 
-std::string JobSelect(Visibility v) {
-  return SourceFor(std::string("SELECT ") + kJobColumns +
-                       " FROM {jobs} j JOIN prompts p ON p.id = j.prompt_id"
-                       " LEFT JOIN adapters a ON a.id = j.adapter_id",
-                   v);
-}
+const std::string kJobSelectTemplate = std::string("SELECT ") + kJobColumns +
+                                       " FROM {jobs} j JOIN prompts p ON p.id = j.prompt_id"
+                                       " LEFT JOIN adapters a ON a.id = j.adapter_id";
+
+std::string JobSelect(Visibility v) { return SourceFor(kJobSelectTemplate, v); }
+
+// Both visibility variants of a hot statement, built once rather than per call.
+class VisibilitySql {
+ public:
+  explicit VisibilitySql(const std::string& tmpl)
+      : live_(SourceFor(tmpl, Visibility::kLive)), all_(SourceFor(tmpl, Visibility::kIncludeDeleted)) {}
+  const std::string& For(Visibility v) const { return v == Visibility::kLive ? live_ : all_; }
+
+ private:
+  std::string live_, all_;
+};
 
 constexpr const char* kAdapterColumns =
     "id, name, description, base_model, storage_path, config, is_active, status, "
@@ -366,7 +376,8 @@ class SqliteStore final : public Store {
   }
 
   Status GetAdapter(const std::string& id, Visibility v, Adapter* out) override {
-    return With(SourceFor(std::string("SELECT ") + kAdapterColumns + " FROM {adapters} WHERE id = ?", v),
+    static const VisibilitySql kSql(std::string("SELECT ") + kAdapterColumns + " FROM {adapters} WHERE id = ?");
+    return With(kSql.For(v),
                 [&](Query& q) {
                   q.Bind(id);
                   if (!q.Step()) return q.status().ok() ? Status::NotFound("Adapter not found") : q.status();
@@ -453,7 +464,8 @@ class SqliteStore final : public Store {
   }
 
   Status GetJob(const std::string& id, Visibility v, Job* out) override {
-    return With(JobSelect(v) + " WHERE j.id = ?", [&](Query& q) {
+    static const VisibilitySql kSql(kJobSelectTemplate + " WHERE j.id = ?");
+    return With(kSql.For(v), [&](Query& q) {
       q.Bind(id);
       if (!q.Step()) return q.status().ok() ? Status::NotFound("Job not found") : q.status();
       ReadJob(q.stmt(), out);
@@ -610,9 +622,9 @@ class SqliteStore final : public Store {
   }
 
   Status GetAudioSample(const std::string& id, Visibility v, AudioSample* out) override {
-    return With(SourceFor(std::string("SELECT ") + kAudioColumns +
-                              " FROM {audio} a JOIN generation_jobs j ON j.id = a.job_id WHERE a.id = ?",
-                          v),
+    static const VisibilitySql kSql(std::string("SELECT ") + kAudioColumns +
+                                    " FROM {audio} a JOIN generation_jobs j ON j.id = a.job_id WHERE a.id = ?");
+    return With(kSql.For(v),
                 [&](Query& q) {
                   q.Bind(id);
                   if (!q.Step()) return q.status().ok() ? Status::NotFound("Audio sample not found") : q.status();
