@@ -76,15 +76,26 @@ TEST_F(DeleteRaceTest, DeleteWhileRenderingNeverLeavesAResurrectedOrPartialJob) 
   constexpr int kIterations = 30;
   constexpr int kSamples = 4;
   constexpr int kSeconds = 3;
-  constexpr int kMaxDelayMs = 700;  // spans queued, mid-render and finished
   const std::string prompt_id = server().CreatePrompt(
       "driving rock with distorted guitar", {{"tempo", 140},
                                              {"primary_instruments", {"electric-guitar-distorted"}},
                                              {"secondary_instruments", {"acoustic-drum-kit"}}});
   ASSERT_FALSE(prompt_id.empty());
+  // Calibration: how long one such job takes from submit to completed here.
+  // Delays are then drawn across that span and a little beyond, so that
+  // deletes land while queued, mid-render, between samples and after the end.
+  const auto calibration_start = std::chrono::steady_clock::now();
+  Json calibration = server().Generate(
+      {{"prompt_id", prompt_id}, {"num_samples", kSamples}, {"duration", kSeconds}});
+  ASSERT_TRUE(calibration.is_object());
+  ASSERT_EQ(server().WaitForJob(calibration["id"], {"completed", "failed"}).value("status", ""),
+            "completed");
+  const int job_ms = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::steady_clock::now() - calibration_start)
+                                          .count());
   const Json stats_before = api().Get("/api/jobs/stats").json();
   std::mt19937 rng(20261127);
-  std::uniform_int_distribution<int> delay_ms(0, kMaxDelayMs);
+  std::uniform_int_distribution<int> delay_ms(0, job_ms * 6 / 5);
 
   struct Observed {
     std::string id;
@@ -101,9 +112,6 @@ TEST_F(DeleteRaceTest, DeleteWhileRenderingNeverLeavesAResurrectedOrPartialJob) 
                                   {"seed", 1000 + i}});
     ASSERT_TRUE(job.is_object());
     const std::string id = job["id"];
-    // Wait for the previous jobs to be dealt with half of the time, so that
-    // this one is caught while processing rather than while queued.
-    if (i % 2 == 0) server().WaitUntilRendering(id, 5s);
     std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(rng)));
     const std::string seen_before = api().Get("/api/generate/" + id).json().value("status", "");
     HttpResult del = api().Delete("/api/jobs/" + id);
@@ -126,7 +134,7 @@ TEST_F(DeleteRaceTest, DeleteWhileRenderingNeverLeavesAResurrectedOrPartialJob) 
   }
   std::string summary;
   for (const auto& [k, n] : outcomes) summary += k + ":" + std::to_string(n) + " ";
-  std::cout << "[ race ] outcomes: " << summary << "\n";
+  std::cout << "[ race ] one job takes " << job_ms << " ms; outcomes: " << summary << "\n";
   EXPECT_GE(outcomes["processing->cancelled"], 1)
       << "the race never caught a job mid-render; outcomes: " << summary;
 

@@ -339,6 +339,32 @@ bool TestServer::WaitUntilRendering(const std::string& job_id,
   return false;
 }
 
+double TestServer::EstimateSecondsLeft(const std::string& job_id,
+                                       std::chrono::milliseconds timeout) {
+  auto deadline = Clock::now() + timeout;
+  std::optional<std::pair<Clock::time_point, double>> first;
+  while (Clock::now() < deadline) {
+    HttpResult r = client().Get("/api/generate/" + job_id);
+    Json j = r.json();
+    if (r.status != 200 || !j.is_object()) return -1;
+    const std::string status = j.value("status", "");
+    if (status != "queued" && status != "processing") return -1;
+    const double progress = j.value("progress", 0.0);
+    const auto now = Clock::now();
+    if (status == "processing" && progress > 0.0) {
+      if (!first) {
+        first.emplace(now, progress);
+      } else if (progress > first->second) {
+        const double elapsed = std::chrono::duration<double>(now - first->first).count();
+        const double rate = (progress - first->second) / elapsed;  // per second
+        return (1.0 - progress) / rate;
+      }
+    }
+    std::this_thread::sleep_for(10ms);
+  }
+  return -1;
+}
+
 Json TestServer::RunCompletedJob(int num_samples, int duration, const Json& extra) {
   Json job = SubmitJob(num_samples, duration, extra);
   if (job.is_null()) return Json();

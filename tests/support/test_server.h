@@ -101,6 +101,11 @@ class TestServer {
   // finished sample; returns false on timeout or when it ended first.
   bool WaitUntilRendering(const std::string& job_id,
                           std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  // Watches a processing job's progress until it has moved twice and
+  // returns an estimate of the seconds its rendering still needs (from the
+  // observed rate), or a negative value when the job ended or never moved.
+  double EstimateSecondsLeft(const std::string& job_id,
+                             std::chrono::milliseconds timeout = std::chrono::seconds(30));
   // Submits a job and waits for it to complete; returns GET /api/jobs/{id}.
   Json RunCompletedJob(int num_samples, int duration, const Json& extra = Json::object());
   // GET /api/jobs/{id}?include_deleted=true (with admin headers); null on failure.
