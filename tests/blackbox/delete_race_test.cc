@@ -101,6 +101,7 @@ TEST_F(DeleteRaceTest, DeleteWhileRenderingNeverLeavesAResurrectedOrPartialJob) 
     std::string id;
     std::string status_at_delete;
     std::string deleted_at;
+    Json audio_ids_at_delete;
   };
   std::vector<Observed> jobs;
   std::map<std::string, int> outcomes;
@@ -130,7 +131,7 @@ TEST_F(DeleteRaceTest, DeleteWhileRenderingNeverLeavesAResurrectedOrPartialJob) 
       EXPECT_LE(after["completed_at"].get<std::string>(), after["deleted_at"].get<std::string>());
     }
     ++outcomes[seen_before + "->" + status];
-    jobs.push_back({id, status, after["deleted_at"]});
+    jobs.push_back({id, status, after["deleted_at"], after.value("audio_ids", Json::array())});
   }
   std::string summary;
   for (const auto& [k, n] : outcomes) summary += k + ":" + std::to_string(n) + " ";
@@ -147,6 +148,8 @@ TEST_F(DeleteRaceTest, DeleteWhileRenderingNeverLeavesAResurrectedOrPartialJob) 
     EXPECT_EQ(final.value("status", ""), job.status_at_delete)
         << "status changed after the delete: " << final.dump();
     EXPECT_EQ(final.value("deleted_at", ""), job.deleted_at);
+    EXPECT_EQ(final.value("audio_ids", Json::array()), job.audio_ids_at_delete)
+        << "samples were attached to the job after its delete";
     EXPECT_EQ(api().Get("/api/generate/" + job.id).status, 404);
     std::vector<std::string> rows;
     EXPECT_TRUE(server().AudioStorageConsistent(job.id, &rows));

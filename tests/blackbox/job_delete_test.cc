@@ -227,8 +227,10 @@ TEST_F(JobDeleteTest, DeletingQueuedAndProcessingJobsCancelsThemWithoutPartialOu
   ASSERT_EQ(del_processing.status, 200) << del_processing.Describe();
   const auto deleted_at = Clock::now();
 
+  Json blocker_samples_at_delete;
   for (const std::string& id : {queued_id, blocker_id}) {
     Json detail = server().GetJobIncludingDeleted(id);
+    if (id == blocker_id) blocker_samples_at_delete = detail.value("audio_ids", Json::array());
     EXPECT_EQ(detail.value("status", ""), "cancelled") << detail.dump();
     EXPECT_TRUE(detail.contains("deleted_at") && detail["deleted_at"].is_string());
     EXPECT_TRUE(IsNotFound(api().Get("/api/generate/" + id)));
@@ -259,6 +261,8 @@ TEST_F(JobDeleteTest, DeletingQueuedAndProcessingJobsCancelsThemWithoutPartialOu
   EXPECT_EQ(blocker_after.value("status", ""), "cancelled") << blocker_after.dump();
   EXPECT_TRUE(server().AudioStorageConsistent(blocker_id, &rows));
   EXPECT_LT(rows.size(), 4u) << "the deleted job was rendered to the end";
+  EXPECT_EQ(blocker_after.value("audio_ids", Json::array()), blocker_samples_at_delete)
+      << "samples were attached to the job after its delete";
   // Samples listed for the job are exactly its rows.
   std::set<std::string> listed;
   for (const auto& a : blocker_after.value("audio_ids", Json::array())) listed.insert(a);

@@ -80,6 +80,13 @@ std::string Tail(const std::string& text, size_t max_chars) {
   return text.size() <= max_chars ? text : "..." + text.substr(text.size() - max_chars);
 }
 
+// The binary under test: $STUDIO_TEST_BINARY when set (a sanitizer or
+// mutant build, say), else the build's own studio.
+std::string StudioBinary() {
+  const char* override_path = std::getenv("STUDIO_TEST_BINARY");
+  return override_path && *override_path ? override_path : STUDIO_BINARY;
+}
+
 }  // namespace
 
 uint16_t PickFreePort() {
@@ -117,11 +124,11 @@ CommandResult RunStudio(const std::vector<std::string>& args, std::chrono::milli
     return result;
   }
   std::string log = dir + "/output.log";
-  std::vector<std::string> argv{STUDIO_BINARY};
+  std::vector<std::string> argv{StudioBinary()};
   argv.insert(argv.end(), args.begin(), args.end());
   pid_t pid = Spawn(argv, log);
   if (pid < 0) {
-    result.output = "cannot spawn " + std::string(STUDIO_BINARY);
+    result.output = "cannot spawn " + StudioBinary();
   } else {
     int status = 0;
     if (!WaitForExit(pid, timeout, &status)) {
@@ -174,7 +181,7 @@ TestServer::~TestServer() {
   port_ = PickFreePort();
   if (port_ == 0) return ::testing::AssertionFailure() << "no free port";
   client_ = std::make_unique<HttpClient>("127.0.0.1", port_);
-  std::vector<std::string> argv{STUDIO_BINARY,
+  std::vector<std::string> argv{StudioBinary(),
                                 "serve",
                                 "--host",
                                 "127.0.0.1",
@@ -197,7 +204,7 @@ TestServer::~TestServer() {
   }
   pid_ = Spawn(argv, log_path());
   if (pid_ < 0) {
-    return ::testing::AssertionFailure() << "cannot spawn " << STUDIO_BINARY << ": "
+    return ::testing::AssertionFailure() << "cannot spawn " << StudioBinary() << ": "
                                          << std::strerror(errno);
   }
   HttpClient quick("127.0.0.1", port_, 2s);

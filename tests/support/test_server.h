@@ -13,6 +13,8 @@
 // at once, as a crash would; Restart() starts again on the same data dir.
 // The destructor stops the server and removes the data dir (kept when the
 // environment variable STUDIO_TEST_KEEP_DATA is set, for post-mortems).
+// The environment variable STUDIO_TEST_BINARY, when set, names another
+// studio binary to test instead (a sanitizer or a deliberately broken build).
 //
 // Failures of the helpers are reported with ADD_FAILURE (non-fatal) and an
 // empty / null result, so a test can ASSERT on the result and still get a
