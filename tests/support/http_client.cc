@@ -100,6 +100,50 @@ HttpResult HttpClient::Request(std::string_view method, std::string_view target,
   return RequestRaw(method, target, std::string(), "", headers);
 }
 
+namespace {
+
+// Writes one request on `stream` and reads its answer into *result.
+// Returns false when the connection can no longer be used.
+bool Exchange(asio::io_context& ioc, beast::tcp_stream& stream, beast::flat_buffer& buffer,
+              const std::string& host, uint16_t port, bool keep_alive, std::string_view method,
+              std::string_view target, std::string body, std::string_view content_type,
+              const Headers& headers, HttpResult* result) {
+  http::request<http::string_body> req;
+  req.method_string(beast::string_view(method.data(), method.size()));
+  req.target(beast::string_view(target.data(), target.size()));
+  req.version(11);
+  req.set(http::field::host, host + ":" + std::to_string(port));
+  req.set(http::field::connection, keep_alive ? "keep-alive" : "close");
+  req.set(http::field::user_agent, "studio-blackbox-tests");
+  if (!content_type.empty()) req.set(http::field::content_type, std::string(content_type));
+  for (const auto& [name, value] : headers) req.set(name, value);
+  const bool has_body = !body.empty() || method == "POST" || method == "PATCH" || method == "PUT";
+  req.body() = std::move(body);
+  if (has_body) req.prepare_payload();
+
+  // Head and body are written separately so that a server that answers
+  // early (413) and closes does not hide its answer behind our write error.
+  http::request_serializer<http::string_body> serializer(req);
+  beast::error_code ec = RunToEnd(ioc, [&](auto handler) {
+    http::async_write_header(stream, serializer, std::move(handler));
+  });
+  if (!ec) {
+    ec = RunToEnd(ioc, [&](auto handler) {
+      http::async_write(stream, serializer, std::move(handler));
+    });
+  }
+  const std::string write_error = ec ? "write: " + ec.message() : "";
+  if (!ReadResponse(ioc, stream, buffer, result)) {
+    if (!write_error.empty()) result->error = write_error + "; " + result->error;
+    return false;
+  }
+  if (!write_error.empty() || !result->error.empty()) return false;
+  const std::string connection = result->Header("connection");
+  return connection.find("close") == std::string::npos;
+}
+
+}  // namespace
+
 HttpResult HttpClient::RequestRaw(std::string_view method, std::string_view target,
                                   std::string body, std::string_view content_type,
                                   const Headers& headers) const {
@@ -111,39 +155,54 @@ HttpResult HttpClient::RequestRaw(std::string_view method, std::string_view targ
     result.error = "connect: " + ec.message();
     return result;
   }
-
-  http::request<http::string_body> req;
-  req.method_string(beast::string_view(method.data(), method.size()));
-  req.target(beast::string_view(target.data(), target.size()));
-  req.version(11);
-  req.set(http::field::host, host_ + ":" + std::to_string(port_));
-  req.set(http::field::connection, "close");
-  req.set(http::field::user_agent, "studio-blackbox-tests");
-  if (!content_type.empty()) req.set(http::field::content_type, std::string(content_type));
-  for (const auto& [name, value] : headers) req.set(name, value);
-  const bool has_body = !body.empty() || method == "POST" || method == "PATCH" || method == "PUT";
-  req.body() = std::move(body);
-  if (has_body) req.prepare_payload();
-
-  // Head and body are written separately so that a server that answers
-  // early (413) and closes does not hide its answer behind our write error.
-  http::request_serializer<http::string_body> serializer(req);
-  ec = RunToEnd(ioc, [&](auto handler) {
-    http::async_write_header(stream, serializer, std::move(handler));
-  });
-  if (!ec) {
-    ec = RunToEnd(ioc, [&](auto handler) {
-      http::async_write(stream, serializer, std::move(handler));
-    });
-  }
-  const std::string write_error = ec ? "write: " + ec.message() : "";
-
   beast::flat_buffer buffer;
-  if (!ReadResponse(ioc, stream, buffer, &result) && !write_error.empty()) {
-    result.error = write_error + "; " + result.error;
-  }
+  Exchange(ioc, stream, buffer, host_, port_, /*keep_alive=*/false, method, target,
+           std::move(body), content_type, headers, &result);
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
   return result;
+}
+
+// ---------------------------------------------------------------------------
+
+struct HttpConnection::Impl {
+  asio::io_context ioc;
+  beast::tcp_stream stream{ioc};
+  beast::flat_buffer buffer;
+  bool open = false;
+};
+
+HttpConnection::HttpConnection(std::string host, uint16_t port, std::chrono::milliseconds timeout)
+    : host_(std::move(host)), port_(port), timeout_(timeout), impl_(std::make_unique<Impl>()) {
+  beast::error_code ec = Connect(impl_->ioc, impl_->stream, host_, port_, timeout_);
+  impl_->open = !ec;
+}
+
+HttpConnection::~HttpConnection() {
+  beast::error_code ec;
+  impl_->stream.socket().shutdown(tcp::socket::shutdown_both, ec);
+}
+
+bool HttpConnection::open() const { return impl_->open; }
+
+HttpResult HttpConnection::RequestRaw(std::string_view method, std::string_view target,
+                                      std::string body, std::string_view content_type,
+                                      const Headers& headers) {
+  HttpResult result;
+  if (!impl_->open) {
+    result.error = "connection closed";
+    return result;
+  }
+  impl_->stream.expires_after(timeout_);
+  impl_->open = Exchange(impl_->ioc, impl_->stream, impl_->buffer, host_, port_,
+                         /*keep_alive=*/true, method, target, std::move(body), content_type,
+                         headers, &result);
+  return result;
+}
+
+HttpResult HttpConnection::Request(std::string_view method, std::string_view target,
+                                   const std::optional<Json>& json, const Headers& headers) {
+  if (json.has_value()) return RequestRaw(method, target, json->dump(), "application/json", headers);
+  return RequestRaw(method, target, std::string(), "", headers);
 }
 
 HttpResult HttpClient::RequestTruncatedBody(std::string_view method, std::string_view target,

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -91,6 +92,35 @@ class HttpClient {
   std::string host_;
   uint16_t port_;
   std::chrono::milliseconds timeout_;
+};
+
+// HttpConnection: one keep-alive connection for tests of the server's
+// framing (several requests, errors among them, on one socket). Requests
+// are sent one after another; after an answer with "Connection: close" or a
+// transport error the connection is closed and open() turns false.
+//
+// Thread-safety: NOT thread-safe; use one HttpConnection per thread.
+class HttpConnection {
+ public:
+  HttpConnection(std::string host, uint16_t port,
+                 std::chrono::milliseconds timeout = std::chrono::seconds(30));
+  HttpConnection(const HttpConnection&) = delete;
+  HttpConnection& operator=(const HttpConnection&) = delete;
+  ~HttpConnection();
+
+  bool open() const;
+  HttpResult Request(std::string_view method, std::string_view target,
+                     const std::optional<Json>& json = std::nullopt, const Headers& headers = {});
+  HttpResult RequestRaw(std::string_view method, std::string_view target, std::string body,
+                        std::string_view content_type = "application/json",
+                        const Headers& headers = {});
+
+ private:
+  struct Impl;
+  std::string host_;
+  uint16_t port_;
+  std::chrono::milliseconds timeout_;
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace studio::testing
