@@ -2,6 +2,7 @@
 // "Deleted means gone from every default view") and the hard-delete of
 // feedback, against a real `studio serve`.
 #include <chrono>
+#include <iostream>
 #include <set>
 #include <string>
 #include <thread>
@@ -244,6 +245,8 @@ TEST_F(JobDeleteTest, DeletingQueuedAndProcessingJobsCancelsThemWithoutPartialOu
   Json done = server().WaitForJob(sentinel["id"], {"completed", "failed"}, 30s);
   EXPECT_EQ(done.value("status", ""), "completed");
   const double waited = std::chrono::duration<double>(Clock::now() - deleted_at).count();
+  std::cout << "[ prompt ] next job served " << waited << " s after the delete; the deleted job had "
+            << seconds_left << " s left\n";
   EXPECT_LT(waited, 0.5 * seconds_left)
       << "the worker went on rendering the deleted job: the next job waited " << waited
       << " s, the deleted one had about " << seconds_left << " s of rendering left";
