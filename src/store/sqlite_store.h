@@ -22,6 +22,7 @@ struct SqliteStoreOptions {
   std::string path;           // database file; created when missing
   int busy_timeout_ms = 10000;
   bool apply_migrations = true;
+  int checkpoint_interval_ms = 1000;  // background WAL checkpoint period
 };
 
 // Opens (and by default migrates) the database. On failure returns null

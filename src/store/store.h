@@ -88,6 +88,9 @@ class Store {
   // same thread join the outer transaction.
   virtual Status InTransaction(const std::function<Status()>& body) = 0;
 
+  // Ok when the database answers; for health checks. Costs the same at any size.
+  virtual Status Ping() = 0;
+
   // ---- prompts ----
   virtual Status InsertPrompt(const Prompt& prompt) = 0;
   virtual Status GetPrompt(const std::string& id, Prompt* out) = 0;

@@ -41,6 +41,10 @@ TEST_F(LifecycleTest, DeletedJobIsGoneFromEveryDefaultReadButVisibleToAdmins) {
   std::string prompt = NewPrompt();
   Job job = Submit(prompt);
   std::vector<std::string> samples = RenderAll();
+  const Micros today = StartOfUtcDay(Env::Default()->NowMicros());
+  JobStats before;
+  ASSERT_TRUE(store()->GetJobStats(today, &before).ok());
+  EXPECT_EQ(before.jobs_today, 1);
   int64_t deleted;
   ASSERT_TRUE(lifecycle()->DeleteJob(job.id, &deleted).ok());
 
@@ -54,7 +58,7 @@ TEST_F(LifecycleTest, DeletedJobIsGoneFromEveryDefaultReadButVisibleToAdmins) {
   EXPECT_TRUE(list.empty());
   EXPECT_EQ(total, 0);
   JobStats stats;
-  ASSERT_TRUE(store()->GetJobStats(0, &stats).ok());
+  ASSERT_TRUE(store()->GetJobStats(today, &stats).ok());
   EXPECT_EQ(stats.total(), 0);
   EXPECT_EQ(stats.jobs_today, 0);
 

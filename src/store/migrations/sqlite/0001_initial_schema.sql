@@ -60,18 +60,21 @@ CREATE INDEX jobs_live_by_adapter ON generation_jobs (adapter_id, created_at, id
 CREATE INDEX jobs_by_created ON generation_jobs (created_at, id);
 CREATE INDEX jobs_by_adapter ON generation_jobs (adapter_id);
 
+-- Clustered by job: a job's samples, in label order, are one B-tree range
+-- that already holds their ids, so listing a job's audio_ids costs no
+-- lookup per sample. Lookups by id go through the unique index on id.
 CREATE TABLE audio_samples (
-  id                TEXT PRIMARY KEY,
   job_id            TEXT NOT NULL REFERENCES generation_jobs (id),
+  sample_index      INTEGER NOT NULL,
+  id                TEXT NOT NULL UNIQUE,
   prompt_id         TEXT NOT NULL REFERENCES prompts (id),
   adapter_id        TEXT REFERENCES adapters (id),
-  sample_index      INTEGER NOT NULL,
   storage_path      TEXT NOT NULL,
   duration_seconds  REAL NOT NULL,
   sample_rate       INTEGER NOT NULL,
   created_at        TEXT NOT NULL,
-  UNIQUE (job_id, sample_index)
-);
+  PRIMARY KEY (job_id, sample_index)
+) WITHOUT ROWID;
 
 CREATE TABLE feedback (
   id                TEXT PRIMARY KEY,
@@ -106,6 +109,25 @@ CREATE TABLE job_counters (
 );
 INSERT INTO job_counters (status) VALUES
   ('queued'), ('processing'), ('completed'), ('failed'), ('cancelled');
+
+-- Live jobs per UTC day of created_at, for "jobs today" without counting rows.
+CREATE TABLE job_day_counters (
+  day         TEXT PRIMARY KEY,  -- "YYYY-MM-DD"
+  live_count  INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+
+CREATE TRIGGER jobs_day_count_insert AFTER INSERT ON generation_jobs
+WHEN NEW.deleted_at IS NULL
+BEGIN
+  INSERT INTO job_day_counters (day, live_count) VALUES (substr(NEW.created_at, 1, 10), 1)
+    ON CONFLICT (day) DO UPDATE SET live_count = live_count + 1;
+END;
+
+CREATE TRIGGER jobs_day_count_delete AFTER UPDATE OF deleted_at ON generation_jobs
+WHEN OLD.deleted_at IS NULL AND NEW.deleted_at IS NOT NULL
+BEGIN
+  UPDATE job_day_counters SET live_count = live_count - 1 WHERE day = substr(OLD.created_at, 1, 10);
+END;
 
 CREATE TRIGGER jobs_count_insert AFTER INSERT ON generation_jobs
 WHEN NEW.deleted_at IS NULL
