@@ -24,6 +24,13 @@ HttpResponse JsonResponse(int status, const json& body) {
   return r;
 }
 
+HttpResponse RawJsonResponse(int status, std::string body) {
+  HttpResponse r;
+  r.status = status;
+  r.body = std::move(body);
+  return r;
+}
+
 HttpResponse Detail(int status, const std::string& detail) {
   return JsonResponse(status, {{"detail", detail}});
 }
@@ -229,7 +236,7 @@ HttpResponse Api::SubmitJob(const HttpRequest& req, const Params&) const {
   RETURN_ERROR_RESPONSE(ParseGenerateRequest(body, &request));
   Job job;
   RETURN_ERROR_RESPONSE(lifecycle_->SubmitJob(request, &job));
-  return JsonResponse(201, JobJson(job, false));
+  return RawJsonResponse(201, JobJson(job, false));
 }
 
 HttpResponse Api::GetJobStatus(const HttpRequest&, const Params& ids) const {
@@ -305,10 +312,15 @@ HttpResponse Api::ListJobs(const HttpRequest& req, const Params&) const {
   int64_t total = 0;
   RETURN_ERROR_RESPONSE(store_->ListJobs(q, &jobs, &total));
   const bool with_deleted = q.visibility == Visibility::kIncludeDeleted;
-  json items = json::array();
-  for (const auto& j : jobs) items.push_back(JobJson(j, with_deleted));
-  return JsonResponse(200, {{"items", std::move(items)}, {"total", total}, {"limit", q.limit},
-                            {"offset", q.offset}});
+  std::string body;
+  body.reserve(128 + jobs.size() * 640);
+  JsonWriter w(&body);
+  w.BeginObject().Key("items").BeginArray();
+  for (const auto& j : jobs) WriteJob(w, j, with_deleted);
+  w.EndArray();
+  w.Key("total").Int(total).Key("limit").Int(q.limit).Key("offset").Int(q.offset);
+  w.EndObject();
+  return RawJsonResponse(200, std::move(body));
 }
 
 HttpResponse Api::GetJobStats(const HttpRequest&, const Params&) const {
@@ -322,7 +334,7 @@ HttpResponse Api::GetJob(const HttpRequest& req, const Params& ids) const {
   RETURN_ERROR_RESPONSE(Visible(lifecycle_, req, &v));
   Job job;
   RETURN_ERROR_RESPONSE(store_->GetJob(ids[0], v, &job));
-  return JsonResponse(200, JobJson(job, v == Visibility::kIncludeDeleted));
+  return RawJsonResponse(200, JobJson(job, v == Visibility::kIncludeDeleted));
 }
 
 HttpResponse Api::DeleteJob(const HttpRequest&, const Params& ids) const {

@@ -25,25 +25,56 @@ json GenerationParamsJson(const GenerationParams& p) {
           {"duration", p.duration}};
 }
 
-json JobJson(const Job& job, bool with_deleted_at) {
-  json out = {
-      {"id", job.id},
-      {"prompt_id", job.prompt_id},
-      {"prompt_preview", job.prompt_preview},
-      {"adapter_id", Optional(job.adapter_id)},
-      {"adapter_name", job.adapter_deleted ? json(kDeletedAdapterName) : Optional(job.adapter_name)},
-      {"adapter_deleted", job.adapter_deleted},
-      {"status", JobStatusName(job.status)},
-      {"progress", job.progress},
-      {"num_samples", job.num_samples},
-      {"audio_ids", job.audio_ids},
-      {"error", Optional(job.error)},
-      {"generation_params", GenerationParamsJson(job.params)},
-      {"duration_seconds", job.params.duration},
-      {"created_at", FormatIsoMicros(job.created_at)},
-      {"completed_at", OptionalTime(job.completed_at)},
+void WriteJob(JsonWriter& w, const Job& job, bool with_deleted_at) {
+  auto optional_string = [&](const std::optional<std::string>& v) {
+    if (v) w.String(*v);
+    else w.Null();
   };
-  if (with_deleted_at) out["deleted_at"] = OptionalTime(job.deleted_at);
+  auto optional_time = [&](const std::optional<Micros>& t) {
+    if (t) w.String(FormatIsoMicros(*t));
+    else w.Null();
+  };
+  w.BeginObject();
+  w.Key("id").String(job.id);
+  w.Key("prompt_id").String(job.prompt_id);
+  w.Key("prompt_preview").String(job.prompt_preview);
+  w.Key("adapter_id");
+  optional_string(job.adapter_id);
+  w.Key("adapter_name");
+  if (job.adapter_deleted) w.String(kDeletedAdapterName);
+  else optional_string(job.adapter_name);
+  w.Key("adapter_deleted").Bool(job.adapter_deleted);
+  w.Key("status").String(JobStatusName(job.status));
+  w.Key("progress").Double(job.progress);
+  w.Key("num_samples").Int(job.num_samples);
+  w.Key("audio_ids").BeginArray();
+  for (const auto& id : job.audio_ids) w.String(id);
+  w.EndArray();
+  w.Key("error");
+  optional_string(job.error);
+  w.Key("generation_params").BeginObject();
+  w.Key("seed").Int(job.params.seed);
+  w.Key("temperature").Double(job.params.temperature);
+  w.Key("top_k").Int(job.params.top_k);
+  w.Key("top_p").Double(job.params.top_p);
+  w.Key("duration").Int(job.params.duration);
+  w.EndObject();
+  w.Key("duration_seconds").Int(job.params.duration);
+  w.Key("created_at").String(FormatIsoMicros(job.created_at));
+  w.Key("completed_at");
+  optional_time(job.completed_at);
+  if (with_deleted_at) {
+    w.Key("deleted_at");
+    optional_time(job.deleted_at);
+  }
+  w.EndObject();
+}
+
+std::string JobJson(const Job& job, bool with_deleted_at) {
+  std::string out;
+  out.reserve(640);
+  JsonWriter w(&out);
+  WriteJob(w, job, with_deleted_at);
   return out;
 }
 

@@ -6,12 +6,16 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/types.h"
+#include "http/json_writer.h"
 #include "store/store.h"
 
 namespace studio {
 
-// `with_deleted_at` adds deleted_at (include_deleted reads).
-nlohmann::json JobJson(const Job& job, bool with_deleted_at);
+// A job as list items and details show it; `with_deleted_at` adds
+// deleted_at (include_deleted reads). Written straight to text: job lists
+// are the hottest responses.
+void WriteJob(JsonWriter& w, const Job& job, bool with_deleted_at);
+std::string JobJson(const Job& job, bool with_deleted_at);
 nlohmann::json JobStatusJson(const Job& job);  // GET /generate/{id}
 nlohmann::json PromptJson(const Prompt& prompt);
 nlohmann::json AdapterJson(const Adapter& adapter, bool with_deleted_at);
