@@ -403,9 +403,12 @@ HttpResponse Api::ListAdapters(const HttpRequest& req, const Params&) const {
   int64_t total = 0;
   RETURN_ERROR_RESPONSE(store_->ListAdapters(q, &adapters, &total));
   const bool with_deleted = q.visibility == Visibility::kIncludeDeleted;
-  json items = json::array();
-  for (const auto& a : adapters) items.push_back(AdapterJson(a, with_deleted));
-  return JsonResponse(200, {{"items", items}, {"total", total}});
+  std::string body;
+  JsonWriter w(&body);
+  w.BeginObject().Key("items").BeginArray();
+  for (const auto& a : adapters) WriteAdapter(w, a, with_deleted);
+  w.EndArray().Key("total").Int(total).EndObject();
+  return RawJsonResponse(200, std::move(body));
 }
 
 HttpResponse Api::GetAdapterStats(const HttpRequest&, const Params&) const {
@@ -423,7 +426,7 @@ HttpResponse Api::CreateAdapter(const HttpRequest& req, const Params&) const {
   RETURN_ERROR_RESPONSE(ParseAdapterStyle(request.config_json, &style));
   Adapter a;
   RETURN_ERROR_RESPONSE(lifecycle_->CreateAdapter(request, &a));
-  return JsonResponse(201, AdapterJson(a, false));
+  return RawJsonResponse(201, AdapterJson(a, false));
 }
 
 HttpResponse Api::GetAdapter(const HttpRequest& req, const Params& ids) const {
@@ -431,7 +434,7 @@ HttpResponse Api::GetAdapter(const HttpRequest& req, const Params& ids) const {
   RETURN_ERROR_RESPONSE(Visible(lifecycle_, req, &v));
   Adapter a;
   RETURN_ERROR_RESPONSE(store_->GetAdapter(ids[0], v, &a));
-  return JsonResponse(200, AdapterJson(a, v == Visibility::kIncludeDeleted));
+  return RawJsonResponse(200, AdapterJson(a, v == Visibility::kIncludeDeleted));
 }
 
 HttpResponse Api::UpdateAdapter(const HttpRequest& req, const Params& ids) const {
@@ -445,7 +448,7 @@ HttpResponse Api::UpdateAdapter(const HttpRequest& req, const Params& ids) const
   }
   Adapter a;
   RETURN_ERROR_RESPONSE(lifecycle_->UpdateAdapter(ids[0], patch, &a));
-  return JsonResponse(200, AdapterJson(a, false));
+  return RawJsonResponse(200, AdapterJson(a, false));
 }
 
 HttpResponse Api::DeleteAdapter(const HttpRequest&, const Params& ids) const {

@@ -101,20 +101,38 @@ json PromptJson(const Prompt& p) {
           {"created_at", FormatIsoMicros(p.created_at)}};
 }
 
-json AdapterJson(const Adapter& a, bool with_deleted_at) {
-  json config = json::parse(a.config_json, nullptr, /*allow_exceptions=*/false);
-  json out = {{"id", a.id},
-              {"name", a.name},
-              {"description", Optional(a.description)},
-              {"base_model", a.base_model},
-              {"storage_path", Optional(a.storage_path)},
-              {"config", config.is_discarded() ? json::object() : config},
-              {"is_active", a.is_active},
-              {"status", AdapterStatusName(a.status)},
-              {"current_version", Optional(a.current_version)},
-              {"created_at", FormatIsoMicros(a.created_at)},
-              {"updated_at", FormatIsoMicros(a.updated_at)}};
-  if (with_deleted_at) out["deleted_at"] = OptionalTime(a.deleted_at);
+void WriteAdapter(JsonWriter& w, const Adapter& a, bool with_deleted_at) {
+  auto optional_string = [&](const std::optional<std::string>& v) {
+    if (v) w.String(*v);
+    else w.Null();
+  };
+  w.BeginObject();
+  w.Key("id").String(a.id);
+  w.Key("name").String(a.name);
+  w.Key("description");
+  optional_string(a.description);
+  w.Key("base_model").String(a.base_model);
+  w.Key("storage_path");
+  optional_string(a.storage_path);
+  w.Key("config").Raw(a.config_json.empty() ? "{}" : a.config_json);
+  w.Key("is_active").Bool(a.is_active);
+  w.Key("status").String(AdapterStatusName(a.status));
+  w.Key("current_version");
+  optional_string(a.current_version);
+  w.Key("created_at").String(FormatIsoMicros(a.created_at));
+  w.Key("updated_at").String(FormatIsoMicros(a.updated_at));
+  if (with_deleted_at) {
+    w.Key("deleted_at");
+    if (a.deleted_at) w.String(FormatIsoMicros(*a.deleted_at));
+    else w.Null();
+  }
+  w.EndObject();
+}
+
+std::string AdapterJson(const Adapter& a, bool with_deleted_at) {
+  std::string out;
+  JsonWriter w(&out);
+  WriteAdapter(w, a, with_deleted_at);
   return out;
 }
 

@@ -18,7 +18,9 @@ void WriteJob(JsonWriter& w, const Job& job, bool with_deleted_at);
 std::string JobJson(const Job& job, bool with_deleted_at);
 nlohmann::json JobStatusJson(const Job& job);  // GET /generate/{id}
 nlohmann::json PromptJson(const Prompt& prompt);
-nlohmann::json AdapterJson(const Adapter& adapter, bool with_deleted_at);
+// An adapter; its stored config (validated JSON) is spliced, not re-parsed.
+void WriteAdapter(JsonWriter& w, const Adapter& adapter, bool with_deleted_at);
+std::string AdapterJson(const Adapter& adapter, bool with_deleted_at);
 nlohmann::json AudioJson(const AudioSample& sample);
 nlohmann::json FeedbackJson(const Feedback& feedback);
 nlohmann::json GenerationParamsJson(const GenerationParams& params);
