@@ -1,1 +1,41 @@
-// (being written)
+#include "engine/wav_writer.h"
+
+#include <sndfile.h>
+
+namespace studio {
+
+Status WriteWavFile(Env* env, const std::string& path, const PcmAudio& audio) {
+  if (audio.channels <= 0 || audio.sample_rate <= 0 ||
+      audio.samples.size() % static_cast<size_t>(audio.channels) != 0) {
+    return Status::InvalidArgument("audio to write has an invalid shape");
+  }
+  const std::string tmp = path + ".tmp";
+  SF_INFO info{};
+  info.samplerate = audio.sample_rate;
+  info.channels = audio.channels;
+  info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  SNDFILE* file = sf_open(tmp.c_str(), SFM_WRITE, &info);
+  if (file == nullptr) {
+    std::string why = sf_strerror(nullptr);
+    env->RemoveFile(tmp);
+    return Status::IOError("cannot create " + tmp + ": " + why);
+  }
+  const sf_count_t frames = static_cast<sf_count_t>(audio.frames());
+  const sf_count_t written =
+      frames == 0 ? 0 : sf_writef_short(file, audio.samples.data(), frames);
+  std::string why = written == frames ? "" : sf_strerror(file);
+  // sf_close finishes the header (data sizes); its failure is a failed write.
+  if (sf_close(file) != 0 && why.empty()) why = "cannot finish the WAV header";
+  if (!why.empty()) {
+    env->RemoveFile(tmp);
+    return Status::IOError("cannot write " + tmp + ": " + why);
+  }
+  Status renamed = env->RenameFile(tmp, path);
+  if (!renamed.ok()) {
+    env->RemoveFile(tmp);
+    return Status::IOError("cannot move " + tmp + " to " + path + ": " + renamed.message());
+  }
+  return Status::Ok();
+}
+
+}  // namespace studio

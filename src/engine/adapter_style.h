@@ -1,0 +1,58 @@
+// AdapterStyle: what an adapter changes in the built-in engine. In the
+// reference system an adapter is a set of LoRA weights; here it is a small
+// JSON object of style parameters (Adapter::config_json) that the composer
+// and the renderer apply on top of what the prompt asks for.
+//
+// Keys (all optional; an empty string, "null" or "{}" is the neutral style):
+//   tempo_scale     number 0.5..2.0   multiplies the tempo (result clamped to 40..200 bpm)
+//   transpose       integer -12..12   semitones added to every pitched note
+//   swing           number 0..0.5     delays each off-beat eighth by this fraction of an
+//                                     eighth note (0.33 is triplet swing); replaces the
+//                                     style's own swing
+//   note_density    number 0.25..2.0  scales how many notes the melody, comping and hats play
+//   velocity_scale  number 0.5..1.5   scales every velocity (louder, harder timbres);
+//   energy          number 0.5..1.5   the same thing under another name (if both are
+//                                     given they must agree)
+//   reverb          number 0..1       FluidSynth reverb level and send; replaces the style's
+//   chorus          number 0..1       FluidSynth chorus level and send; replaces the style's
+//   mode            string            "major", "minor", "dorian", "mixolydian", "phrygian",
+//                                     "lydian" or "pentatonic"; overrides the mood's mode
+//   instrument_overrides  object      role -> instrument name from domain/instruments.h;
+//                                     roles "lead", "chords", "bass", "drums", "pad".
+//                                     The override replaces whatever the prompt or the
+//                                     style chose for that role ("drums" takes a drum-family
+//                                     instrument or taiko-drums).
+// Any other key, a wrong type or an out-of-range value is rejected with
+// InvalidArgument naming the key, so that a typo in an adapter does not
+// silently render the neutral style.
+//
+// Thread-safety: plain data and a pure function; safe from any thread.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "util/status.h"
+
+namespace studio {
+
+struct AdapterStyle {
+  double tempo_scale = 1.0;
+  int transpose = 0;
+  std::optional<double> swing;  // nullopt: the style's own swing
+  double note_density = 1.0;
+  double velocity_scale = 1.0;
+  std::optional<double> reverb;  // nullopt: the style's own level
+  std::optional<double> chorus;
+  std::optional<std::string> mode;                          // one of the names above
+  std::map<std::string, std::string> instrument_overrides;  // role -> instrument
+};
+
+// Parses config_json into *out (which is reset to the neutral style first).
+// Returns InvalidArgument, with a message naming the offending key, for
+// malformed JSON, a non-object, an unknown key, a wrong type or a value out
+// of range. Never throws.
+Status ParseAdapterStyle(const std::string& config_json, AdapterStyle* out);
+
+}  // namespace studio
