@@ -68,7 +68,8 @@ if [[ $BUILD_FIRST == 1 ]]; then
   [[ -f $BUILD/CMakeCache.txt ]] || cmake -S "$ROOT" -B "$BUILD" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
   cmake -S "$ROOT" -B "$BUILD" >/dev/null  # picks up new bench/*.cc
   targets=(studio seed delete_latency)
-  if cmake --build "$BUILD" --target help 2>/dev/null | grep -q '\brender_bench\b'; then
+  # (Not `| grep -q`: under pipefail, grep quitting early fails the pipeline.)
+  if [[ $(cmake --build "$BUILD" --target help 2>/dev/null) == *" render_bench"* ]]; then
     targets+=(render_bench)
   fi
   log "building ${targets[*]} (-j2)"
@@ -78,6 +79,14 @@ fi
 for bin in "$BUILD/studio" "$BUILD/bench/seed" "$BUILD/bench/delete_latency"; do
   [[ -x $bin ]] || { echo "run.sh: $bin is missing; run without --no-build" >&2; exit 1; }
 done
+# Pin the binaries: the build dir may be rebuilt by someone else while this
+# runs, and both sizes must measure the same server.
+BIN=$OUT/bin
+rm -rf "$BIN"
+mkdir -p "$BIN"
+cp "$BUILD/studio" "$BUILD/bench/seed" "$BUILD/bench/delete_latency" "$BIN/"
+[[ -x $BUILD/bench/render_bench ]] && cp "$BUILD/bench/render_bench" "$BIN/"
+COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src bench 2>/dev/null || echo ' (with uncommitted changes in src/ or bench/)')"
 
 free_port() {
   if command -v python3 >/dev/null; then
@@ -195,7 +204,7 @@ for size in $SIZES; do
   rm -rf "$DIR"
   log "seeding $size jobs into bench/out/data-$size"
   c0=$(awk '{ print $16 + $17 }' /proc/$$/stat)
-  "$BUILD/bench/seed" --data-dir "$DIR" --jobs "$size" >"$OUT/seed-$size.log" 2>&1 ||
+  "$BIN/seed" --data-dir "$DIR" --jobs "$size" >"$OUT/seed-$size.log" 2>&1 ||
     { cat "$OUT/seed-$size.log" >&2; echo "run.sh: seeding failed" >&2; exit 1; }
   c1=$(awk '{ print $16 + $17 }' /proc/$$/stat)
   SEED_SECONDS[$size]="$(awk '/^seeded/ { print $4 }' "$OUT/seed-$size.log") s ($(( (c1 - c0) / CLK_TCK )) s CPU)"
@@ -205,7 +214,7 @@ for size in $SIZES; do
   port=${PORT:-$(free_port)}
   log "starting studio serve on port $port"
   # shellcheck disable=SC2086  # SERVER_ARGS is split on purpose
-  "$BUILD/studio" serve --port "$port" --data-dir "$DIR" --workers 0 --log-level warn $SERVER_ARGS \
+  "$BIN/studio" serve --port "$port" --data-dir "$DIR" --workers 0 --log-level warn $SERVER_ARGS \
     >"$OUT/server-$size.log" 2>&1 &
   SERVER_PID=$!
   for _ in $(seq 1 300); do
@@ -249,7 +258,7 @@ for size in $SIZES; do
   done
 
   log "$DELETES sequential DELETE /api/jobs/{id}"
-  "$BUILD/bench/delete_latency" --port "$port" --ids "$DIR/bench-delete-ids.txt" --count "$DELETES" \
+  "$BIN/delete_latency" --port "$port" --ids "$DIR/bench-delete-ids.txt" --count "$DELETES" \
     --csv "$OUT/delete-$size.csv" >"$OUT/delete-$size.txt" 2>&1 ||
     problem "$size jobs: delete_latency failed (bench/out/delete-$size.txt)"
   cat "$OUT/delete-$size.txt" >&2
@@ -273,9 +282,9 @@ done
 
 # ---- render speed ----
 RENDER_OUT=""
-if [[ -x $BUILD/bench/render_bench ]]; then
+if [[ -x $BIN/render_bench ]]; then
   log "render benchmark (build/bench/render_bench)"
-  if "$BUILD/bench/render_bench" >"$OUT/render.txt" 2>&1; then
+  if "$BIN/render_bench" >"$OUT/render.txt" 2>&1; then
     RENDER_OUT=$(cat "$OUT/render.txt")
   else
     problem "render_bench failed (bench/out/render.txt)"
@@ -291,7 +300,7 @@ verdict() { awk -v v="$1" -v t="$2" -v op="$3" 'BEGIN { ok = (op == ">=") ? v >=
 echo
 echo "## Song Studio benchmarks — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, wrk -t1 -c32 -d$DURATION on the same machine, median of $ROUNDS round(s)"
 echo
-echo "Server: studio serve --workers 0 --log-level warn${SERVER_ARGS:+ $SERVER_ARGS}, commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' (src/ has uncommitted changes)')"
+echo "Server: studio serve --workers 0 --log-level warn${SERVER_ARGS:+ $SERVER_ARGS}, commit $COMMIT (as built when the run started)"
 echo
 echo "Machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), load average at the start: $LOAD_AT_START, at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
@@ -350,7 +359,7 @@ if [[ $# -ge 2 ]]; then
   cpu_ratio=$(awk -v a="$cs" -v b="$cl" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
   echo "| GET /jobs?limit=20 at $large ≥ 0.80 × at $small | server CPU/request $cs → $cl µs (speed ratio $cpu_ratio); req/s ratio $raw raw, $norm relative to health | $(verdict "$cpu_ratio" 0.8 '>=') |"
 fi
-if [[ -f $OUT/render.txt && -x $BUILD/bench/render_bench ]]; then
+if [[ -f $OUT/render.txt && -x $BIN/render_bench ]]; then
   # "<soundfont> (loaded in X s)" ... "total: ...: 83.1x real time per thread (slowest sample 44.6x)"
   awk '/\(loaded in/ { sf = $1; n = split(sf, parts, "/"); sf = parts[n] }
        /total:/ { match($0, /[0-9.]+x real time/); x = substr($0, RSTART, RLENGTH - 11)
