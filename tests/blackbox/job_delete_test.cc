@@ -56,6 +56,9 @@ class JobDeleteTest : public SharedServerTest<JobDeleteTest> {
   static TestServerOptions ServerOptions() {
     TestServerOptions o;
     o.workers = 1;  // so that a second job stays queued behind a long one
+    // The longest job (4 x 30 s) renders in ~1.3 s with TimGM6mb, too close
+    // to the 0.8 s this suite needs to act mid-render; FluidR3_GM takes ~2 s.
+    o.soundfont = "/usr/share/sounds/sf2/FluidR3_GM.sf2";
     return o;
   }
 

@@ -190,7 +190,7 @@ TestServer::~TestServer() {
                                 "--data-dir",
                                 data_dir_,
                                 "--soundfont",
-                                STUDIO_TEST_SOUNDFONT,
+                                options_.soundfont,
                                 "--workers",
                                 std::to_string(options_.workers)};
   if (options_.admin_token) {

@@ -46,6 +46,9 @@ struct TestServerOptions {
   int workers = 1;
   std::optional<std::string> admin_token;  // --admin-token when set
   std::vector<std::string> extra_args;     // appended to the command line
+  // The small TimGM6mb renders fastest; FluidR3_GM is slower, for tests that
+  // need a render to last long enough to act on it mid-way.
+  std::string soundfont = STUDIO_TEST_SOUNDFONT;
   std::chrono::seconds start_timeout{20};  // until /api/health answers 200
   // Use this existing folder as the data dir (kept at the end); empty means
   // a fresh temporary folder, removed by the destructor.
