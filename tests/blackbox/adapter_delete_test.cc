@@ -51,11 +51,6 @@ class AdapterDeleteTest : public SharedServerTest<AdapterDeleteTest> {
   }
 
  protected:
-  Json Get(const std::string& target) {
-    HttpResult r = api().Get(target);
-    EXPECT_EQ(r.status, 200) << "GET " << target << " -> " << r.Describe();
-    return r.json();
-  }
   std::string NewPrompt() { return server().CreatePrompt("warm jazz trio at night"); }
 };
 

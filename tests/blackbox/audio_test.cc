@@ -84,11 +84,6 @@ class AudioTest : public SharedServerTest<AudioTest> {
       EXPECT_EQ(r.status, 204) << r.Describe();
     }
   }
-  Json Get(const std::string& target) {
-    HttpResult r = api().Get(target);
-    EXPECT_EQ(r.status, 200) << "GET " << target << " -> " << r.Describe();
-    return r.json();
-  }
 };
 
 TEST_F(AudioTest, SubmittedJobHasTheContractShapeAndDefaults) {

@@ -62,12 +62,6 @@ class JobDeleteTest : public SharedServerTest<JobDeleteTest> {
     return o;
   }
 
- protected:
-  Json Get(const std::string& target) {
-    HttpResult r = api().Get(target);
-    EXPECT_EQ(r.status, 200) << "GET " << target << " -> " << r.Describe();
-    return r.json();
-  }
 };
 
 TEST_F(JobDeleteTest, DeletingACompletedJobRemovesItFromEveryDefaultView) {

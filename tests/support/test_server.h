@@ -177,6 +177,12 @@ class SharedServerTest : public ::testing::Test {
   }
   static TestServer& server() { return *server_; }
   static const HttpClient& api() { return server_->client(); }
+  // GET that must answer 200; returns the parsed body.
+  static Json Get(const std::string& target) {
+    HttpResult r = api().Get(target);
+    EXPECT_EQ(r.status, 200) << "GET " << target << " -> " << r.Describe();
+    return r.json();
+  }
 
  private:
   static inline std::unique_ptr<TestServer> server_;
