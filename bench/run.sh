@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Song Studio benchmarks: one command, figures in a markdown table.
 #
-#   bench/run.sh              100,000 then 1,000,000 jobs (~8 minutes on 2 cores)
+#   bench/run.sh              100,000 then 1,000,000 jobs (~7 minutes on 2 cores)
 #   bench/run.sh --quick      10,000 jobs, 1 round of 5 s (a smoke test, ~1 minute)
 #
 # Options: --sizes "N M ..."  --rounds R (default 3)  --duration 10s  --port P
