@@ -42,7 +42,7 @@ INSTANTIATE_TEST_SUITE_P(LiveReads, QueryPlanTest,
                          ::testing::Values("get_job", "list_jobs", "list_jobs_by_status",
                                            "list_jobs_by_adapter", "count_jobs_by_adapter",
                                            "jobs_today", "list_adapters", "adapter_stats",
-                                           "claim_job", "delete_feedback_touching_job",
+                                           "claim_job", "requeue_processing", "delete_feedback_touching_job",
                                            "get_audio"));
 
 }  // namespace
