@@ -72,6 +72,11 @@ struct AudioSample {
   Micros created_at = 0;
 };
 
+// The label a sample is shown with: "A" for index 0, "B" for 1, ...
+inline std::string SampleLabel(const AudioSample& sample) {
+  return std::string(1, static_cast<char>('A' + sample.sample_index));
+}
+
 enum class AdapterStatus { kActive, kArchived };
 const char* AdapterStatusName(AdapterStatus s);
 std::optional<AdapterStatus> ParseAdapterStatus(const std::string& name);

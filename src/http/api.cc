@@ -276,7 +276,7 @@ HttpResponse Api::GetJobFeedback(const HttpRequest&, const Params& ids) const {
     json items = json::array();
     for (const Feedback* f : list) items.push_back(FeedbackJson(*f));
     out_samples.push_back({{"audio_id", s.id},
-                           {"label", std::string(1, static_cast<char>('A' + s.sample_index))},
+                           {"label", SampleLabel(s)},
                            {"feedback", items},
                            {"average_rating", average(list)},
                            {"feedback_count", list.size()}});

@@ -141,7 +141,7 @@ json AudioJson(const AudioSample& s) {
           {"job_id", s.job_id},
           {"prompt_id", s.prompt_id},
           {"adapter_id", Optional(s.adapter_id)},
-          {"label", std::string(1, static_cast<char>('A' + s.sample_index))},
+          {"label", SampleLabel(s)},
           {"storage_path", s.storage_path},
           {"duration_seconds", s.duration_seconds},
           {"sample_rate", s.sample_rate},
