@@ -8,6 +8,7 @@ PACKAGES=(
   libboost-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libspdlog-dev libcli11-dev libgtest-dev
   libfluidsynth-dev libsndfile1-dev fluid-soundfont-gm timgm6mb-soundfont
   aubio-tools sox wrk hyperfine curl
+  chromium postgresql postgresql-contrib libpq-dev
 )
 
 missing=()

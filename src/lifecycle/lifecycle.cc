@@ -108,6 +108,10 @@ Status Lifecycle::CancelJob(const std::string& job_id) {
 Status Lifecycle::DeleteJob(const std::string& job_id, int64_t* feedback_deleted) {
   *feedback_deleted = 0;
   return store_->InTransaction([&]() -> Status {
+    // Exclusive first: a feedback insert on this job's samples (which holds
+    // the row kShare) either committed before, and is cascaded below, or
+    // waits and then finds the job gone. See AddFeedback.
+    STUDIO_RETURN_IF_ERROR(store_->LockLiveJob(job_id, RowLock::kExclusive));
     Job job;
     STUDIO_RETURN_IF_ERROR(store_->GetJob(job_id, Visibility::kLive, &job));
     const Micros now = env_->NowMicros();
@@ -210,14 +214,20 @@ Status Lifecycle::AddFeedback(Feedback feedback, Feedback* out) {
   feedback.id = NewUuid();
   feedback.created_at = env_->NowMicros();
   STUDIO_RETURN_IF_ERROR(store_->InTransaction([&]() -> Status {
-    // Inside the transaction, so a concurrent job delete either sees this
-    // record and cascades it, or has already hidden the sample.
-    AudioSample sample;
-    STUDIO_RETURN_IF_ERROR(store_->GetAudioSample(feedback.audio_id, Visibility::kLive, &sample));
+    // The record must never outlive a job it points at. Each referenced
+    // sample's job is locked kShare until commit: a concurrent DeleteJob
+    // (kExclusive) either finished first, and the lock then reports the job
+    // gone, or waits for this insert and cascades the new record with the rest.
+    // Shared locks do not block each other, so feedback inserts stay parallel.
+    auto lock_sample_job = [&](const std::string& audio_id, const char* not_found) -> Status {
+      AudioSample sample;
+      Status s = store_->GetAudioSample(audio_id, Visibility::kLive, &sample);
+      if (s.ok()) s = store_->LockLiveJob(sample.job_id, RowLock::kShare);
+      return s.IsNotFound() ? Status::NotFound(not_found) : s;
+    };
+    STUDIO_RETURN_IF_ERROR(lock_sample_job(feedback.audio_id, "Audio sample not found"));
     if (feedback.preferred_over) {
-      Status s = store_->GetAudioSample(*feedback.preferred_over, Visibility::kLive, &sample);
-      if (s.IsNotFound()) return Status::NotFound("Preferred audio sample not found");
-      STUDIO_RETURN_IF_ERROR(s);
+      STUDIO_RETURN_IF_ERROR(lock_sample_job(*feedback.preferred_over, "Preferred audio sample not found"));
     }
     return store_->InsertFeedback(feedback);
   }));

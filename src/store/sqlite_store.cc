@@ -600,6 +600,14 @@ class SqliteStore final : public Store {
                 });
   }
 
+  Status LockLiveJob(const std::string& id, RowLock /*mode*/) override {
+    // The surrounding BEGIN IMMEDIATE transaction already holds SQLite's
+    // single write lock, which orders this against every other writer.
+    int64_t live = 0;
+    STUDIO_RETURN_IF_ERROR(ScalarInt("SELECT COUNT(*) FROM live_jobs WHERE id = ?", {id}, &live));
+    return live == 1 ? Status::Ok() : Status::NotFound("Job not found");
+  }
+
   // ---- queue ----
   Status ClaimNextJob(const std::string& worker_id, Micros now, Micros lease_until, Job* out) override {
     std::optional<std::string> claimed;

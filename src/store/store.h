@@ -32,6 +32,12 @@
 
 namespace studio {
 
+// How LockLiveJob holds a job row until the transaction ends.
+enum class RowLock {
+  kShare,      // many holders at once; waits for (and is waited on by) kExclusive
+  kExclusive,  // one holder; waits for every other lock on the row
+};
+
 struct JobQuery {
   std::optional<JobStatus> status;
   std::optional<std::string> adapter_id;
@@ -125,6 +131,15 @@ class Store {
   // Sets deleted_at on a live job. NotFound when none.
   virtual Status MarkJobDeleted(const std::string& id, Micros now) = 0;
 
+  // Inside InTransaction: locks the job row until commit (see RowLock),
+  // then checks that it is still live; NotFound when it is not (checked
+  // after any wait, so a delete that committed meanwhile is seen). This is
+  // how a job delete and a concurrent feedback insert are ordered: the
+  // delete holds kExclusive, the insert kShare (lifecycle/lifecycle.cc).
+  // On SQLite a write transaction already excludes every other writer, so
+  // only the liveness check remains.
+  virtual Status LockLiveJob(const std::string& id, RowLock mode) = 0;
+
   // ---- queue (used by workers) ----
   // Atomically moves the oldest queued job (or a processing job whose lease
   // expired before `now`) to processing, owned by worker_id until
@@ -141,7 +156,8 @@ class Store {
                            JobStatus final_status, const std::optional<std::string>& error,
                            Micros now) = 0;
   // Puts every processing job back to queued. Only for a single-process
-  // database at start-up, when no worker can be alive.
+  // database at start-up, when no worker can be alive; a shared database
+  // (PostgreSQL) relies on lease expiry instead.
   virtual Status RequeueAllProcessing(int64_t* requeued) = 0;
 
   // ---- audio samples ----
