@@ -362,9 +362,11 @@ HttpResponse Api::GetAudio(const HttpRequest&, const Params& ids) const {
 HttpResponse Api::StreamAudio(const HttpRequest&, const Params& ids) const {
   AudioSample s;
   RETURN_ERROR_RESPONSE(store_->GetAudioSample(ids[0], Visibility::kLive, &s));
+  std::optional<std::string> local = lifecycle_->storage()->LocalPath(s.storage_path);
+  if (!local) return Detail(501, "Streaming from non-local storage is not implemented");
   HttpResponse r;
   r.content_type = "audio/wav";
-  r.file_path = lifecycle_->AbsolutePath(s.storage_path);
+  r.file_path = *local;
   r.headers.emplace_back("Content-Disposition",
                          "inline; filename=\"sample-" + s.id.substr(0, 8) + ".wav\"");
   return r;

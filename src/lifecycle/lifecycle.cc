@@ -7,12 +7,6 @@
 namespace studio {
 
 namespace {
-constexpr const char* kTempSuffix = ".tmp";
-
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
 // Constant-time comparison, so the token cannot be guessed byte by byte.
 bool SameSecret(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) return false;
@@ -23,7 +17,10 @@ bool SameSecret(const std::string& a, const std::string& b) {
 }  // namespace
 
 Lifecycle::Lifecycle(Store* store, Env* env, LifecycleOptions options)
-    : store_(store), env_(env), options_(std::move(options)) {}
+    : store_(store),
+      env_(env),
+      options_(std::move(options)),
+      storage_(NewLocalFileStorage(env, options_.data_dir)) {}
 
 Status Lifecycle::ResolveVisibility(bool include_deleted, const std::string& authorization,
                                     Visibility* out) const {
@@ -138,11 +135,9 @@ Status Lifecycle::PreviewJobDelete(const std::string& job_id, JobDeletePreview* 
 // ---- adapters ----
 
 Status Lifecycle::WriteAdapterStyle(const std::string& adapter_id, int version,
-                                    const std::string& config_json, std::string* relative_path) {
-  std::string dir = "adapters/" + adapter_id;
-  STUDIO_RETURN_IF_ERROR(env_->CreateDirs(AbsolutePath(dir)));
-  *relative_path = dir + "/v" + std::to_string(version) + ".json";
-  return env_->WriteFileAtomically(AbsolutePath(*relative_path), config_json);
+                                    const std::string& config_json, std::string* key) {
+  *key = "adapters/" + adapter_id + "/v" + std::to_string(version) + ".json";
+  return storage_->Put(*key, config_json);
 }
 
 Status Lifecycle::CreateAdapter(const AdapterCreate& request, Adapter* out) {
@@ -160,7 +155,7 @@ Status Lifecycle::CreateAdapter(const AdapterCreate& request, Adapter* out) {
   a.current_version = "v1";
   Status s = store_->InsertAdapter(a);
   if (!s.ok()) {
-    env_->RemoveFile(AbsolutePath(path));  // the row never existed; neither should its file
+    storage_->Remove(path);  // the row never existed; neither should its file
     return s;
   }
   *out = std::move(a);
@@ -193,7 +188,7 @@ Status Lifecycle::UpdateAdapter(const std::string& id, const AdapterPatch& patch
     *out = std::move(a);
     return Status::Ok();
   });
-  if (!s.ok() && new_file) env_->RemoveFile(AbsolutePath(*new_file));
+  if (!s.ok() && new_file) storage_->Remove(*new_file);
   return s;
 }
 
@@ -249,10 +244,8 @@ Status Lifecycle::ReportProgress(const Job& job, const std::string& worker_id, d
                                 env_->NowMicros() + options_.lease_seconds * 1'000'000LL);
 }
 
-Status Lifecycle::CommitSample(const Job& job, const std::string& worker_id,
-                               const std::string& temp_path, AudioSample sample) {
-  const std::string final_path = AbsolutePath(sample.storage_path);
-  bool renamed = false;
+Status Lifecycle::CommitSample(const Job& job, const std::string& worker_id, AudioSample sample) {
+  bool published = false;
   Status s = store_->InTransaction([&]() -> Status {
     // The guard: the job must still be live, processing and ours. A delete
     // that committed first makes this Cancelled; one that comes later waits
@@ -260,12 +253,14 @@ Status Lifecycle::CommitSample(const Job& job, const std::string& worker_id,
     double progress = static_cast<double>(sample.sample_index + 1) / job.num_samples;
     STUDIO_RETURN_IF_ERROR(ReportProgress(job, worker_id, progress));
     STUDIO_RETURN_IF_ERROR(store_->InsertAudioSample(sample));
-    STUDIO_RETURN_IF_ERROR(env_->RenameFile(temp_path, final_path));
-    renamed = true;
+    STUDIO_RETURN_IF_ERROR(storage_->Publish(sample.storage_path));
+    published = true;
     return Status::Ok();
   });
   if (!s.ok()) {
-    env_->RemoveFile(renamed ? final_path : temp_path);  // rolled back: no file without its row
+    // Rolled back: no file without its row.
+    if (published) storage_->Remove(sample.storage_path);
+    storage_->DiscardStaged("audio/" + job.id);
   }
   return s;
 }
@@ -277,33 +272,20 @@ Status Lifecycle::FinishJob(const Job& job, const std::string& worker_id, bool s
 }
 
 void Lifecycle::DiscardUnfinishedOutputs(const std::string& job_id) {
-  std::string dir = AbsolutePath("audio/" + job_id);
-  std::vector<std::string> names;
-  if (!env_->ListDir(dir, &names).ok()) return;
-  for (const auto& name : names) {
-    if (EndsWith(name, kTempSuffix)) env_->RemoveFile(dir + "/" + name);
-  }
+  storage_->DiscardStaged("audio/" + job_id);
 }
 
 Status Lifecycle::RecoverInterruptedJobs(int64_t* requeued) {
   STUDIO_RETURN_IF_ERROR(store_->RequeueAllProcessing(requeued));
-  std::vector<std::string> job_dirs;
-  if (env_->ListDir(AbsolutePath("audio"), &job_dirs).ok()) {
-    for (const auto& job_id : job_dirs) DiscardUnfinishedOutputs(job_id);
+  std::vector<std::string> job_ids;
+  if (storage_->List("audio", &job_ids).ok()) {
+    for (const auto& job_id : job_ids) DiscardUnfinishedOutputs(job_id);
   }
   return Status::Ok();
 }
 
-std::string Lifecycle::AudioRelativePath(const std::string& job_id, const std::string& audio_id) const {
+std::string Lifecycle::AudioKey(const std::string& job_id, const std::string& audio_id) {
   return "audio/" + job_id + "/" + audio_id + ".wav";
-}
-
-std::string Lifecycle::AbsolutePath(const std::string& relative) const {
-  return options_.data_dir + "/" + relative;
-}
-
-std::string Lifecycle::TempAudioPath(const std::string& job_id, const std::string& audio_id) const {
-  return AbsolutePath(AudioRelativePath(job_id, audio_id)) + kTempSuffix;
 }
 
 }  // namespace studio

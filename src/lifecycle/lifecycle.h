@@ -25,13 +25,14 @@
 
 #include "domain/types.h"
 #include "domain/validation.h"
+#include "store/file_storage.h"
 #include "store/store.h"
 #include "util/env.h"
 
 namespace studio {
 
 struct LifecycleOptions {
-  std::string data_dir;                    // holds audio/ and adapters/
+  std::string data_dir;                    // root of the local FileStorage: audio/ and adapters/
   std::optional<std::string> admin_token;  // guards include_deleted when set
   int lease_seconds = 30;                  // how long a worker's claim lasts unrenewed
 };
@@ -45,6 +46,7 @@ struct JobDeletePreview {
 
 class Lifecycle {
  public:
+  // Files go to a local FileStorage rooted at options.data_dir.
   // REQUIRES: store and env outlive this object.
   Lifecycle(Store* store, Env* env, LifecycleOptions options);
   Lifecycle(const Lifecycle&) = delete;
@@ -52,6 +54,7 @@ class Lifecycle {
 
   Store* store() const { return store_; }
   Env* env() const { return env_; }
+  FileStorage* storage() const { return storage_.get(); }
   const LifecycleOptions& options() const { return options_; }
 
   // Called (from the submitting thread) after a job is queued, so workers
@@ -101,33 +104,32 @@ class Lifecycle {
   // cancelled or deleted meanwhile (the worker must stop and discard).
   Status ReportProgress(const Job& job, const std::string& worker_id, double progress);
   // Makes a rendered sample visible: in one transaction, checks the job is
-  // still live and ours, inserts the audio row and renames the complete
-  // temp file to its final name. Cancelled (and the temp file removed) when
-  // the job was cancelled or deleted meanwhile.
-  Status CommitSample(const Job& job, const std::string& worker_id, const std::string& temp_path,
-                      AudioSample sample);
+  // still live and ours, inserts the audio row and publishes the file staged
+  // under sample.storage_path (FileStorage::PrepareStaging). Cancelled (and
+  // the staged file removed) when the job was cancelled or deleted meanwhile.
+  Status CommitSample(const Job& job, const std::string& worker_id, AudioSample sample);
   // completed or failed; Cancelled when the job is no longer ours/live.
   Status FinishJob(const Job& job, const std::string& worker_id, bool succeeded,
                    const std::optional<std::string>& error);
-  // Removes temp files a worker left for a job it stopped rendering.
+  // Removes staged files a worker left for a job it stopped rendering (or,
+  // after a lease expired, that a dead worker left).
   void DiscardUnfinishedOutputs(const std::string& job_id);
   // At start-up of a single-process (SQLite) studio: jobs left processing by
   // a dead process are queued again and stray temp files removed.
   Status RecoverInterruptedJobs(int64_t* requeued);
 
-  // Paths. Audio of a sample: <data_dir>/audio/<job_id>/<audio_id>.wav.
-  std::string AudioRelativePath(const std::string& job_id, const std::string& audio_id) const;
-  std::string AbsolutePath(const std::string& relative) const;
-  std::string TempAudioPath(const std::string& job_id, const std::string& audio_id) const;
+  // Storage key of a sample's audio: audio/<job_id>/<audio_id>.wav.
+  static std::string AudioKey(const std::string& job_id, const std::string& audio_id);
 
  private:
   Status CheckAdapterUsable(const std::string& adapter_id);
   Status WriteAdapterStyle(const std::string& adapter_id, int version, const std::string& config_json,
-                           std::string* relative_path);
+                           std::string* key);
 
   Store* const store_;
   Env* const env_;
   const LifecycleOptions options_;
+  const std::unique_ptr<FileStorage> storage_;
   std::function<void()> on_job_queued_;
 };
 

@@ -100,13 +100,15 @@ void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const 
     request.adapter_config_json = adapter.config_json;
     if (adapter.storage_path) {
       std::string file_config;
-      if (lifecycle_->env()->ReadFile(lifecycle_->AbsolutePath(*adapter.storage_path), &file_config).ok()) {
+      if (lifecycle_->storage()->Read(*adapter.storage_path, &file_config).ok()) {
         request.adapter_config_json = file_config;
       }
     }
   }
 
-  // Samples finished before an interruption are kept; render only the rest.
+  // A job claimed again after its lease expired may hold a dead worker's
+  // half-written file; samples it finished are kept, so render only the rest.
+  lifecycle_->DiscardUnfinishedOutputs(job.id);
   std::vector<AudioSample> existing;
   s = store->ListAudioSamplesForJob(job.id, &existing);
   if (!s.ok()) return fail("cannot list samples: " + s.message());
@@ -139,16 +141,16 @@ void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const 
     sample.prompt_id = job.prompt_id;
     sample.adapter_id = job.adapter_id;
     sample.sample_index = index;
-    sample.storage_path = lifecycle_->AudioRelativePath(job.id, sample.id);
+    sample.storage_path = Lifecycle::AudioKey(job.id, sample.id);
     sample.duration_seconds = pcm.seconds();
     sample.sample_rate = pcm.sample_rate;
     sample.params = job.params;
     sample.created_at = lifecycle_->env()->NowMicros();
-    const std::string temp = lifecycle_->TempAudioPath(job.id, sample.id);
-    s = lifecycle_->env()->CreateDirs(lifecycle_->AbsolutePath("audio/" + job.id));
-    if (s.ok()) s = WriteWavFile(lifecycle_->env(), temp, pcm);
+    std::string staging_path;
+    s = lifecycle_->storage()->PrepareStaging(sample.storage_path, &staging_path);
+    if (s.ok()) s = WriteWavFile(lifecycle_->env(), staging_path, pcm);
     if (!s.ok()) return fail("cannot write audio: " + s.message());
-    s = lifecycle_->CommitSample(job, worker_id, temp, sample);
+    s = lifecycle_->CommitSample(job, worker_id, sample);
     if (s.IsCancelled()) return abandon("was cancelled or deleted");
     if (!s.ok()) return fail("cannot store sample: " + s.message());
     last_report = Clock::now();

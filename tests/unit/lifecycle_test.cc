@@ -342,7 +342,8 @@ TEST_F(LifecycleTest, RecoveryRequeuesInterruptedJobsAndRemovesTempFiles) {
   Job claimed;
   ASSERT_TRUE(lifecycle()->ClaimJob("dead-worker", &claimed).ok());
   CommitFakeSample(claimed, "dead-worker", 0);
-  std::string stray = lifecycle()->TempAudioPath(job.id, NewUuid());
+  std::string stray;
+  ASSERT_TRUE(lifecycle()->storage()->PrepareStaging(Lifecycle::AudioKey(job.id, NewUuid()), &stray).ok());
   ASSERT_TRUE(Env::Default()->WriteFileAtomically(stray, "half").ok());
 
   Open(std::nullopt);  // as after a restart

@@ -84,13 +84,13 @@ class StoreFixture : public ::testing::Test {
     a.prompt_id = job.prompt_id;
     a.adapter_id = job.adapter_id;
     a.sample_index = index;
-    a.storage_path = lifecycle_->AudioRelativePath(job.id, a.id);
+    a.storage_path = Lifecycle::AudioKey(job.id, a.id);
     a.duration_seconds = 1;
     a.created_at = Env::Default()->NowMicros();
-    std::filesystem::create_directories(dir_ + "/audio/" + job.id);
-    std::string temp = lifecycle_->TempAudioPath(job.id, a.id);
-    EXPECT_TRUE(Env::Default()->WriteFileAtomically(temp, "RIFF fake wav").ok());
-    Status s = lifecycle_->CommitSample(job, worker, temp, a);
+    std::string staging;
+    EXPECT_TRUE(lifecycle_->storage()->PrepareStaging(a.storage_path, &staging).ok());
+    EXPECT_TRUE(Env::Default()->WriteFileAtomically(staging, "RIFF fake wav").ok());
+    Status s = lifecycle_->CommitSample(job, worker, a);
     if (result) *result = s;
     else EXPECT_TRUE(s.ok()) << s.ToString();
     return a.id;
