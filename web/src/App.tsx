@@ -1,0 +1,55 @@
+import { useEffect, useState } from 'react';
+import { NavLink, Route, Routes } from 'react-router';
+import { api, type Health } from './api';
+import { AdapterDetailPage } from './pages/AdapterDetailPage';
+import { AdaptersPage } from './pages/AdaptersPage';
+import { FeedbackPage } from './pages/FeedbackPage';
+import { GeneratePage } from './pages/GeneratePage';
+import { JobDetailPage } from './pages/JobDetailPage';
+import { JobsPage } from './pages/JobsPage';
+
+export function App() {
+  return (
+    <>
+      <header className="topbar">
+        <span className="brand">Song Studio</span>
+        <nav>
+          <NavLink to="/" end>Generate</NavLink>
+          <NavLink to="/jobs">Jobs</NavLink>
+          <NavLink to="/adapters">Adapters</NavLink>
+          <NavLink to="/feedback">Feedback</NavLink>
+        </nav>
+        <HealthBadge />
+      </header>
+      <main>
+        <Routes>
+          <Route path="/" element={<GeneratePage />} />
+          <Route path="/jobs" element={<JobsPage />} />
+          <Route path="/jobs/:id" element={<JobDetailPage />} />
+          <Route path="/adapters" element={<AdaptersPage />} />
+          <Route path="/adapters/:id" element={<AdapterDetailPage />} />
+          <Route path="/feedback" element={<FeedbackPage />} />
+          <Route path="*" element={<p>There is no page here. Try the navigation above.</p>} />
+        </Routes>
+      </main>
+    </>
+  );
+}
+
+// The server's health and version, checked at start and every 30 s.
+function HealthBadge() {
+  const [health, setHealth] = useState<Health | null | 'down'>(null);
+  useEffect(() => {
+    const check = () => api.health().then(setHealth, () => setHealth('down'));
+    check();
+    const timer = setInterval(check, 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  if (health === null) return <span className="health">Checking server…</span>;
+  if (health === 'down') return <span className="health down">Server unreachable</span>;
+  return (
+    <span className={`health ${health.status === 'ok' ? 'up' : 'down'}`} title={`database: ${health.database}`}>
+      Server {health.status} · v{health.version}
+    </span>
+  );
+}

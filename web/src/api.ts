@@ -1,0 +1,140 @@
+// Typed client for the Song Studio HTTP API (README "API"; every route is
+// under /api). Each function is one request. A non-2xx answer throws an
+// ApiError whose message is the server's `detail`, so pages can show it as is.
+
+export type JobStatus = 'queued' | 'processing' | 'completed' | 'failed' | 'cancelled';
+export const JOB_STATUSES: JobStatus[] = ['queued', 'processing', 'completed', 'failed', 'cancelled'];
+export const isActive = (s: JobStatus) => s === 'queued' || s === 'processing';
+
+export interface Health { status: string; version: string; database: string }
+
+export interface PromptAttributes {
+  style?: string | null;
+  tempo?: number | null;
+  primary_instruments?: string[];
+  secondary_instruments?: string[];
+  mood?: string | null;
+  duration?: number | null;
+}
+export interface Prompt { id: string; text: string; attributes: PromptAttributes; created_at: string }
+
+export interface GenerationParams { seed: number; temperature: number; top_k: number; top_p: number; duration: number }
+export interface Job {
+  id: string;
+  prompt_id: string;
+  prompt_preview: string;
+  adapter_id: string | null;
+  adapter_name: string | null;
+  adapter_deleted: boolean;
+  status: JobStatus;
+  progress: number;
+  num_samples: number;
+  audio_ids: string[];
+  error: string | null;
+  generation_params: GenerationParams;
+  duration_seconds: number;
+  created_at: string;
+  completed_at: string | null;
+}
+export interface JobProgress { id: string; status: JobStatus; progress: number; audio_ids: string[]; error: string | null; created_at: string }
+export interface JobList { items: Job[]; total: number; limit: number; offset: number }
+export interface JobDeletePreview { job_id: string; status: JobStatus; feedback_count: number; will_cancel: boolean }
+
+export interface AudioSample {
+  id: string; job_id: string; prompt_id: string; adapter_id: string | null; label: string;
+  duration_seconds: number; sample_rate: number; created_at: string;
+}
+
+export interface Adapter {
+  id: string;
+  name: string;
+  description: string | null;
+  base_model: string;
+  storage_path: string | null;
+  config: Record<string, unknown>;
+  is_active: boolean;
+  status: 'active' | 'archived';
+  current_version: string | null;
+  created_at: string;
+  updated_at: string;
+}
+export interface AdapterInput { name: string; description?: string | null; config?: Record<string, unknown>; is_active?: boolean; status?: 'active' | 'archived' }
+export interface AdapterDeletePreview { adapter_id: string; jobs_count: number }
+
+export interface Feedback {
+  id: string; audio_id: string; rating: number | null; rating_criterion: string;
+  preferred_over: string | null; tags: string[]; notes: string | null; created_at: string;
+}
+export interface FeedbackInput { audio_id: string; rating?: number; preferred_over?: string; tags?: string[]; notes?: string }
+export interface JobFeedback {
+  job_id: string; total_samples: number; total_feedback: number; average_rating: number | null;
+  samples: { audio_id: string; label: string; feedback: Feedback[]; average_rating: number | null; feedback_count: number }[];
+}
+
+export class ApiError extends Error {
+  constructor(readonly status: number, detail: string) {
+    super(detail);
+  }
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>;
+
+function url(path: string, query?: Query): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
+  const qs = params.toString();
+  return `/api${path}${qs ? `?${qs}` : ''}`;
+}
+
+async function request<T>(method: string, path: string, opts: { query?: Query; body?: unknown } = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url(path, opts.query), {
+      method,
+      headers: opts.body === undefined ? undefined : { 'Content-Type': 'application/json' },
+      body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+    });
+  } catch {
+    throw new ApiError(0, 'The server cannot be reached.');
+  }
+  if (res.status === 204) return undefined as T;
+  const data = await res.json().catch(() => null);
+  if (!res.ok) throw new ApiError(res.status, data?.detail ?? `${method} ${path} failed (HTTP ${res.status})`);
+  return data as T;
+}
+
+export const audioStreamUrl = (audioId: string) => `/api/audio/${audioId}/stream`;
+
+export const api = {
+  health: () => request<Health>('GET', '/health'),
+
+  createPrompt: (text: string, attributes: PromptAttributes) => request<Prompt>('POST', '/prompts', { body: { text, attributes } }),
+  getPrompt: (id: string) => request<Prompt>('GET', `/prompts/${id}`),
+
+  generate: (body: { prompt_id: string; num_samples: number; adapter_id?: string; seed?: number; temperature: number; duration?: number }) =>
+    request<Job>('POST', '/generate', { body }),
+  jobProgress: (id: string) => request<JobProgress>('GET', `/generate/${id}`),
+  cancelJob: (id: string) => request<void>('DELETE', `/generate/${id}`),
+  jobFeedback: (id: string) => request<JobFeedback>('GET', `/generate/${id}/feedback`),
+
+  listJobs: (q: { status?: string; adapter_id?: string; limit?: number; offset?: number }) => request<JobList>('GET', '/jobs', { query: q }),
+  getJob: (id: string) => request<Job>('GET', `/jobs/${id}`),
+  jobDeletePreview: (id: string) => request<JobDeletePreview>('GET', `/jobs/${id}/delete-preview`),
+  deleteJob: (id: string) => request<{ status: string; job_id: string; feedback_deleted: number }>('DELETE', `/jobs/${id}`),
+
+  compareAudio: (audioIds: string[]) => request<{ samples: AudioSample[] }>('POST', '/audio/compare', { body: { audio_ids: audioIds } }),
+
+  listAdapters: (q: { active_only?: boolean } = {}) => request<{ items: Adapter[]; total: number }>('GET', '/adapters', { query: { ...q, limit: 1000 } }),
+  getAdapter: (id: string) => request<Adapter>('GET', `/adapters/${id}`),
+  createAdapter: (body: AdapterInput) => request<Adapter>('POST', '/adapters', { body }),
+  updateAdapter: (id: string, body: Partial<AdapterInput>) => request<Adapter>('PATCH', `/adapters/${id}`, { body }),
+  adapterDeletePreview: (id: string) => request<AdapterDeletePreview>('GET', `/adapters/${id}/delete-preview`),
+  deleteAdapter: (id: string) => request<{ status: string; adapter_id: string }>('DELETE', `/adapters/${id}`),
+
+  listFeedback: (q: { job_id?: string; min_rating?: number; max_rating?: number; page?: number; limit?: number }) =>
+    request<{ items: Feedback[]; total: number }>('GET', '/feedback', { query: q }),
+  createFeedback: (body: FeedbackInput) => request<Feedback>('POST', '/feedback', { body }),
+  deleteFeedback: (id: string) => request<{ status: string; feedback_id: string }>('DELETE', `/feedback/${id}`),
+};
+
+export const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
