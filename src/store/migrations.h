@@ -15,5 +15,6 @@ struct Migration {
 };
 
 const std::vector<Migration>& sqliteMigrations();
+const std::vector<Migration>& postgresqlMigrations();
 
 }  // namespace studio
