@@ -81,6 +81,7 @@ describe('Song Studio in a browser', () => {
     await page.getByLabel('Style config').fill('{"swing": 0.3, "reverb": 0.6, "mode": "dorian"}');
     await page.getByRole('button', { name: 'Create adapter' }).click();
     await page.getByRole('link', { name: ADAPTER }).waitFor();
+    await shot('adapters');
     const { body } = await env.apiGet('/adapters');
     assert.equal(body.total, 1);
     ids.adapter = body.items[0].id;
@@ -183,6 +184,7 @@ describe('Song Studio in a browser', () => {
     const rows = page.locator('tbody tr');
     assert.equal(await rows.count(), 1, 'only the older job’s feedback is left');
     assert.match(await rows.first().innerText(), /5\/5/);
+    await shot('feedback');
     const { body } = await env.apiGet('/feedback');
     assert.equal(body.total, 1);
     assert.ok(body.items.every((f) => !ids.samples.includes(f.audio_id)));

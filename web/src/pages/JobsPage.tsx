@@ -20,7 +20,12 @@ export function JobsPage() {
 
   const reload = useCallback(() => {
     api.listJobs({ status, adapter_id: adapterId, limit: PAGE_SIZE, offset }).then(
-      (l) => { setList(l); setError(null); },
+      (l) => {
+        // A delete can empty the last page: step back to one that has rows.
+        if (l.items.length === 0 && offset > 0) return setOffset(Math.max(0, offset - PAGE_SIZE));
+        setList(l);
+        setError(null);
+      },
       (e) => setError(errorText(e)));
   }, [status, adapterId, offset]);
   useEffect(reload, [reload]);
