@@ -186,7 +186,7 @@ BEGIN
          count(*) FILTER (WHERE status = 'completed') AS c,
          count(*) FILTER (WHERE status = 'failed') AS f,
          count(*) FILTER (WHERE status = 'cancelled') AS x,
-         coalesce(sum(job_processing_ms(status, created_at, completed_at)), 0) AS ms
+         coalesce(sum(job_processing_ms(status, created_at, completed_at)), 0)::bigint AS ms
     INTO d
     FROM new_rows WHERE deleted_at IS NULL;
   PERFORM job_counters_add(d.q, d.p, d.c, d.f, d.x, d.ms);
@@ -205,17 +205,17 @@ BEGIN
     SELECT status, created_at, completed_at, 1 AS sign FROM new_rows WHERE deleted_at IS NULL
     UNION ALL
     SELECT status, created_at, completed_at, -1 FROM old_rows WHERE deleted_at IS NULL)
-  SELECT coalesce(sum(sign) FILTER (WHERE status = 'queued'), 0) AS q,
-         coalesce(sum(sign) FILTER (WHERE status = 'processing'), 0) AS p,
-         coalesce(sum(sign) FILTER (WHERE status = 'completed'), 0) AS c,
-         coalesce(sum(sign) FILTER (WHERE status = 'failed'), 0) AS f,
-         coalesce(sum(sign) FILTER (WHERE status = 'cancelled'), 0) AS x,
-         coalesce(sum(sign * job_processing_ms(status, created_at, completed_at)), 0) AS ms
+  SELECT coalesce(sum(sign) FILTER (WHERE status = 'queued'), 0)::bigint AS q,
+         coalesce(sum(sign) FILTER (WHERE status = 'processing'), 0)::bigint AS p,
+         coalesce(sum(sign) FILTER (WHERE status = 'completed'), 0)::bigint AS c,
+         coalesce(sum(sign) FILTER (WHERE status = 'failed'), 0)::bigint AS f,
+         coalesce(sum(sign) FILTER (WHERE status = 'cancelled'), 0)::bigint AS x,
+         coalesce(sum(sign * job_processing_ms(status, created_at, completed_at)), 0)::bigint AS ms
     INTO d
     FROM delta;
   PERFORM job_counters_add(d.q, d.p, d.c, d.f, d.x, d.ms);
   INSERT INTO job_day_counters (day, live_count)
-    SELECT day, n FROM (
+    SELECT day, n::bigint FROM (
       SELECT (created_at AT TIME ZONE 'UTC')::date AS day, sum(sign) AS n FROM (
         SELECT created_at, 1 AS sign FROM new_rows WHERE deleted_at IS NULL
         UNION ALL
