@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 const webDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-export const screenshotDir = path.resolve(webDir, '../docs/screenshots');
+// Where the run writes its screenshots (docs/screenshots unless STUDIO_SCREENSHOT_DIR says otherwise).
+export const screenshotDir = path.resolve(process.env.STUDIO_SCREENSHOT_DIR ?? path.join(webDir, '../docs/screenshots'));
 
 const binary = path.resolve(webDir, process.env.STUDIO_BINARY ?? '../build/studio');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
