@@ -258,9 +258,10 @@ Status Lifecycle::CommitSample(const Job& job, const std::string& worker_id, Aud
     return Status::Ok();
   });
   if (!s.ok()) {
-    // Rolled back: no file without its row.
+    // Rolled back: no file without its row. While the database is away the
+    // staged file is kept for the caller's retry (it discards it on giving up).
     if (published) storage_->Remove(sample.storage_path);
-    storage_->DiscardStaged("audio/" + job.id);
+    if (!s.IsUnavailable()) storage_->DiscardStaged(sample.storage_path);
   }
   return s;
 }
@@ -272,7 +273,7 @@ Status Lifecycle::FinishJob(const Job& job, const std::string& worker_id, bool s
 }
 
 void Lifecycle::DiscardUnfinishedOutputs(const std::string& job_id) {
-  storage_->DiscardStaged("audio/" + job_id);
+  storage_->DiscardAllStaged("audio/" + job_id);
 }
 
 Status Lifecycle::RecoverInterruptedJobs(int64_t* requeued) {

@@ -106,13 +106,16 @@ class Lifecycle {
   // Makes a rendered sample visible: in one transaction, checks the job is
   // still live and ours, inserts the audio row and publishes the file staged
   // under sample.storage_path (FileStorage::PrepareStaging). Cancelled (and
-  // the staged file removed) when the job was cancelled or deleted meanwhile.
+  // the staged file removed) when the job was cancelled or deleted meanwhile;
+  // Unavailable (staged file kept, so the caller may retry) when the
+  // database is away.
   Status CommitSample(const Job& job, const std::string& worker_id, AudioSample sample);
   // completed or failed; Cancelled when the job is no longer ours/live.
   Status FinishJob(const Job& job, const std::string& worker_id, bool succeeded,
                    const std::optional<std::string>& error);
-  // Removes staged files a worker left for a job it stopped rendering (or,
-  // after a lease expired, that a dead worker left).
+  // Removes every staged file of the job: what a dead worker left behind.
+  // Only for the job's current owner (just claimed), or at a single-process
+  // start-up: a worker that lost its claim must not touch the new owner's files.
   void DiscardUnfinishedOutputs(const std::string& job_id);
   // At start-up of a single-process (SQLite) studio: jobs left processing by
   // a dead process are queued again and stray temp files removed.

@@ -1,18 +1,26 @@
 // studio: the Song Studio server.
 //   studio serve    API + web UI + generation workers in one process
+//   studio worker   generation workers only, on a shared PostgreSQL database
 //   studio migrate  apply database migrations and exit
+//
+// The database is the embedded SQLite file <data-dir>/studio.db unless
+// --db postgresql://... names a shared one (docs/DEPLOYMENT.md).
 #include <signal.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 #include <thread>
+#include <unistd.h>
 
 #include "engine/fluidsynth_engine.h"
 #include "http/api.h"
 #include "http/server.h"
 #include "lifecycle/lifecycle.h"
+#include "store/postgres_store.h"
 #include "store/sqlite_store.h"
 #include "util/env.h"
 #include "worker/worker.h"
@@ -42,20 +50,35 @@ void SetUpLogging(const std::string& level) {
   spdlog::flush_every(std::chrono::seconds(1));
 }
 
+int CoreCount() { return static_cast<int>(std::max(1u, std::thread::hardware_concurrency())); }
+
+// Where the data lives; shared by every subcommand.
+struct DataConfig {
+  std::string data_dir = "./studio-data";
+  std::string db;  // empty: SQLite in data_dir; else a postgresql:// URL
+  bool shared() const { return !db.empty(); }
+};
+
+struct WorkerConfig {
+  int workers = CoreCount();
+  std::string soundfont;
+  int lease_seconds = 30;
+};
+
 struct ServeConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 8000;
-  std::string data_dir = "./studio-data";
-  int workers = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  int io_threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  std::string soundfont;
+  int io_threads = CoreCount();
   std::string admin_token;
   std::string web_dir;
-  std::string log_level = "info";
 };
 
 bool IsLoopback(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+}
+
+bool IsPostgresUrl(const std::string& db) {
+  return db.rfind("postgresql://", 0) == 0 || db.rfind("postgres://", 0) == 0;
 }
 
 std::string DefaultWebDir() {
@@ -66,65 +89,21 @@ std::string DefaultWebDir() {
 
 std::string DatabasePath(const std::string& data_dir) { return data_dir + "/studio.db"; }
 
-int Serve(const ServeConfig& config) {
-  if (!IsLoopback(config.host) && config.admin_token.empty()) {
-    spdlog::critical("refusing to listen on {} without --admin-token: include_deleted would be open "
-                     "to the network. Pass --admin-token T, or listen on 127.0.0.1.", config.host);
-    return 2;
-  }
-  Env* env = Env::Default();
-  std::string data_dir = std::filesystem::absolute(config.data_dir).lexically_normal().string();
-  if (Status s = env->CreateDirs(data_dir + "/audio"); !s.ok()) {
-    spdlog::critical("{}", s.ToString());
-    return 1;
-  }
-  std::string soundfont = config.soundfont.empty() ? FindDefaultSoundFont() : config.soundfont;
-  if (config.workers > 0 && soundfont.empty()) {
-    spdlog::critical("no General MIDI SoundFont found; install fluid-soundfont-gm or pass --soundfont");
-    return 1;
-  }
+std::string AbsoluteDir(const std::string& dir) {
+  return std::filesystem::absolute(dir).lexically_normal().string();
+}
 
-  Status s;
-  auto store = OpenSqliteStore({.path = DatabasePath(data_dir)}, &s);
-  if (!store) {
-    spdlog::critical("{}", s.ToString());
-    return 1;
-  }
-  LifecycleOptions lifecycle_options{.data_dir = data_dir};
-  if (!config.admin_token.empty()) lifecycle_options.admin_token = config.admin_token;
-  Lifecycle lifecycle(store.get(), env, lifecycle_options);
-  int64_t requeued = 0;
-  if (s = lifecycle.RecoverInterruptedJobs(&requeued); !s.ok()) {
-    spdlog::critical("recovery failed: {}", s.ToString());
-    return 1;
-  }
-  if (requeued > 0) spdlog::info("requeued {} job(s) interrupted by the last shutdown", requeued);
+// Opens (and migrates) the configured database. `connections` bounds the
+// PostgreSQL pool: one per thread that may hold one at a time.
+std::unique_ptr<Store> OpenStore(const DataConfig& data, int connections, Status* s) {
+  if (!data.shared()) return OpenSqliteStore({.path = DatabasePath(AbsoluteDir(data.data_dir))}, s);
+  return OpenPostgresStore({.url = data.db, .pool_size = connections}, s);
+}
 
-  WorkerPool workers(
-      &lifecycle,
-      [&](Status* st) { return NewFluidSynthEngine(soundfont, st); },
-      WorkerOptions{.threads = config.workers});
-  lifecycle.SetJobQueuedListener([&] { workers.Notify(); });
-
-  Api api(&lifecycle, ApiOptions{.version = STUDIO_VERSION});
-  HttpServerOptions http_options;
-  http_options.host = config.host;
-  http_options.port = config.port;
-  http_options.io_threads = config.io_threads;
-  http_options.static_dir = config.web_dir.empty() ? DefaultWebDir() : config.web_dir;
-  HttpServer server(http_options, [&](const HttpRequest& r) { return api.Handle(r); });
-  if (s = server.Start(); !s.ok()) {
-    spdlog::critical("{}", s.ToString());
-    return 1;
-  }
-  if (s = workers.Start(); !s.ok()) {
-    spdlog::critical("cannot start workers: {}", s.ToString());
-    return 1;
-  }
-
-  // Signals are blocked in every thread (main() blocked them before any
-  // thread started) and taken here, so shutdown runs outside a handler.
-  std::thread signal_waiter([&] {
+// Blocks until SIGINT or SIGTERM (blocked in every thread by main()), then
+// runs on_signal, outside any signal handler.
+void OnShutdownSignal(std::function<void()> on_signal) {
+  std::thread([on_signal = std::move(on_signal)] {
     sigset_t set;
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
@@ -132,32 +111,164 @@ int Serve(const ServeConfig& config) {
     int sig = 0;
     sigwait(&set, &sig);
     spdlog::info("signal {}: shutting down", sig);
-    server.Stop();
-  });
-  signal_waiter.detach();
+    on_signal();
+  }).detach();
+}
 
-  spdlog::info("Song Studio {} on http://{}:{}/ (data {}, {} worker(s), SoundFont {}, UI {})",
-               STUDIO_VERSION, config.host, server.port(), data_dir, config.workers,
-               soundfont.empty() ? "none" : soundfont, http_options.static_dir);
+// The pieces every process that renders needs: the data dir, the store and
+// the lifecycle, and (when workers > 0) the SoundFont. Returns an exit code
+// when start-up failed, 0 otherwise.
+struct Studio {
+  std::string data_dir;
+  std::string soundfont;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Lifecycle> lifecycle;
+
+  int Open(const DataConfig& data, const WorkerConfig& work, int connections,
+           std::optional<std::string> admin_token) {
+    data_dir = AbsoluteDir(data.data_dir);
+    if (Status s = Env::Default()->CreateDirs(data_dir + "/audio"); !s.ok()) {
+      spdlog::critical("{}", s.ToString());
+      return 1;
+    }
+    soundfont = work.soundfont.empty() ? FindDefaultSoundFont() : work.soundfont;
+    if (work.workers > 0 && soundfont.empty()) {
+      spdlog::critical("no General MIDI SoundFont found; install fluid-soundfont-gm or pass --soundfont");
+      return 1;
+    }
+    Status s;
+    store = OpenStore(data, connections, &s);
+    if (!store) {
+      spdlog::critical("{}", s.ToString());
+      return 1;
+    }
+    lifecycle = std::make_unique<Lifecycle>(
+        store.get(), Env::Default(),
+        LifecycleOptions{.data_dir = data_dir, .admin_token = admin_token,
+                         .lease_seconds = work.lease_seconds});
+    // A shared database may have live workers in other processes: their
+    // jobs come back through lease expiry, never through a blanket requeue.
+    if (data.shared()) return 0;
+    int64_t requeued = 0;
+    if (s = lifecycle->RecoverInterruptedJobs(&requeued); !s.ok()) {
+      spdlog::critical("recovery failed: {}", s.ToString());
+      return 1;
+    }
+    if (requeued > 0) spdlog::info("requeued {} job(s) interrupted by the last shutdown", requeued);
+    return 0;
+  }
+
+  std::unique_ptr<WorkerPool> NewWorkers(int threads) {
+    // Worker ids name the host and process, so claims stay distinct across processes.
+    char host[256] = "host";
+    gethostname(host, sizeof(host) - 1);
+    return std::make_unique<WorkerPool>(
+        lifecycle.get(),
+        [sf = soundfont](Status* st) { return NewFluidSynthEngine(sf, st); },
+        WorkerOptions{.threads = threads,
+                      .worker_id_prefix = std::string(host) + ":" + std::to_string(getpid())});
+  }
+};
+
+int Serve(const DataConfig& data, const WorkerConfig& work, const ServeConfig& config) {
+  if (!IsLoopback(config.host) && config.admin_token.empty()) {
+    spdlog::critical("refusing to listen on {} without --admin-token: include_deleted would be open "
+                     "to the network. Pass --admin-token T, or listen on 127.0.0.1.", config.host);
+    return 2;
+  }
+  Studio studio;
+  std::optional<std::string> token;
+  if (!config.admin_token.empty()) token = config.admin_token;
+  // One connection per HTTP thread and per worker thread, and one spare.
+  if (int rc = studio.Open(data, work, config.io_threads + work.workers + 1, token)) return rc;
+
+  auto workers = studio.NewWorkers(work.workers);
+  studio.lifecycle->SetJobQueuedListener([&] { workers->Notify(); });
+
+  Api api(studio.lifecycle.get(), ApiOptions{.version = STUDIO_VERSION,
+                                             .database_kind = data.shared() ? "postgresql" : "sqlite"});
+  HttpServerOptions http_options;
+  http_options.host = config.host;
+  http_options.port = config.port;
+  http_options.io_threads = config.io_threads;
+  http_options.static_dir = config.web_dir.empty() ? DefaultWebDir() : config.web_dir;
+  HttpServer server(http_options, [&](const HttpRequest& r) { return api.Handle(r); });
+  if (Status s = server.Start(); !s.ok()) {
+    spdlog::critical("{}", s.ToString());
+    return 1;
+  }
+  if (Status s = workers->Start(); !s.ok()) {
+    spdlog::critical("cannot start workers: {}", s.ToString());
+    return 1;
+  }
+  OnShutdownSignal([&server] { server.Stop(); });
+
+  spdlog::info("Song Studio {} on http://{}:{}/ (data {}, database {}, {} worker(s), SoundFont {}, UI {})",
+               STUDIO_VERSION, config.host, server.port(), studio.data_dir,
+               data.shared() ? "postgresql" : "sqlite", work.workers,
+               studio.soundfont.empty() ? "none" : studio.soundfont, http_options.static_dir);
   server.Run();
-  workers.Stop();
+  workers->Stop();
   spdlog::info("stopped");
   spdlog::default_logger()->flush();
   return 0;
 }
 
-int Migrate(const std::string& data_dir) {
-  if (Status s = Env::Default()->CreateDirs(data_dir); !s.ok()) {
-    spdlog::critical("{}", s.ToString());
+int Work(const DataConfig& data, const WorkerConfig& work) {
+  if (!data.shared()) {
+    spdlog::critical("`studio worker` needs a database shared with the API: pass --db postgresql://... "
+                     "(with the embedded SQLite, `studio serve` runs the workers itself)");
+    return 2;
+  }
+  if (work.workers < 1) {
+    spdlog::critical("--workers must be at least 1 for `studio worker`");
+    return 2;
+  }
+  Studio studio;
+  if (int rc = studio.Open(data, work, work.workers + 1, std::nullopt)) return rc;
+  auto workers = studio.NewWorkers(work.workers);
+  if (Status s = workers->Start(); !s.ok()) {
+    spdlog::critical("cannot start workers: {}", s.ToString());
     return 1;
   }
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stop = false;
+  OnShutdownSignal([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    stop = true;
+    cv.notify_all();
+  });
+  spdlog::info("Song Studio {} worker: {} thread(s), data {}, SoundFont {}", STUDIO_VERSION,
+               work.workers, studio.data_dir, studio.soundfont);
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    cv.wait(lock, [&] { return stop; });
+  }
+  workers->Stop();
+  spdlog::info("stopped");
+  spdlog::default_logger()->flush();
+  return 0;
+}
+
+int Migrate(const DataConfig& data) {
   int applied = 0;
-  Status s = MigrateSqliteDatabase(DatabasePath(data_dir), &applied);
+  Status s;
+  std::string where;
+  if (data.shared()) {
+    where = "the PostgreSQL database";
+    s = MigratePostgresDatabase(data.db, &applied);
+  } else {
+    const std::string dir = AbsoluteDir(data.data_dir);
+    where = DatabasePath(dir);
+    s = Env::Default()->CreateDirs(dir);
+    if (s.ok()) s = MigrateSqliteDatabase(where, &applied);
+  }
   if (!s.ok()) {
     spdlog::critical("{}", s.ToString());
     return 1;
   }
-  spdlog::info("applied {} migration(s) to {}", applied, DatabasePath(data_dir));
+  spdlog::info("applied {} migration(s) to {}", applied, where);
   return 0;
 }
 
@@ -173,27 +284,49 @@ int main(int argc, char** argv) {
 
   CLI::App app{"Song Studio: a human-in-the-loop text-to-music studio"};
   app.require_subcommand(1);
+  DataConfig data;
+  WorkerConfig work;
   ServeConfig serve;
+  std::string log_level = "info";
+
+  auto add_data_options = [&](CLI::App* cmd) {
+    cmd->add_option("--data-dir", data.data_dir, "Audio and adapter files (and the SQLite database)")
+        ->capture_default_str();
+    cmd->add_option("--db", data.db, "A shared database, postgresql://user@host:port/db (default: SQLite in --data-dir)")
+        ->check([](const std::string& v) {
+          return IsPostgresUrl(v) ? std::string() : std::string("--db must be a postgresql:// URL");
+        });
+    cmd->add_option("--log-level", log_level, "trace, debug, info, warn, error")->capture_default_str();
+  };
+  auto add_worker_options = [&](CLI::App* cmd, const char* threads_help) {
+    cmd->add_option("--workers", work.workers, threads_help)->check(CLI::Range(0, 64))->capture_default_str();
+    cmd->add_option("--soundfont", work.soundfont, "General MIDI SoundFont (.sf2)");
+    cmd->add_option("--lease-seconds", work.lease_seconds,
+                    "How long a worker's claim on a job lasts without a heartbeat")
+        ->check(CLI::Range(1, 3600))->capture_default_str();
+  };
+
   auto* serve_cmd = app.add_subcommand("serve", "Run the API, the web UI and the generation workers");
+  add_data_options(serve_cmd);
+  add_worker_options(serve_cmd, "Generation worker threads (0: API only)");
   serve_cmd->add_option("--host", serve.host, "Address to listen on")->capture_default_str();
   serve_cmd->add_option("--port", serve.port, "Port to listen on")->capture_default_str();
-  serve_cmd->add_option("--data-dir", serve.data_dir, "Database and audio files")->capture_default_str();
-  serve_cmd->add_option("--workers", serve.workers, "Generation worker threads (0: none)")
-      ->check(CLI::Range(0, 64))->capture_default_str();
   serve_cmd->add_option("--io-threads", serve.io_threads, "HTTP threads")
       ->check(CLI::Range(1, 64))->capture_default_str();
-  serve_cmd->add_option("--soundfont", serve.soundfont, "General MIDI SoundFont (.sf2)");
   serve_cmd->add_option("--admin-token", serve.admin_token,
                         "Token required for include_deleted=true; required off loopback");
   serve_cmd->add_option("--web-dir", serve.web_dir, "Folder of the built web UI");
-  serve_cmd->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error")
-      ->capture_default_str();
-  std::string migrate_dir = "./studio-data";
+
+  auto* worker_cmd = app.add_subcommand("worker", "Run generation workers only, on a shared --db");
+  add_data_options(worker_cmd);
+  add_worker_options(worker_cmd, "Generation worker threads");
+
   auto* migrate_cmd = app.add_subcommand("migrate", "Apply database migrations and exit");
-  migrate_cmd->add_option("--data-dir", migrate_dir, "Database folder")->capture_default_str();
+  add_data_options(migrate_cmd);
   CLI11_PARSE(app, argc, argv);
 
-  SetUpLogging(serve.log_level);
-  if (*serve_cmd) return Serve(serve);
-  return Migrate(migrate_dir);
+  SetUpLogging(log_level);
+  if (*serve_cmd) return Serve(data, work, serve);
+  if (*worker_cmd) return Work(data, work);
+  return Migrate(data);
 }

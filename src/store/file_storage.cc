@@ -33,7 +33,9 @@ class LocalFileStorage : public FileStorage {
     return env_->RenameFile(path + kStagingSuffix, path);
   }
 
-  void DiscardStaged(const std::string& prefix) override {
+  void DiscardStaged(const std::string& key) override { env_->RemoveFile(Path(key) + kStagingSuffix); }
+
+  void DiscardAllStaged(const std::string& prefix) override {
     const std::string dir = Path(prefix);
     std::vector<std::string> names;
     if (!env_->ListDir(dir, &names).ok()) return;

@@ -36,9 +36,11 @@ class FileStorage {
   virtual Status PrepareStaging(const std::string& key, std::string* staging_path) = 0;
   // Makes the staged bytes of `key` visible under `key`, all at once.
   virtual Status Publish(const std::string& key) = 0;
-  // Removes whatever is staged but unpublished under `prefix` (a crashed
-  // or cancelled writer's leftovers). Best effort.
-  virtual void DiscardStaged(const std::string& prefix) = 0;
+  // Removes the staged, unpublished bytes of `key`. Best effort.
+  virtual void DiscardStaged(const std::string& key) = 0;
+  // Removes everything staged but unpublished one level below `prefix`
+  // (a crashed writer's leftovers). Best effort.
+  virtual void DiscardAllStaged(const std::string& prefix) = 0;
   // Writes a small object whole.
   virtual Status Put(const std::string& key, const std::string& bytes) = 0;
   virtual Status Read(const std::string& key, std::string* bytes) = 0;

@@ -41,6 +41,7 @@ class Status {
   Code code() const { return code_; }
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsCancelled() const { return code_ == Code::kCancelled; }
+  bool IsUnavailable() const { return code_ == Code::kUnavailable; }
   const std::string& message() const { return message_; }
   std::string ToString() const;
 

@@ -68,24 +68,39 @@ void WorkerPool::Run(int index, std::unique_ptr<Engine> engine) {
   }
 }
 
+Status WorkerPool::RetryWhileDatabaseAway(const std::function<Status()>& write) {
+  // A finished sample is worth keeping through a database restart; once
+  // the lease has run out another worker owns the job and the guarded write
+  // reports Cancelled, so retrying longer than that gains nothing.
+  const auto give_up = std::chrono::steady_clock::now() +
+                       std::chrono::seconds(lifecycle_->options().lease_seconds);
+  while (true) {
+    Status s = write();
+    if (!s.IsUnavailable() || stopping_ || std::chrono::steady_clock::now() > give_up) return s;
+    std::this_thread::sleep_for(std::chrono::milliseconds(options_.idle_poll_ms / 2));
+  }
+}
+
 void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const Job& job) {
   using Clock = std::chrono::steady_clock;
   Store* store = lifecycle_->store();
   spdlog::info("{}: rendering job {} ({} samples, {} s)", worker_id, job.id, job.num_samples,
                job.params.duration);
 
+  // Only a staged file written by this worker is ever removed here: after
+  // losing the claim (lease expired) another worker may own the job's folder.
+  // CommitSample removes the staged file itself when it refuses it.
   auto fail = [&](const std::string& error) {
     spdlog::warn("{}: job {} failed: {}", worker_id, job.id, error);
-    lifecycle_->DiscardUnfinishedOutputs(job.id);
     lifecycle_->FinishJob(job, worker_id, /*succeeded=*/false, error);
   };
   auto abandon = [&](const char* why) {
     spdlog::info("{}: job {} {}; discarding the sample in flight", worker_id, job.id, why);
-    lifecycle_->DiscardUnfinishedOutputs(job.id);
   };
 
   Prompt prompt;
   Status s = store->GetPrompt(job.prompt_id, &prompt);
+  if (s.IsUnavailable()) return abandon("lost its database");  // the lease brings it back
   if (!s.ok()) return fail("prompt unavailable: " + s.message());
 
   RenderRequest request;
@@ -96,6 +111,7 @@ void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const 
     // A deleted adapter still styles the jobs queued before its deletion.
     Adapter adapter;
     s = store->GetAdapter(*job.adapter_id, Visibility::kIncludeDeleted, &adapter);
+    if (s.IsUnavailable()) return abandon("lost its database");
     if (!s.ok()) return fail("adapter unavailable: " + s.message());
     request.adapter_config_json = adapter.config_json;
     if (adapter.storage_path) {
@@ -111,6 +127,7 @@ void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const 
   lifecycle_->DiscardUnfinishedOutputs(job.id);
   std::vector<AudioSample> existing;
   s = store->ListAudioSamplesForJob(job.id, &existing);
+  if (s.IsUnavailable()) return abandon("lost its database");
   if (!s.ok()) return fail("cannot list samples: " + s.message());
   std::set<int> done;
   for (const auto& a : existing) done.insert(a.sample_index);
@@ -149,13 +166,20 @@ void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const 
     std::string staging_path;
     s = lifecycle_->storage()->PrepareStaging(sample.storage_path, &staging_path);
     if (s.ok()) s = WriteWavFile(lifecycle_->env(), staging_path, pcm);
-    if (!s.ok()) return fail("cannot write audio: " + s.message());
-    s = lifecycle_->CommitSample(job, worker_id, sample);
+    if (!s.ok()) {
+      lifecycle_->storage()->DiscardStaged(sample.storage_path);
+      return fail("cannot write audio: " + s.message());
+    }
+    s = RetryWhileDatabaseAway([&] { return lifecycle_->CommitSample(job, worker_id, sample); });
     if (s.IsCancelled()) return abandon("was cancelled or deleted");
-    if (!s.ok()) return fail("cannot store sample: " + s.message());
+    if (!s.ok()) {
+      lifecycle_->storage()->DiscardStaged(sample.storage_path);
+      if (s.IsUnavailable()) return abandon("lost its database");  // the lease brings it back
+      return fail("cannot store sample: " + s.message());
+    }
     last_report = Clock::now();
   }
-  s = lifecycle_->FinishJob(job, worker_id, /*succeeded=*/true, std::nullopt);
+  s = RetryWhileDatabaseAway([&] { return lifecycle_->FinishJob(job, worker_id, true, std::nullopt); });
   if (s.IsCancelled()) return abandon("was cancelled or deleted before completion");
   if (!s.ok()) return spdlog::warn("{}: cannot complete job {}: {}", worker_id, job.id, s.ToString());
   spdlog::info("{}: job {} completed", worker_id, job.id);

@@ -52,6 +52,9 @@ class WorkerPool {
  private:
   void Run(int index, std::unique_ptr<Engine> engine);
   void ProcessJob(Engine* engine, const std::string& worker_id, const Job& job);
+  // Runs `write` again while it fails with Unavailable (the database is
+  // restarting), until the job's lease would have expired.
+  Status RetryWhileDatabaseAway(const std::function<Status()>& write);
 
   Lifecycle* const lifecycle_;
   const EngineFactory engine_factory_;

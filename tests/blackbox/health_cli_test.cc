@@ -26,6 +26,7 @@ TEST_F(HealthTest, AnswersOkWithVersion) {
   EXPECT_EQ(j.value("status", ""), "ok") << r.body;
   ASSERT_TRUE(j.contains("version") && j["version"].is_string()) << r.body;
   EXPECT_FALSE(j["version"].get<std::string>().empty());
+  EXPECT_EQ(j.value("database", ""), OnPostgres() ? "postgresql" : "sqlite") << r.body;
 }
 
 TEST_F(HealthTest, UnknownApiRouteIs404WithJsonDetail) {
@@ -91,21 +92,51 @@ TEST(CliTest, NonLoopbackHostWithoutAdminTokenRefusesToStart) {
 TEST(CliTest, MigrateCreatesTheDatabaseAndIsIdempotent) {
   std::string dir = MakeTempDir("studio-cli-");
   ASSERT_FALSE(dir.empty());
-  CommandResult first = RunStudio({"migrate", "--data-dir", dir});
+  std::vector<std::string> args{"migrate", "--data-dir", dir};
+  std::unique_ptr<PgTestDatabase> pg;
+  if (OnPostgres()) {
+    Status s;
+    pg = PgTestDatabase::Create(&s);
+    ASSERT_TRUE(pg) << s.ToString();
+    args.insert(args.end(), {"--db", pg->url()});
+  }
+  CommandResult first = RunStudio(args);
   EXPECT_FALSE(first.timed_out);
   EXPECT_EQ(first.exit_code, 0) << first.output;
-  EXPECT_TRUE(std::filesystem::exists(dir + "/studio.db"));
-  CommandResult second = RunStudio({"migrate", "--data-dir", dir});
+  if (pg) {
+    std::string error;
+    auto rows = QueryPostgres(pg->url(), "SELECT count(*) FROM schema_migrations", &error);
+    ASSERT_TRUE(rows) << error;
+    EXPECT_NE((*rows)[0][0], "0");
+  } else {
+    EXPECT_TRUE(std::filesystem::exists(dir + "/studio.db"));
+  }
+  CommandResult second = RunStudio(args);
   EXPECT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_NE(second.output.find("applied 0 migration"), std::string::npos) << second.output;
 
-  // A server started on the migrated folder serves it.
+  // A server started on the migrated database serves it.
   {
     TestServerOptions options;
     options.data_dir = dir;
+    if (pg) options.db_url = pg->url();
     TestServer server(options);
     ASSERT_TRUE(server.Start());
     EXPECT_EQ(server.client().Get("/api/jobs").status, 200);
   }
+  std::filesystem::remove_all(dir);
+}
+
+TEST(CliTest, WorkerNeedsASharedDatabase) {
+  std::string dir = MakeTempDir("studio-cli-");
+  ASSERT_FALSE(dir.empty());
+  CommandResult r = RunStudio({"worker", "--data-dir", dir, "--soundfont", STUDIO_TEST_SOUNDFONT});
+  EXPECT_FALSE(r.timed_out) << "a worker without --db must refuse, not run";
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("--db postgresql://"), std::string::npos) << r.output;
+  CommandResult bad = RunStudio({"serve", "--data-dir", dir, "--db", "mysql://x"});
+  EXPECT_NE(bad.exit_code, 0) << bad.output;
+  EXPECT_NE(bad.output.find("postgresql://"), std::string::npos) << bad.output;
   std::filesystem::remove_all(dir);
 }
 

@@ -167,6 +167,13 @@ TestServer::~TestServer() {
       return ::testing::AssertionFailure() << "mkdtemp failed: " << std::strerror(errno);
     }
   }
+  if (db_url_.empty()) db_url_ = options_.db_url;
+  if (db_url_.empty() && OnPostgres()) {
+    Status s;
+    pg_database_ = PgTestDatabase::Create(&s);
+    if (!pg_database_) return ::testing::AssertionFailure() << "test database: " << s.ToString();
+    db_url_ = pg_database_->url();
+  }
   // The port is picked, released and then bound by the server: another
   // process may grab it in between, so a failed start is retried.
   ::testing::AssertionResult last = ::testing::AssertionFailure();
@@ -196,6 +203,9 @@ TestServer::~TestServer() {
   if (options_.admin_token) {
     argv.push_back("--admin-token");
     argv.push_back(*options_.admin_token);
+  }
+  if (!db_url_.empty()) {
+    argv.insert(argv.end(), {"--db", db_url_, "--lease-seconds", std::to_string(options_.lease_seconds)});
   }
   argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
   {
@@ -511,6 +521,7 @@ std::vector<std::string> TestServer::TmpFiles() const {
 
 std::optional<std::vector<std::vector<std::string>>> TestServer::QueryDb(
     const std::string& sql, std::string* error) const {
+  if (!db_url_.empty()) return QueryPostgres(db_url_, sql, error);
   std::string path = data_dir_ + "/studio.db";
   sqlite3* db = nullptr;
   if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
@@ -544,6 +555,85 @@ std::optional<std::vector<std::vector<std::string>>> TestServer::QueryDb(
   sqlite3_finalize(stmt);
   sqlite3_close(db);
   return out;
+}
+
+// ---------------------------------------------------------------------------
+
+TestWorker::TestWorker(std::string db_url, std::string data_dir, int threads, std::string soundfont,
+                       int lease_seconds)
+    : db_url_(std::move(db_url)),
+      data_dir_(std::move(data_dir)),
+      soundfont_(std::move(soundfont)),
+      threads_(threads),
+      lease_seconds_(lease_seconds) {
+  static std::atomic<int> counter{0};
+  log_path_ = data_dir_ + "/worker-" + std::to_string(++counter) + ".log";
+}
+
+TestWorker::~TestWorker() {
+  if (running()) Stop();
+}
+
+::testing::AssertionResult TestWorker::Start() {
+  if (running()) return ::testing::AssertionSuccess();
+  pid_ = Spawn({StudioBinary(), "worker", "--db", db_url_, "--data-dir", data_dir_, "--soundfont",
+                soundfont_, "--workers", std::to_string(threads_), "--lease-seconds",
+                std::to_string(lease_seconds_)},
+               log_path_);
+  if (pid_ < 0) return ::testing::AssertionFailure() << "cannot spawn " << StudioBinary();
+  auto deadline = Clock::now() + 20s;
+  while (Clock::now() < deadline) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      return ::testing::AssertionFailure() << "studio worker exited during start-up; log:\n"
+                                           << Tail(ReadLog(), 6000);
+    }
+    if (ReadLog().find(" worker: ") != std::string::npos) return ::testing::AssertionSuccess();
+    std::this_thread::sleep_for(50ms);
+  }
+  Kill();
+  return ::testing::AssertionFailure() << "studio worker did not report its start; log:\n"
+                                       << Tail(ReadLog(), 6000);
+}
+
+int TestWorker::Stop() {
+  if (!running()) return -1;
+  int status = 0;
+  ::kill(pid_, SIGTERM);
+  if (!WaitForExit(pid_, 5s, &status)) {
+    ADD_FAILURE() << "studio worker did not exit within 5 s of SIGTERM; killing it";
+    ::kill(pid_, SIGKILL);
+    WaitForExit(pid_, 5s, &status);
+  }
+  pid_ = -1;
+  return status;
+}
+
+void TestWorker::Kill() {
+  if (!running()) return;
+  int status = 0;
+  ::kill(pid_, SIGKILL);
+  WaitForExit(pid_, 10s, &status);
+  pid_ = -1;
+}
+
+std::string TestWorker::ReadLog() const { return ReadWholeFile(log_path_); }
+
+double TestWorker::CpuSeconds() const {
+  if (!running()) return 0;
+  std::string stat = ReadWholeFile("/proc/" + std::to_string(pid_) + "/stat");
+  // Fields after the command name (which may hold spaces) start after ')'.
+  size_t close = stat.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close + 2));
+  std::string field;
+  double utime = 0, stime = 0;
+  for (int i = 3; i <= 15 && fields >> field; ++i) {
+    if (i == 14) utime = std::stod(field);
+    if (i == 15) stime = std::stod(field);
+  }
+  return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
 }
 
 }  // namespace studio::testing

@@ -7,7 +7,10 @@
 // Lifecycle: Start() creates the data dir (once), spawns
 //   STUDIO_BINARY serve --host 127.0.0.1 --port P --data-dir D
 //                 --soundfont STUDIO_TEST_SOUNDFONT --workers W
-//                 [--admin-token T] [extra args]
+//                 [--admin-token T] [--db URL --lease-seconds L] [extra args]
+// On the PostgreSQL backend (support/test_backend.h) the server gets a
+// fresh database of its own (created once, kept across Restart, dropped by
+// the destructor) unless options.db_url names one.
 // with stdout/stderr going to D/server.log, and waits until GET /api/health
 // answers 200. Stop() sends SIGTERM (SIGKILL after 5 s); Kill() sends SIGKILL
 // at once, as a crash would; Restart() starts again on the same data dir.
@@ -39,6 +42,8 @@
 #include <gtest/gtest.h>
 
 #include "support/http_client.h"
+#include "support/pg_test_database.h"
+#include "support/test_backend.h"
 
 namespace studio::testing {
 
@@ -53,6 +58,11 @@ struct TestServerOptions {
   // Use this existing folder as the data dir (kept at the end); empty means
   // a fresh temporary folder, removed by the destructor.
   std::string data_dir;
+  // --db for the server; empty means the backend's default (see above).
+  std::string db_url;
+  // --lease-seconds on PostgreSQL: short, so that a job of a killed server
+  // is claimed again within a test's patience.
+  int lease_seconds = 4;
 };
 
 class TestServer {
@@ -76,6 +86,8 @@ class TestServer {
   bool running() const { return pid_ > 0; }
 
   const std::string& data_dir() const { return data_dir_; }
+  // The --db URL the server runs on; empty on SQLite. Known after Start().
+  const std::string& db_url() const { return db_url_; }
   std::string log_path() const { return data_dir_ + "/server.log"; }
   std::string ReadLog() const;
   uint16_t port() const { return port_; }
@@ -140,8 +152,9 @@ class TestServer {
   // *row_ids (optional) receives the ids of the job's rows.
   ::testing::AssertionResult AudioStorageConsistent(const std::string& job_id,
                                                     std::vector<std::string>* row_ids = nullptr);
-  // Runs a read-only query on DATA_DIR/studio.db; each row as text columns
-  // (NULL as "<null>"). On error returns nullopt and sets *error.
+  // Runs a read-only query on the server's database (DATA_DIR/studio.db or
+  // its PostgreSQL database); each row as text columns (NULL as "<null>").
+  // On error returns nullopt and sets *error.
   std::optional<std::vector<std::vector<std::string>>> QueryDb(const std::string& sql,
                                                                std::string* error) const;
 
@@ -150,6 +163,8 @@ class TestServer {
 
   TestServerOptions options_;
   std::string data_dir_;
+  std::unique_ptr<PgTestDatabase> pg_database_;  // when this server made its own
+  std::string db_url_;
   uint16_t port_ = 0;
   pid_t pid_ = -1;
   std::unique_ptr<HttpClient> client_;
@@ -187,6 +202,35 @@ class SharedServerTest : public ::testing::Test {
  private:
   static inline std::unique_ptr<TestServer> server_;
   static inline std::string start_error_;
+};
+
+// A `studio worker` process (generation only, no HTTP) on a shared
+// PostgreSQL database and data dir, for the multi-process tests. Its log is
+// DATA_DIR/worker-<n>.log. Same stop conventions and thread-safety as
+// TestServer; the destructor stops it.
+class TestWorker {
+ public:
+  TestWorker(std::string db_url, std::string data_dir, int threads = 1,
+             std::string soundfont = STUDIO_TEST_SOUNDFONT, int lease_seconds = 4);
+  TestWorker(const TestWorker&) = delete;
+  TestWorker& operator=(const TestWorker&) = delete;
+  ~TestWorker();
+
+  // Spawns the worker and waits until it logs that it started.
+  ::testing::AssertionResult Start();
+  int Stop();   // SIGTERM, then SIGKILL after 5 s
+  void Kill();  // SIGKILL now, as a crash would
+  bool running() const { return pid_ > 0; }
+  pid_t pid() const { return pid_; }
+  const std::string& log_path() const { return log_path_; }
+  std::string ReadLog() const;
+  // User + system CPU seconds the process has used so far (from /proc).
+  double CpuSeconds() const;
+
+ private:
+  std::string db_url_, data_dir_, soundfont_, log_path_;
+  int threads_, lease_seconds_;
+  pid_t pid_ = -1;
 };
 
 // The result of running the studio binary to its end.

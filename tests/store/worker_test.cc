@@ -3,7 +3,7 @@
 #include <chrono>
 #include <thread>
 
-#include "unit/store_fixture.h"
+#include "store/store_fixture.h"
 #include "worker/worker.h"
 
 namespace studio::testing {

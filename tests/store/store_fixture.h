@@ -1,5 +1,7 @@
-// A real SQLite store and lifecycle in a fresh temp folder, for unit tests
-// of the store and of the lifecycle rules. Removed again by the destructor.
+// A real store and lifecycle, for tests of the store and of the lifecycle
+// rules: a SQLite file in a fresh temp folder, or (STUDIO_TEST_BACKEND=
+// postgresql, support/test_backend.h) a fresh PostgreSQL database; files go
+// to the temp folder either way. Both are removed again by TearDown.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,7 +11,10 @@
 #include <string>
 
 #include "lifecycle/lifecycle.h"
+#include "store/postgres_store.h"
 #include "store/sqlite_store.h"
+#include "support/pg_test_database.h"
+#include "support/test_backend.h"
 #include "util/env.h"
 #include "util/uuid.h"
 
@@ -21,11 +26,17 @@ class StoreFixture : public ::testing::Test {
     char tmpl[] = "/tmp/studio-unit-XXXXXX";
     ASSERT_NE(mkdtemp(tmpl), nullptr);
     dir_ = tmpl;
+    if (OnPostgres()) {
+      Status s;
+      pg_database_ = PgTestDatabase::Create(&s);
+      ASSERT_TRUE(pg_database_) << s.ToString();
+    }
     Open(std::nullopt);
   }
   void TearDown() override {
     lifecycle_.reset();
     store_.reset();
+    pg_database_.reset();
     std::filesystem::remove_all(dir_);
   }
 
@@ -34,8 +45,12 @@ class StoreFixture : public ::testing::Test {
     lifecycle_.reset();
     store_.reset();
     Status s;
-    store_ = OpenSqliteStore({.path = dir_ + "/studio.db"}, &s);
-    ASSERT_TRUE(s.ok()) << s.ToString();
+    if (pg_database_) {
+      store_ = OpenPostgresStore({.url = pg_database_->url(), .pool_size = 32}, &s);
+    } else {
+      store_ = OpenSqliteStore({.path = dir_ + "/studio.db"}, &s);
+    }
+    ASSERT_TRUE(store_) << s.ToString();
     lifecycle_ = std::make_unique<Lifecycle>(
         store_.get(), env, LifecycleOptions{.data_dir = dir_, .admin_token = admin_token});
   }
@@ -122,6 +137,7 @@ class StoreFixture : public ::testing::Test {
   Lifecycle* lifecycle() { return lifecycle_.get(); }
 
   std::string dir_;
+  std::unique_ptr<PgTestDatabase> pg_database_;  // null on SQLite
   std::unique_ptr<Store> store_;
   std::unique_ptr<Lifecycle> lifecycle_;
 };

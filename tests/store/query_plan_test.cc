@@ -3,7 +3,7 @@
 // claim and the delete cascade shows no full scan of a table.
 #include <set>
 
-#include "unit/store_fixture.h"
+#include "store/store_fixture.h"
 
 namespace studio::testing {
 namespace {
@@ -12,6 +12,10 @@ class QueryPlanTest : public StoreFixture,
                       public ::testing::WithParamInterface<const char*> {};
 
 TEST_P(QueryPlanTest, UsesAnIndexNeverAFullScan) {
+  if (OnPostgres()) {
+    GTEST_SKIP() << "PostgreSQL's planner picks indexes only at realistic sizes: its plans are "
+                    "checked on 100k jobs by unit.PostgresStoreTest.LiveReadsUseAnIndexAt100kJobs";
+  }
   // Some rows, and fresh statistics, so the planner decides as in production.
   std::string prompt = NewPrompt();
   for (int i = 0; i < 30; ++i) Submit(prompt, 1);
