@@ -20,6 +20,7 @@
 #include <ctime>
 #include <filesystem>
 #include <iomanip>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <set>
@@ -187,6 +188,8 @@ TEST_F(MultiProcessTest, ADeleteThroughOneApiStopsTheWorkerOfAnotherProcessWithi
   ASSERT_TRUE(stopped_at) << "the worker never noticed the delete; log:\n" << worker.ReadLog();
   const double seconds = std::chrono::duration<double>(*stopped_at - deleted_at).count();
   EXPECT_LT(seconds, 1.0) << "the worker stopped " << seconds << " s after the delete";
+  std::cout << "[ stop ] the worker in another process stopped " << seconds
+            << " s after the delete answered\n";
 
   Json after = api1.GetJobIncludingDeleted(id);
   EXPECT_EQ(after.value("status", ""), "cancelled") << after.dump();
@@ -282,7 +285,7 @@ TEST_F(MultiProcessTest, ADatabaseRestartGives503ThenTheStudioRecoversWithNoJobL
   c1.join();
   c2.join();
   for (const auto& b : bad) ADD_FAILURE() << "unexpected answer: " << b;
-  for (const auto& [status, n] : statuses) std::cout << "status " << status << ": " << n << "\n";
+  for (const auto& [status, n] : statuses) std::cout << "[ outage ] status " << status << ": " << n << "\n";
 
   // Every accepted job completes exactly once. A submit answered 503 may
   // still have committed just before the connection died (its answer was
