@@ -3,10 +3,13 @@
 //
 //   seed --data-dir DIR --jobs N [--deleted-fraction 0.1] [--samples-per-job 2]
 //        [--feedback N] [--adapters 20] [--prompts 1000] [--seed 42]
+//        [--db postgresql://user@host:port/db]
 //
-// Everything goes through the Store interface (OpenSqliteStore applies the
-// migrations, so the live-count triggers and partial indexes are the real
-// ones), in Store::InTransaction batches. The data:
+// Everything goes through the Store interface (OpenSqliteStore, or with --db
+// OpenPostgresStore, applies the migrations, so the live-count triggers and
+// partial indexes are the real ones), in Store::InTransaction batches. With
+// --db the rows go into that PostgreSQL database (it must hold no prompts:
+// create a fresh one) and DIR only receives the id files. The data:
 //   - `--prompts` distinct prompts, created before any job;
 //   - `--adapters` adapters, 10% of them soft-deleted (jobs created before
 //     the deletion keep using them, so listings show "Deleted Adapter"),
@@ -44,6 +47,7 @@
 #include <vector>
 
 #include "domain/types.h"
+#include "store/postgres_store.h"
 #include "store/sqlite_store.h"
 #include "store/store.h"
 
@@ -167,6 +171,7 @@ int SamplesOf(uint8_t f, int samples_per_job) {
 
 struct Options {
   std::string data_dir;
+  std::string db;  // empty: SQLite DIR/studio.db; else a postgresql:// URL
   int64_t jobs = 100000;
   double deleted_fraction = 0.1;
   int samples_per_job = 2;
@@ -195,7 +200,8 @@ int Run(const Options& o) {
   const fs::path dir(o.data_dir);
   const fs::path db = dir / "studio.db";
   std::error_code ec;
-  if (fs::exists(db)) {
+  const bool postgres = !o.db.empty();
+  if (!postgres && fs::exists(db)) {
     if (!o.force) {
       std::fprintf(stderr, "seed: %s already exists; seed a fresh data dir or pass --force\n",
                    db.c_str());
@@ -209,8 +215,22 @@ int Run(const Options& o) {
     return 1;
   }
   Status s;
-  auto store = OpenSqliteStore({.path = db.string()}, &s);
-  if (!store) return Fail("open " + db.string(), s);
+  std::unique_ptr<Store> store;
+  if (postgres) {
+    store = OpenPostgresStore({.url = o.db, .pool_size = 2}, &s);
+    if (!store) return Fail("open " + o.db, s);
+    int64_t existing = 0;
+    if (s = store->CountPrompts(&existing); !s.ok()) return Fail("count prompts", s);
+    if (existing > 0) {
+      std::fprintf(stderr, "seed: %s already holds %lld prompts; seed a fresh database\n",
+                   o.db.c_str(), static_cast<long long>(existing));
+      return 1;
+    }
+  } else {
+    store = OpenSqliteStore({.path = db.string()}, &s);
+    if (!store) return Fail("open " + db.string(), s);
+  }
+  const std::string where = postgres ? o.db : db.string();
 
   Rng rng(o.seed);
   rng.time_ordered = !o.random_ids;
@@ -479,7 +499,7 @@ int Run(const Options& o) {
     }
   }
   const double jobs_seconds = Seconds(t_jobs);
-  store.reset();  // closes the connection: checkpoints and removes the WAL
+  store.reset();  // closes the connection(s); SQLite: checkpoints and removes the WAL
 
   // Random order, so a client cycling through the file touches random pages.
   for (size_t k = get_ids.size(); k > 1; --k) std::swap(get_ids[k - 1], get_ids[rng.Below(k)]);
@@ -496,7 +516,7 @@ int Run(const Options& o) {
   const double total = Seconds(t0);
   const int64_t rows = o.prompts + o.adapters + n + samples_written + feedback_written;
   std::printf("seeded %s in %.1f s (jobs/samples/feedback phase %.1f s, %.0f rows/s)\n",
-              db.c_str(), total, jobs_seconds, rows / std::max(1e-9, total));
+              where.c_str(), total, jobs_seconds, rows / std::max(1e-9, total));
   std::printf("  prompts   %d\n", o.prompts);
   std::printf("  adapters  %d (%lld soft-deleted)\n", o.adapters, static_cast<long long>(adapters_deleted));
   std::printf("  jobs      %lld (%lld soft-deleted, %lld with an adapter; completed %lld, failed %lld, "
@@ -509,7 +529,7 @@ int Run(const Options& o) {
   std::printf("  feedback  %lld (on samples of live jobs only)\n", static_cast<long long>(feedback_written));
   std::printf("  bench ids %zu in bench-ids.txt, %zu in bench-delete-ids.txt\n", get_ids.size(),
               delete_ids.size());
-  std::printf("  db size   %.1f MB\n", static_cast<double>(fs::file_size(db, ec)) / 1e6);
+  if (!postgres) std::printf("  db size   %.1f MB\n", static_cast<double>(fs::file_size(db, ec)) / 1e6);
   return 0;
 }
 
@@ -518,7 +538,9 @@ int Run(const Options& o) {
 int main(int argc, char** argv) {
   Options o;
   CLI::App app{"Seed a Song Studio data dir for the benchmarks"};
-  app.add_option("--data-dir", o.data_dir, "Data dir to create (studio.db goes inside)")->required();
+  app.add_option("--data-dir", o.data_dir, "Data dir to create (studio.db goes inside, unless --db)")->required();
+  app.add_option("--db", o.db, "Seed this PostgreSQL database (postgresql://user@host:port/db, holding no "
+                               "prompts yet) instead of DIR/studio.db");
   app.add_option("--jobs", o.jobs, "Generation jobs")->check(CLI::Range(int64_t{1}, int64_t{50'000'000}))
       ->capture_default_str();
   app.add_option("--deleted-fraction", o.deleted_fraction, "Fraction of jobs soft-deleted")
