@@ -266,6 +266,10 @@ Status Lifecycle::CommitSample(const Job& job, const std::string& worker_id, Aud
   return s;
 }
 
+Status Lifecycle::ReleaseJob(const Job& job, const std::string& worker_id) {
+  return store_->ReleaseJob(job.id, worker_id);
+}
+
 Status Lifecycle::FinishJob(const Job& job, const std::string& worker_id, bool succeeded,
                             const std::optional<std::string>& error) {
   return store_->FinishJob(job.id, worker_id, succeeded ? JobStatus::kCompleted : JobStatus::kFailed,

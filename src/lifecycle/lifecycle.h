@@ -110,6 +110,9 @@ class Lifecycle {
   // Unavailable (staged file kept, so the caller may retry) when the
   // database is away.
   Status CommitSample(const Job& job, const std::string& worker_id, AudioSample sample);
+  // Hands a job back to the queue (a worker shutting down); Cancelled when
+  // it is no longer ours/live.
+  Status ReleaseJob(const Job& job, const std::string& worker_id);
   // completed or failed; Cancelled when the job is no longer ours/live.
   Status FinishJob(const Job& job, const std::string& worker_id, bool succeeded,
                    const std::optional<std::string>& error);

@@ -829,6 +829,16 @@ class PostgresStore final : public Store {
     return n == 1 ? Status::Ok() : Status::Cancelled("job no longer ours");
   }
 
+  Status ReleaseJob(const std::string& job_id, const std::string& worker_id) override {
+    if (!IsId(job_id)) return Status::Cancelled("job no longer ours");
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(Run("UPDATE generation_jobs SET status = 'queued', claimed_by = NULL, "
+                               "lease_expires_at = NULL WHERE id = $1 AND claimed_by = $2 "
+                               "AND status = 'processing' AND deleted_at IS NULL",
+                               Params().Add(job_id).Add(worker_id), &n));
+    return n == 1 ? Status::Ok() : Status::Cancelled("job no longer ours");
+  }
+
   Status RequeueAllProcessing(int64_t* requeued) override {
     return Run(kRequeueSql, {}, requeued);
   }

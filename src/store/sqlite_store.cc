@@ -634,6 +634,15 @@ class SqliteStore final : public Store {
                 });
   }
 
+  Status ReleaseJob(const std::string& job_id, const std::string& worker_id) override {
+    return With("UPDATE generation_jobs SET status = 'queued', claimed_by = NULL, lease_expires_at = NULL "
+                "WHERE id = ? AND claimed_by = ? AND status = 'processing' AND deleted_at IS NULL",
+                [&](Query& q) {
+                  STUDIO_RETURN_IF_ERROR(q.Bind(job_id).Bind(worker_id).Run());
+                  return q.changes() == 1 ? Status::Ok() : Status::Cancelled("job no longer ours");
+                });
+  }
+
   Status FinishJob(const std::string& job_id, const std::string& worker_id, JobStatus final_status,
                    const std::optional<std::string>& error, Micros now) override {
     return With("UPDATE generation_jobs SET status = ?, error = ?, completed_at = ?, "

@@ -155,6 +155,10 @@ class Store {
   virtual Status FinishJob(const std::string& job_id, const std::string& worker_id,
                            JobStatus final_status, const std::optional<std::string>& error,
                            Micros now) = 0;
+  // processing -> queued, only while live and owned by worker_id: a worker
+  // shutting down hands its job back at once instead of at lease expiry
+  // (finished samples stay). Otherwise Cancelled and nothing changes.
+  virtual Status ReleaseJob(const std::string& job_id, const std::string& worker_id) = 0;
   // Puts every processing job back to queued. Only for a single-process
   // database at start-up, when no worker can be alive; a shared database
   // (PostgreSQL) relies on lease expiry instead.

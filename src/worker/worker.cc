@@ -149,7 +149,11 @@ void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const 
     PcmAudio pcm;
     s = engine->Render(request, on_progress, &pcm);
     if (cancelled) return abandon("was cancelled or deleted");
-    if (stopping_) return abandon("interrupted by shutdown");
+    if (stopping_) {
+      abandon("interrupted by shutdown");
+      lifecycle_->ReleaseJob(job, worker_id);  // another worker takes it now, not at lease expiry
+      return;
+    }
     if (!s.ok()) return fail("render failed: " + s.message());
 
     AudioSample sample;

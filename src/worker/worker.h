@@ -44,9 +44,10 @@ class WorkerPool {
   Status Start();
   // Wakes an idle worker: a job was queued.
   void Notify();
-  // Stops the threads; a render in flight is abandoned and its temp file
-  // removed (the job is picked up again by RecoverInterruptedJobs or when
-  // its lease runs out).
+  // Stops the threads; a render in flight is abandoned and its job handed
+  // back to the queue (finished samples stay), so another worker takes it
+  // at once. A worker killed instead leaves the job to lease expiry (or, on
+  // SQLite, to RecoverInterruptedJobs at the next start).
   void Stop();
 
  private:

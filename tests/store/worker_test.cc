@@ -95,6 +95,21 @@ TEST_F(WorkerTest, CancelStopsTheRenderAndDiscardsTheSampleInFlight) {
   EXPECT_EQ(CountFiles(".tmp"), 0);
 }
 
+TEST_F(WorkerTest, AStoppedWorkerHandsItsJobBackAtOnceKeepingFinishedSamples) {
+  StartWorkers();
+  Job job = SubmitLong(3, 3);
+  WaitFor(job.id, [](const Job& j) { return j.audio_ids.size() == 1; });
+  pool_->Stop();  // mid-way through the second sample
+  Job after;
+  ASSERT_TRUE(store()->GetJob(job.id, Visibility::kLive, &after).ok());
+  EXPECT_EQ(after.status, JobStatus::kQueued) << "the job should not wait for its lease to expire";
+  EXPECT_EQ(after.audio_ids.size(), 1u);
+  EXPECT_EQ(CountFiles(".tmp"), 0);
+  Job next;
+  ASSERT_TRUE(lifecycle()->ClaimJob("another-worker", &next).ok()) << "claimable before the lease ran out";
+  EXPECT_EQ(next.id, job.id);
+}
+
 TEST_F(WorkerTest, DeleteMidRenderNeverCompletesTheJob) {
   StartWorkers();
   Job job = SubmitLong(2, 3);
