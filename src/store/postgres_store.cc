@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "store/migrations.h"
+#include "store/row_codec.h"
 #include "util/uuid.h"
 
 namespace studio {
@@ -21,25 +22,13 @@ namespace studio {
 namespace {
 
 using json = nlohmann::json;
+using namespace store_internal;
 
 // ---------------------------------------------------------------------------
 // Statements. As in sqlite_store.cc: default reads name the live_* views,
 // reads with Visibility::kIncludeDeleted the base tables. Times travel as
 // bigint microseconds and are converted by the schema's micros_to_ts /
 // ts_to_micros, exactly.
-
-std::string SourceFor(std::string sql, Visibility v) {
-  const bool live = v == Visibility::kLive;
-  auto replace = [&](const std::string& key, const char* live_name, const char* all_name) {
-    for (size_t pos; (pos = sql.find(key)) != std::string::npos;) {
-      sql.replace(pos, key.size(), live ? live_name : all_name);
-    }
-  };
-  replace("{jobs}", "live_jobs", "generation_jobs");
-  replace("{adapters}", "live_adapters", "adapters");
-  replace("{audio}", "live_audio_samples", "audio_samples");
-  return sql;
-}
 
 // Job rows carry what a list item shows, in one statement: no per-row
 // queries. audio_ids is one range of audio_samples' primary key.
@@ -57,16 +46,6 @@ const std::string kJobSelectTemplate = std::string("SELECT ") + kJobColumns +
                                        " LEFT JOIN adapters a ON a.id = j.adapter_id";
 
 std::string JobSelect(Visibility v) { return SourceFor(kJobSelectTemplate, v); }
-
-class VisibilitySql {
- public:
-  explicit VisibilitySql(const std::string& tmpl)
-      : live_(SourceFor(tmpl, Visibility::kLive)), all_(SourceFor(tmpl, Visibility::kIncludeDeleted)) {}
-  const std::string& For(Visibility v) const { return v == Visibility::kLive ? live_ : all_; }
-
- private:
-  std::string live_, all_;
-};
 
 constexpr const char* kAdapterColumns =
     "id, name, description, base_model, storage_path, config, is_active, status, "
@@ -202,6 +181,18 @@ class Result {
 
  private:
   PGresult* r_ = nullptr;
+};
+
+// One row of a Result, as store/row_codec.h decodes it.
+struct PgRow {
+  const Result& r;
+  int row;
+  bool IsNull(int col) const { return r.IsNull(row, col); }
+  std::string Text(int col) const { return IsNull(col) ? std::string() : r.Text(row, col); }
+  int64_t Int(int col) const { return r.Int(row, col); }
+  double Double(int col) const { return r.Double(row, col); }
+  bool Bool(int col) const { return r.Bool(row, col); }
+  std::optional<Micros> Time(int col) const { return r.Time(row, col); }
 };
 
 // ---------------------------------------------------------------------------
@@ -540,7 +531,7 @@ class PostgresStore final : public Store {
   Status InsertPrompt(const Prompt& p) override {
     return Run("INSERT INTO prompts (id, text, attributes, created_at) "
                "VALUES ($1, $2, $3, micros_to_ts($4::bigint))",
-               Params().Add(p.id).Add(p.text).Add(AttributesJson(p.attributes)).AddTime(p.created_at));
+               Params().Add(p.id).Add(p.text).Add(PromptAttributesJson(p.attributes)).AddTime(p.created_at));
   }
 
   Status GetPrompt(const std::string& id, Prompt* out) override {
@@ -548,7 +539,7 @@ class PostgresStore final : public Store {
     return With("SELECT id, text, attributes, ts_to_micros(created_at) FROM prompts WHERE id = $1",
                 {id}, [&](const Result& r) {
                   if (r.rows() == 0) return Status::NotFound("Prompt not found");
-                  ReadPrompt(r, 0, out);
+                  ReadPrompt(PgRow{r, 0}, out);
                   return Status::Ok();
                 });
   }
@@ -559,7 +550,7 @@ class PostgresStore final : public Store {
     return With("SELECT id, text, attributes, ts_to_micros(created_at) FROM prompts "
                 "ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2",
                 Params().Add(limit).Add(offset), [&](const Result& r) {
-                  for (int i = 0; i < r.rows(); ++i) ReadPrompt(r, i, &out->emplace_back());
+                  for (int i = 0; i < r.rows(); ++i) ReadPrompt(PgRow{r, i}, &out->emplace_back());
                   return Status::Ok();
                 });
   }
@@ -585,7 +576,7 @@ class PostgresStore final : public Store {
     if (!IsId(id)) return Status::NotFound("Adapter not found");
     return With(kSql.For(v), {id}, [&](const Result& r) {
       if (r.rows() == 0) return Status::NotFound("Adapter not found");
-      ReadAdapter(r, 0, out);
+      ReadAdapter(PgRow{r, 0}, out);
       return Status::Ok();
     });
   }
@@ -606,7 +597,7 @@ class PostgresStore final : public Store {
                               " ORDER BY created_at DESC, id DESC" + page,
                           aq.visibility),
                 p, [&](const Result& r) {
-                  for (int i = 0; i < r.rows(); ++i) ReadAdapter(r, i, &out->emplace_back());
+                  for (int i = 0; i < r.rows(); ++i) ReadAdapter(PgRow{r, i}, &out->emplace_back());
                   return Status::Ok();
                 });
   }
@@ -672,7 +663,7 @@ class PostgresStore final : public Store {
     if (!IsId(id)) return Status::NotFound("Job not found");
     return With(kSql.For(v), {id}, [&](const Result& r) {
       if (r.rows() == 0) return Status::NotFound("Job not found");
-      ReadJob(r, 0, out);
+      ReadJob(PgRow{r, 0}, out);
       return Status::Ok();
     });
   }
@@ -702,11 +693,16 @@ class PostgresStore final : public Store {
                                   !jq.start_date && !jq.end_date;
     if (counters_suffice) {
       // Maintained by triggers: the total costs the same at any table size.
+      // "WHERE id = 1" (the only row) makes it a primary-key lookup: every
+      // job insert or status change leaves a dead version of the row, and
+      // after many in one transaction (or while a long one holds back
+      // vacuum) the table spans hundreds of pages, which a scan would read
+      // on every request (2 ms at 452 pages after seeding 100k jobs).
       STUDIO_RETURN_IF_ERROR(ScalarInt(
           jq.status ? "SELECT CASE $1::text WHEN 'queued' THEN queued WHEN 'processing' THEN processing "
                       "WHEN 'completed' THEN completed WHEN 'failed' THEN failed "
-                      "WHEN 'cancelled' THEN cancelled END FROM job_counters"
-                    : "SELECT queued + processing + completed + failed + cancelled FROM job_counters",
+                      "WHEN 'cancelled' THEN cancelled END FROM job_counters WHERE id = 1"
+                    : "SELECT queued + processing + completed + failed + cancelled FROM job_counters WHERE id = 1",
           jq.status ? Params{JobStatusName(*jq.status)} : Params{}, total));
     } else {
       STUDIO_RETURN_IF_ERROR(ScalarInt(SourceFor("SELECT COUNT(*) FROM {jobs} j" + where, jq.visibility), p, total));
@@ -715,7 +711,7 @@ class PostgresStore final : public Store {
     p.Add(jq.limit).Add(jq.offset);
     return With(JobSelect(jq.visibility) + where + " ORDER BY j.created_at DESC, j.id DESC" + page, p,
                 [&](const Result& r) {
-                  for (int i = 0; i < r.rows(); ++i) ReadJob(r, i, &out->emplace_back());
+                  for (int i = 0; i < r.rows(); ++i) ReadJob(PgRow{r, i}, &out->emplace_back());
                   return Status::Ok();
                 });
   }
@@ -725,7 +721,7 @@ class PostgresStore final : public Store {
     return With("SELECT queued, processing, completed, failed, cancelled, processing_ms, "
                 "(SELECT COALESCE(SUM(live_count), 0) FROM job_day_counters "
                 "  WHERE day = (micros_to_ts($1::bigint) AT TIME ZONE 'UTC')::date) "
-                "FROM job_counters",
+                "FROM job_counters WHERE id = 1",  // a key lookup (see ListJobs)
                 Params().AddTime(day_start), [&](const Result& r) {
                   if (r.rows() == 0) return Status::Ok();
                   out->queued = r.Int(0, 0);
@@ -858,7 +854,7 @@ class PostgresStore final : public Store {
     if (!IsId(id)) return Status::NotFound("Audio sample not found");
     return With(kSql.For(v), {id}, [&](const Result& r) {
       if (r.rows() == 0) return Status::NotFound("Audio sample not found");
-      ReadAudio(r, 0, out);
+      ReadAudio(PgRow{r, 0}, out);
       return Status::Ok();
     });
   }
@@ -870,7 +866,7 @@ class PostgresStore final : public Store {
                     " FROM audio_samples a JOIN generation_jobs j ON j.id = a.job_id "
                     "WHERE a.job_id = $1 ORDER BY a.sample_index",
                 {job_id}, [&](const Result& r) {
-                  for (int i = 0; i < r.rows(); ++i) ReadAudio(r, i, &out->emplace_back());
+                  for (int i = 0; i < r.rows(); ++i) ReadAudio(PgRow{r, i}, &out->emplace_back());
                   return Status::Ok();
                 });
   }
@@ -888,7 +884,7 @@ class PostgresStore final : public Store {
     return With(std::string("SELECT ") + kFeedbackColumns + " FROM feedback f WHERE f.id = $1", {id},
                 [&](const Result& r) {
                   if (r.rows() == 0) return Status::NotFound("Feedback not found");
-                  ReadFeedback(r, 0, out);
+                  ReadFeedback(PgRow{r, 0}, out);
                   return Status::Ok();
                 });
   }
@@ -935,7 +931,7 @@ class PostgresStore final : public Store {
     return With(std::string("SELECT ") + kFeedbackColumns + " FROM feedback f" + where +
                     " ORDER BY f.created_at DESC, f.id DESC" + page,
                 p, [&](const Result& r) {
-                  for (int i = 0; i < r.rows(); ++i) ReadFeedback(r, i, &out->emplace_back());
+                  for (int i = 0; i < r.rows(); ++i) ReadFeedback(PgRow{r, i}, &out->emplace_back());
                   return Status::Ok();
                 });
   }
@@ -947,7 +943,7 @@ class PostgresStore final : public Store {
                     " FROM feedback f WHERE f.audio_id = ANY (ARRAY(SELECT id FROM audio_samples "
                     "WHERE job_id = $1)) ORDER BY f.created_at, f.id",
                 {job_id}, [&](const Result& r) {
-                  for (int i = 0; i < r.rows(); ++i) ReadFeedback(r, i, &out->emplace_back());
+                  for (int i = 0; i < r.rows(); ++i) ReadFeedback(PgRow{r, i}, &out->emplace_back());
                   return Status::Ok();
                 });
   }
@@ -986,122 +982,10 @@ class PostgresStore final : public Store {
   }
 
  private:
-  static Status NameConflictAware(Status s) {
-    if (s.code() == Status::Code::kConflict) {
-      return Status::Conflict("An adapter with this name already exists");
-    }
-    return s;
-  }
-
-  static std::string AttributesJson(const PromptAttributes& a) {
-    json j = json::object();
-    if (a.style) j["style"] = *a.style;
-    if (a.tempo) j["tempo"] = *a.tempo;
-    j["primary_instruments"] = a.primary_instruments;
-    j["secondary_instruments"] = a.secondary_instruments;
-    if (a.mood) j["mood"] = *a.mood;
-    if (a.duration) j["duration"] = *a.duration;
-    return j.dump();
-  }
-
-  static void ReadPrompt(const Result& r, int row, Prompt* p) {
-    p->id = r.Text(row, 0);
-    p->text = r.Text(row, 1);
-    json j = json::parse(r.Text(row, 2), nullptr, /*allow_exceptions=*/false);
-    p->attributes = PromptAttributes{};
-    if (j.is_object()) {
-      if (j.contains("style") && j["style"].is_string()) p->attributes.style = j["style"].get<std::string>();
-      if (j.contains("tempo") && j["tempo"].is_number_integer()) p->attributes.tempo = j["tempo"].get<int>();
-      if (j.contains("mood") && j["mood"].is_string()) p->attributes.mood = j["mood"].get<std::string>();
-      if (j.contains("duration") && j["duration"].is_number_integer()) p->attributes.duration = j["duration"].get<int>();
-      for (const auto& v : j.value("primary_instruments", json::array()))
-        if (v.is_string()) p->attributes.primary_instruments.push_back(v.get<std::string>());
-      for (const auto& v : j.value("secondary_instruments", json::array()))
-        if (v.is_string()) p->attributes.secondary_instruments.push_back(v.get<std::string>());
-    }
-    p->created_at = r.Time(row, 3).value_or(0);
-  }
-
   static void AddAdapter(Params& p, const Adapter& a) {
     p.Add(a.id).Add(a.name).Add(a.description).Add(a.base_model).Add(a.storage_path)
         .Add(a.config_json).Add(a.is_active).Add(AdapterStatusName(a.status))
         .Add(a.current_version).AddTime(a.created_at).AddTime(a.updated_at).AddTime(a.deleted_at);
-  }
-
-  static void ReadAdapter(const Result& r, int row, Adapter* a) {
-    a->id = r.Text(row, 0);
-    a->name = r.Text(row, 1);
-    a->description = r.OptText(row, 2);
-    a->base_model = r.Text(row, 3);
-    a->storage_path = r.OptText(row, 4);
-    a->config_json = r.Text(row, 5);
-    a->is_active = r.Bool(row, 6);
-    a->status = ParseAdapterStatus(r.Text(row, 7)).value_or(AdapterStatus::kActive);
-    a->current_version = r.OptText(row, 8);
-    a->created_at = r.Time(row, 9).value_or(0);
-    a->updated_at = r.Time(row, 10).value_or(0);
-    a->deleted_at = r.Time(row, 11);
-  }
-
-  static void ReadJob(const Result& r, int row, Job* j) {
-    j->id = r.Text(row, 0);
-    j->prompt_id = r.Text(row, 1);
-    j->adapter_id = r.OptText(row, 2);
-    j->status = ParseJobStatus(r.Text(row, 3)).value_or(JobStatus::kFailed);
-    j->progress = r.Double(row, 4);
-    j->num_samples = static_cast<int>(r.Int(row, 5));
-    j->error = r.OptText(row, 6);
-    j->params.seed = r.Int(row, 7);
-    j->params.temperature = r.Double(row, 8);
-    j->params.top_k = static_cast<int>(r.Int(row, 9));
-    j->params.top_p = r.Double(row, 10);
-    j->params.duration = static_cast<int>(r.Int(row, 11));
-    j->created_at = r.Time(row, 12).value_or(0);
-    j->completed_at = r.Time(row, 13);
-    j->deleted_at = r.Time(row, 14);
-    j->prompt_preview = r.Text(row, 15);
-    j->adapter_name = r.OptText(row, 16);
-    j->adapter_deleted = j->adapter_id.has_value() && !r.IsNull(row, 17) && r.Bool(row, 17);
-    j->audio_ids.clear();
-    std::string ids = r.IsNull(row, 18) ? std::string() : r.Text(row, 18);
-    for (size_t start = 0; start < ids.size();) {
-      size_t comma = ids.find(',', start);
-      if (comma == std::string::npos) comma = ids.size();
-      j->audio_ids.push_back(ids.substr(start, comma - start));
-      start = comma + 1;
-    }
-  }
-
-  static void ReadAudio(const Result& r, int row, AudioSample* a) {
-    a->id = r.Text(row, 0);
-    a->job_id = r.Text(row, 1);
-    a->prompt_id = r.Text(row, 2);
-    a->adapter_id = r.OptText(row, 3);
-    a->sample_index = static_cast<int>(r.Int(row, 4));
-    a->storage_path = r.Text(row, 5);
-    a->duration_seconds = r.Double(row, 6);
-    a->sample_rate = static_cast<int>(r.Int(row, 7));
-    a->created_at = r.Time(row, 8).value_or(0);
-    a->params.seed = r.Int(row, 9);
-    a->params.temperature = r.Double(row, 10);
-    a->params.top_k = static_cast<int>(r.Int(row, 11));
-    a->params.top_p = r.Double(row, 12);
-    a->params.duration = static_cast<int>(r.Int(row, 13));
-  }
-
-  static void ReadFeedback(const Result& r, int row, Feedback* f) {
-    f->id = r.Text(row, 0);
-    f->audio_id = r.Text(row, 1);
-    f->rating = r.IsNull(row, 2) ? std::nullopt : std::optional<int>(static_cast<int>(r.Int(row, 2)));
-    f->rating_criterion = r.Text(row, 3);
-    f->preferred_over = r.OptText(row, 4);
-    f->tags.clear();
-    json tags = json::parse(r.Text(row, 5), nullptr, false);
-    if (tags.is_array())
-      for (const auto& t : tags)
-        if (t.is_string()) f->tags.push_back(t.get<std::string>());
-    f->notes = r.OptText(row, 6);
-    f->created_at = r.Time(row, 7).value_or(0);
   }
 
   const PostgresStoreOptions options_;
@@ -1124,7 +1008,7 @@ Status PostgresStore::ExplainQuery(const std::string& name, std::vector<std::str
       {"list_jobs_by_adapter", {JobSelect(Visibility::kLive) + " WHERE true AND j.adapter_id = $1 ORDER BY j.created_at DESC, j.id DESC LIMIT $2 OFFSET $3", {kSomeId, "20", "0"}}},
       {"count_jobs_by_adapter", {"SELECT COUNT(*) FROM live_jobs j WHERE true AND j.adapter_id = $1", {kSomeId}}},
       {"jobs_today", {"SELECT COALESCE(SUM(live_count), 0) FROM job_day_counters WHERE day = (micros_to_ts($1::bigint) AT TIME ZONE 'UTC')::date", {"1764201600000000"}}},
-      {"job_counters", {"SELECT queued, processing, completed, failed, cancelled, processing_ms FROM job_counters", {}}},
+      {"job_counters", {"SELECT queued, processing, completed, failed, cancelled, processing_ms FROM job_counters WHERE id = 1", {}}},
       {"list_adapters", {std::string("SELECT ") + kAdapterColumns + " FROM live_adapters WHERE true ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2", {"100", "0"}}},
       {"adapter_stats", {"SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'active'), COUNT(*) FILTER (WHERE status = 'archived') FROM live_adapters", {}}},
       {"claim_job", {kClaimSql, {"worker", "1764201600000000", "1764201630000000"}}},

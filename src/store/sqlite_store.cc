@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "store/migrations.h"
+#include "store/row_codec.h"
 #include "util/time_format.h"
 
 namespace studio {
@@ -19,24 +20,12 @@ namespace studio {
 namespace {
 
 using json = nlohmann::json;
+using namespace store_internal;
 
 // ---------------------------------------------------------------------------
 // Statements. Default reads name the live_* views; reads with
 // Visibility::kIncludeDeleted name the base tables. {jobs}, {adapters} and
 // {audio} in a template are replaced by SourceFor().
-
-std::string SourceFor(std::string sql, Visibility v) {
-  const bool live = v == Visibility::kLive;
-  auto replace = [&](const std::string& key, const char* live_name, const char* all_name) {
-    for (size_t pos; (pos = sql.find(key)) != std::string::npos;) {
-      sql.replace(pos, key.size(), live ? live_name : all_name);
-    }
-  };
-  replace("{jobs}", "live_jobs", "generation_jobs");
-  replace("{adapters}", "live_adapters", "adapters");
-  replace("{audio}", "live_audio_samples", "audio_samples");
-  return sql;
-}
 
 // Job rows carry what a list item shows, in one statement: no per-row queries.
 constexpr const char* kJobColumns = R"(
@@ -53,17 +42,6 @@ const std::string kJobSelectTemplate = std::string("SELECT ") + kJobColumns +
                                        " LEFT JOIN adapters a ON a.id = j.adapter_id";
 
 std::string JobSelect(Visibility v) { return SourceFor(kJobSelectTemplate, v); }
-
-// Both visibility variants of a hot statement, built once rather than per call.
-class VisibilitySql {
- public:
-  explicit VisibilitySql(const std::string& tmpl)
-      : live_(SourceFor(tmpl, Visibility::kLive)), all_(SourceFor(tmpl, Visibility::kIncludeDeleted)) {}
-  const std::string& For(Visibility v) const { return v == Visibility::kLive ? live_ : all_; }
-
- private:
-  std::string live_, all_;
-};
 
 constexpr const char* kAdapterColumns =
     "id, name, description, base_model, storage_path, config, is_active, status, "
@@ -113,10 +91,16 @@ std::string TextColumn(sqlite3_stmt* st, int col) {
   return text ? std::string(text, sqlite3_column_bytes(st, col)) : std::string();
 }
 
-std::optional<std::string> OptTextColumn(sqlite3_stmt* st, int col) {
-  if (sqlite3_column_type(st, col) == SQLITE_NULL) return std::nullopt;
-  return TextColumn(st, col);
-}
+// One row of a stepped statement, as store/row_codec.h decodes it.
+struct SqliteRow {
+  sqlite3_stmt* st;
+  bool IsNull(int col) const { return sqlite3_column_type(st, col) == SQLITE_NULL; }
+  std::string Text(int col) const { return TextColumn(st, col); }
+  int64_t Int(int col) const { return sqlite3_column_int64(st, col); }
+  double Double(int col) const { return sqlite3_column_double(st, col); }
+  bool Bool(int col) const { return sqlite3_column_int(st, col) != 0; }
+  std::optional<Micros> Time(int col) const { return TimeColumn(st, col); }
+};
 
 // A prepared statement being used: binds, steps, and resets on scope exit.
 class Query {
@@ -376,7 +360,7 @@ class SqliteStore final : public Store {
   Status InsertPrompt(const Prompt& p) override {
     return With("INSERT INTO prompts (id, text, attributes, created_at) VALUES (?, ?, ?, ?)",
                 [&](Query& q) {
-                  return q.Bind(p.id).Bind(p.text).Bind(AttributesJson(p.attributes)).BindTime(p.created_at).Run();
+                  return q.Bind(p.id).Bind(p.text).Bind(PromptAttributesJson(p.attributes)).BindTime(p.created_at).Run();
                 });
   }
 
@@ -384,7 +368,7 @@ class SqliteStore final : public Store {
     return With("SELECT id, text, attributes, created_at FROM prompts WHERE id = ?", [&](Query& q) {
       q.Bind(id);
       if (!q.Step()) return q.status().ok() ? Status::NotFound("Prompt not found") : q.status();
-      ReadPrompt(q.stmt(), out);
+      ReadPrompt(SqliteRow{q.stmt()}, out);
       return Status::Ok();
     });
   }
@@ -395,7 +379,7 @@ class SqliteStore final : public Store {
     return With("SELECT id, text, attributes, created_at FROM prompts ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
                 [&](Query& q) {
                   q.Bind(limit).Bind(offset);
-                  while (q.Step()) ReadPrompt(q.stmt(), &out->emplace_back());
+                  while (q.Step()) ReadPrompt(SqliteRow{q.stmt()}, &out->emplace_back());
                   return q.status();
                 });
   }
@@ -420,7 +404,7 @@ class SqliteStore final : public Store {
                 [&](Query& q) {
                   q.Bind(id);
                   if (!q.Step()) return q.status().ok() ? Status::NotFound("Adapter not found") : q.status();
-                  ReadAdapter(q.stmt(), out);
+                  ReadAdapter(SqliteRow{q.stmt()}, out);
                   return Status::Ok();
                 });
   }
@@ -444,7 +428,7 @@ class SqliteStore final : public Store {
                 [&](Query& q) {
                   bind_filters(q);
                   q.Bind(aq.limit).Bind(aq.skip);
-                  while (q.Step()) ReadAdapter(q.stmt(), &out->emplace_back());
+                  while (q.Step()) ReadAdapter(SqliteRow{q.stmt()}, &out->emplace_back());
                   return q.status();
                 });
   }
@@ -507,7 +491,7 @@ class SqliteStore final : public Store {
     return With(kSql.For(v), [&](Query& q) {
       q.Bind(id);
       if (!q.Step()) return q.status().ok() ? Status::NotFound("Job not found") : q.status();
-      ReadJob(q.stmt(), out);
+      ReadJob(SqliteRow{q.stmt()}, out);
       return Status::Ok();
     });
   }
@@ -550,7 +534,7 @@ class SqliteStore final : public Store {
                 [&](Query& q) {
                   bind_filters(q);
                   q.Bind(jq.limit).Bind(jq.offset);
-                  while (q.Step()) ReadJob(q.stmt(), &out->emplace_back());
+                  while (q.Step()) ReadJob(SqliteRow{q.stmt()}, &out->emplace_back());
                   return q.status();
                 });
   }
@@ -683,7 +667,7 @@ class SqliteStore final : public Store {
                 [&](Query& q) {
                   q.Bind(id);
                   if (!q.Step()) return q.status().ok() ? Status::NotFound("Audio sample not found") : q.status();
-                  ReadAudio(q.stmt(), out);
+                  ReadAudio(SqliteRow{q.stmt()}, out);
                   return Status::Ok();
                 });
   }
@@ -695,7 +679,7 @@ class SqliteStore final : public Store {
                     "WHERE a.job_id = ? ORDER BY a.sample_index",
                 [&](Query& q) {
                   q.Bind(job_id);
-                  while (q.Step()) ReadAudio(q.stmt(), &out->emplace_back());
+                  while (q.Step()) ReadAudio(SqliteRow{q.stmt()}, &out->emplace_back());
                   return q.status();
                 });
   }
@@ -715,7 +699,7 @@ class SqliteStore final : public Store {
     return With(std::string("SELECT ") + kFeedbackColumns + " FROM feedback f WHERE f.id = ?", [&](Query& q) {
       q.Bind(id);
       if (!q.Step()) return q.status().ok() ? Status::NotFound("Feedback not found") : q.status();
-      ReadFeedback(q.stmt(), out);
+      ReadFeedback(SqliteRow{q.stmt()}, out);
       return Status::Ok();
     });
   }
@@ -756,7 +740,7 @@ class SqliteStore final : public Store {
                 [&](Query& q) {
                   bind_filters(q);
                   q.Bind(fq.limit).Bind(fq.offset);
-                  while (q.Step()) ReadFeedback(q.stmt(), &out->emplace_back());
+                  while (q.Step()) ReadFeedback(SqliteRow{q.stmt()}, &out->emplace_back());
                   return q.status();
                 });
   }
@@ -768,7 +752,7 @@ class SqliteStore final : public Store {
                     " ORDER BY f.created_at, f.id",
                 [&](Query& q) {
                   q.Bind(job_id);
-                  while (q.Step()) ReadFeedback(q.stmt(), &out->emplace_back());
+                  while (q.Step()) ReadFeedback(SqliteRow{q.stmt()}, &out->emplace_back());
                   return q.status();
                 });
   }
@@ -814,122 +798,10 @@ class SqliteStore final : public Store {
     });
   }
 
-  static Status NameConflictAware(Status s) {
-    if (s.code() == Status::Code::kConflict) {
-      return Status::Conflict("An adapter with this name already exists");
-    }
-    return s;
-  }
-
-  static std::string AttributesJson(const PromptAttributes& a) {
-    json j = json::object();
-    if (a.style) j["style"] = *a.style;
-    if (a.tempo) j["tempo"] = *a.tempo;
-    j["primary_instruments"] = a.primary_instruments;
-    j["secondary_instruments"] = a.secondary_instruments;
-    if (a.mood) j["mood"] = *a.mood;
-    if (a.duration) j["duration"] = *a.duration;
-    return j.dump();
-  }
-
-  static void ReadPrompt(sqlite3_stmt* st, Prompt* p) {
-    p->id = TextColumn(st, 0);
-    p->text = TextColumn(st, 1);
-    json j = json::parse(TextColumn(st, 2), nullptr, /*allow_exceptions=*/false);
-    p->attributes = PromptAttributes{};
-    if (j.is_object()) {
-      if (j.contains("style") && j["style"].is_string()) p->attributes.style = j["style"].get<std::string>();
-      if (j.contains("tempo") && j["tempo"].is_number_integer()) p->attributes.tempo = j["tempo"].get<int>();
-      if (j.contains("mood") && j["mood"].is_string()) p->attributes.mood = j["mood"].get<std::string>();
-      if (j.contains("duration") && j["duration"].is_number_integer()) p->attributes.duration = j["duration"].get<int>();
-      for (const auto& v : j.value("primary_instruments", json::array()))
-        if (v.is_string()) p->attributes.primary_instruments.push_back(v.get<std::string>());
-      for (const auto& v : j.value("secondary_instruments", json::array()))
-        if (v.is_string()) p->attributes.secondary_instruments.push_back(v.get<std::string>());
-    }
-    p->created_at = TimeColumn(st, 3).value_or(0);
-  }
-
   static void BindAdapter(Query& q, const Adapter& a) {
     q.Bind(a.id).Bind(a.name).Bind(a.description).Bind(a.base_model).Bind(a.storage_path)
         .Bind(a.config_json).Bind(a.is_active).Bind(AdapterStatusName(a.status))
         .Bind(a.current_version).BindTime(a.created_at).BindTime(a.updated_at).BindTime(a.deleted_at);
-  }
-
-  static void ReadAdapter(sqlite3_stmt* st, Adapter* a) {
-    a->id = TextColumn(st, 0);
-    a->name = TextColumn(st, 1);
-    a->description = OptTextColumn(st, 2);
-    a->base_model = TextColumn(st, 3);
-    a->storage_path = OptTextColumn(st, 4);
-    a->config_json = TextColumn(st, 5);
-    a->is_active = sqlite3_column_int(st, 6) != 0;
-    a->status = ParseAdapterStatus(TextColumn(st, 7)).value_or(AdapterStatus::kActive);
-    a->current_version = OptTextColumn(st, 8);
-    a->created_at = TimeColumn(st, 9).value_or(0);
-    a->updated_at = TimeColumn(st, 10).value_or(0);
-    a->deleted_at = TimeColumn(st, 11);
-  }
-
-  static void ReadJob(sqlite3_stmt* st, Job* j) {
-    j->id = TextColumn(st, 0);
-    j->prompt_id = TextColumn(st, 1);
-    j->adapter_id = OptTextColumn(st, 2);
-    j->status = ParseJobStatus(TextColumn(st, 3)).value_or(JobStatus::kFailed);
-    j->progress = sqlite3_column_double(st, 4);
-    j->num_samples = sqlite3_column_int(st, 5);
-    j->error = OptTextColumn(st, 6);
-    j->params.seed = sqlite3_column_int64(st, 7);
-    j->params.temperature = sqlite3_column_double(st, 8);
-    j->params.top_k = sqlite3_column_int(st, 9);
-    j->params.top_p = sqlite3_column_double(st, 10);
-    j->params.duration = sqlite3_column_int(st, 11);
-    j->created_at = TimeColumn(st, 12).value_or(0);
-    j->completed_at = TimeColumn(st, 13);
-    j->deleted_at = TimeColumn(st, 14);
-    j->prompt_preview = TextColumn(st, 15);
-    j->adapter_name = OptTextColumn(st, 16);
-    j->adapter_deleted = j->adapter_id.has_value() && sqlite3_column_int(st, 17) != 0;
-    j->audio_ids.clear();
-    std::string ids = TextColumn(st, 18);
-    for (size_t start = 0; start < ids.size();) {
-      size_t comma = ids.find(',', start);
-      if (comma == std::string::npos) comma = ids.size();
-      j->audio_ids.push_back(ids.substr(start, comma - start));
-      start = comma + 1;
-    }
-  }
-
-  static void ReadAudio(sqlite3_stmt* st, AudioSample* a) {
-    a->id = TextColumn(st, 0);
-    a->job_id = TextColumn(st, 1);
-    a->prompt_id = TextColumn(st, 2);
-    a->adapter_id = OptTextColumn(st, 3);
-    a->sample_index = sqlite3_column_int(st, 4);
-    a->storage_path = TextColumn(st, 5);
-    a->duration_seconds = sqlite3_column_double(st, 6);
-    a->sample_rate = sqlite3_column_int(st, 7);
-    a->created_at = TimeColumn(st, 8).value_or(0);
-    a->params.seed = sqlite3_column_int64(st, 9);
-    a->params.temperature = sqlite3_column_double(st, 10);
-    a->params.top_k = sqlite3_column_int(st, 11);
-    a->params.top_p = sqlite3_column_double(st, 12);
-    a->params.duration = sqlite3_column_int(st, 13);
-  }
-
-  static void ReadFeedback(sqlite3_stmt* st, Feedback* f) {
-    f->id = TextColumn(st, 0);
-    f->audio_id = TextColumn(st, 1);
-    f->rating = sqlite3_column_type(st, 2) == SQLITE_NULL ? std::nullopt : std::optional<int>(sqlite3_column_int(st, 2));
-    f->rating_criterion = TextColumn(st, 3);
-    f->preferred_over = OptTextColumn(st, 4);
-    f->tags.clear();
-    json tags = json::parse(TextColumn(st, 5), nullptr, false);
-    if (tags.is_array())
-      for (const auto& t : tags)
-        if (t.is_string()) f->tags.push_back(t.get<std::string>());
-    f->notes = OptTextColumn(st, 6);
-    f->created_at = TimeColumn(st, 7).value_or(0);
   }
 
   const SqliteStoreOptions options_;
