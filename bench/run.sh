@@ -201,10 +201,13 @@ parse_wrk() {
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 # "pid ticks" for the postmaster and each of its children (backends,
-# checkpointer, WAL writer, autovacuum): the database's CPU.
+# checkpointer, WAL writer, autovacuum): the database's CPU. "reaped" is
+# what the postmaster's children that have exited used (its cutime + cstime):
+# a backend that ends between two snapshots is still counted.
 pg_ticks() {
   [[ -n $PG_PID ]] || return 0
   local p
+  awk '{ print "reaped", $16 + $17 }' "/proc/$PG_PID/stat" 2>/dev/null || true
   for p in $PG_PID $(cat /proc/$PG_PID/task/*/children 2>/dev/null); do
     awk -v p="$p" '{ print p, $14 + $15 }' "/proc/$p/stat" 2>/dev/null || true
   done

@@ -88,7 +88,9 @@ cpu_all() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; ++i) t += $i; print t - $
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 pg_ticks() {
   [[ -n $PG_PID ]] || { echo 0; return; }
-  local p sum=0 t
+  local p t
+  # Exited children (cutime + cstime of the postmaster), then the live ones.
+  local sum=$(awk '{ print $16 + $17 }' "/proc/$PG_PID/stat" 2>/dev/null || echo 0)
   for p in $PG_PID $(cat /proc/$PG_PID/task/*/children 2>/dev/null); do
     t=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)
     sum=$((sum + t))
