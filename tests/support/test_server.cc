@@ -69,6 +69,30 @@ bool WaitForExit(pid_t pid, std::chrono::milliseconds timeout, int* status) {
   }
 }
 
+// SIGTERM, then SIGKILL after 5 s; reaps the child and clears *pid.
+// Returns the exit status as waitpid gave it, or -1 when nothing ran.
+int TerminateChild(pid_t* pid, const char* what) {
+  if (*pid <= 0) return -1;
+  int status = 0;
+  ::kill(*pid, SIGTERM);
+  if (!WaitForExit(*pid, 5s, &status)) {
+    ADD_FAILURE() << what << " did not exit within 5 s of SIGTERM; killing it";
+    ::kill(*pid, SIGKILL);
+    WaitForExit(*pid, 5s, &status);
+  }
+  *pid = -1;
+  return status;
+}
+
+// SIGKILL now, as a crash would; reaps the child and clears *pid.
+void KillChild(pid_t* pid) {
+  if (*pid <= 0) return;
+  int status = 0;
+  ::kill(*pid, SIGKILL);
+  WaitForExit(*pid, 10s, &status);
+  *pid = -1;
+}
+
 std::string ReadWholeFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   std::stringstream ss;
@@ -240,26 +264,9 @@ TestServer::~TestServer() {
                                        << Tail(ReadLog(), 6000);
 }
 
-int TestServer::Stop() {
-  if (!running()) return -1;
-  int status = 0;
-  ::kill(pid_, SIGTERM);
-  if (!WaitForExit(pid_, 5s, &status)) {
-    ADD_FAILURE() << "studio did not exit within 5 s of SIGTERM; killing it";
-    ::kill(pid_, SIGKILL);
-    WaitForExit(pid_, 5s, &status);
-  }
-  pid_ = -1;
-  return status;
-}
+int TestServer::Stop() { return TerminateChild(&pid_, "studio"); }
 
-void TestServer::Kill() {
-  if (!running()) return;
-  int status = 0;
-  ::kill(pid_, SIGKILL);
-  WaitForExit(pid_, 10s, &status);
-  pid_ = -1;
-}
+void TestServer::Kill() { KillChild(&pid_); }
 
 ::testing::AssertionResult TestServer::Restart() {
   Stop();
@@ -597,26 +604,9 @@ TestWorker::~TestWorker() {
                                        << Tail(ReadLog(), 6000);
 }
 
-int TestWorker::Stop() {
-  if (!running()) return -1;
-  int status = 0;
-  ::kill(pid_, SIGTERM);
-  if (!WaitForExit(pid_, 5s, &status)) {
-    ADD_FAILURE() << "studio worker did not exit within 5 s of SIGTERM; killing it";
-    ::kill(pid_, SIGKILL);
-    WaitForExit(pid_, 5s, &status);
-  }
-  pid_ = -1;
-  return status;
-}
+int TestWorker::Stop() { return TerminateChild(&pid_, "studio worker"); }
 
-void TestWorker::Kill() {
-  if (!running()) return;
-  int status = 0;
-  ::kill(pid_, SIGKILL);
-  WaitForExit(pid_, 10s, &status);
-  pid_ = -1;
-}
+void TestWorker::Kill() { KillChild(&pid_); }
 
 std::string TestWorker::ReadLog() const { return ReadWholeFile(log_path_); }
 
