@@ -92,13 +92,20 @@ Status Lifecycle::SubmitJob(const GenerateRequest& request, Job* out) {
 
 Status Lifecycle::CancelJob(const std::string& job_id) {
   return store_->InTransaction([&]() -> Status {
+    // Locked before reading: a worker finishing the job concurrently either
+    // committed first (and the read below sees "completed") or waits for
+    // this cancel. Without it, a cancel could answer ok for a job that ends
+    // completed (PostgreSQL reads a snapshot; SQLite's writer lock orders
+    // them anyway).
+    STUDIO_RETURN_IF_ERROR(store_->LockLiveJob(job_id, RowLock::kExclusive));
     Job job;
     STUDIO_RETURN_IF_ERROR(store_->GetJob(job_id, Visibility::kLive, &job));
     if (!IsActive(job.status)) {
       return Status::RuleViolation(std::string("Cannot cancel a job that is ") + JobStatusName(job.status));
     }
     bool changed = false;
-    return store_->MarkJobCancelled(job_id, env_->NowMicros(), &changed);
+    STUDIO_RETURN_IF_ERROR(store_->MarkJobCancelled(job_id, env_->NowMicros(), &changed));
+    return changed ? Status::Ok() : Status::Internal("job changed while locked");
   });
 }
 
@@ -165,6 +172,9 @@ Status Lifecycle::CreateAdapter(const AdapterCreate& request, Adapter* out) {
 Status Lifecycle::UpdateAdapter(const std::string& id, const AdapterPatch& patch, Adapter* out) {
   std::optional<std::string> new_file;
   Status s = store_->InTransaction([&]() -> Status {
+    // Read-modify-write: concurrent updates of one adapter take turns, so
+    // none is lost and each config change gets its own version number.
+    STUDIO_RETURN_IF_ERROR(store_->LockLiveAdapter(id));
     Adapter a;
     STUDIO_RETURN_IF_ERROR(store_->GetAdapter(id, Visibility::kLive, &a));
     if (patch.name) a.name = *patch.name;

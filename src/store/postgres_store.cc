@@ -782,6 +782,16 @@ class PostgresStore final : public Store {
     });
   }
 
+  // Held until the transaction ends; a concurrent update of the same
+  // adapter waits here and then reads what this one wrote.
+  Status LockLiveAdapter(const std::string& id) override {
+    if (!IsId(id)) return Status::NotFound("Adapter not found");
+    return With("SELECT 1 FROM adapters WHERE id = $1 AND deleted_at IS NULL FOR UPDATE", {id},
+                [&](const Result& r) {
+                  return r.rows() == 1 ? Status::Ok() : Status::NotFound("Adapter not found");
+                });
+  }
+
   // ---- queue ----
   Status ClaimNextJob(const std::string& worker_id, Micros now, Micros lease_until, Job* out) override {
     std::optional<std::string> claimed;

@@ -592,6 +592,12 @@ class SqliteStore final : public Store {
     return live == 1 ? Status::Ok() : Status::NotFound("Job not found");
   }
 
+  Status LockLiveAdapter(const std::string& id) override {
+    int64_t live = 0;
+    STUDIO_RETURN_IF_ERROR(ScalarInt("SELECT COUNT(*) FROM live_adapters WHERE id = ?", {id}, &live));
+    return live == 1 ? Status::Ok() : Status::NotFound("Adapter not found");
+  }
+
   // ---- queue ----
   Status ClaimNextJob(const std::string& worker_id, Micros now, Micros lease_until, Job* out) override {
     std::optional<std::string> claimed;

@@ -139,6 +139,9 @@ class Store {
   // On SQLite a write transaction already excludes every other writer, so
   // only the liveness check remains.
   virtual Status LockLiveJob(const std::string& id, RowLock mode) = 0;
+  // The same for an adapter, kExclusive: orders read-modify-write updates
+  // of one adapter (its config version number) against each other.
+  virtual Status LockLiveAdapter(const std::string& id) = 0;
 
   // ---- queue (used by workers) ----
   // Atomically moves the oldest queued job (or a processing job whose lease

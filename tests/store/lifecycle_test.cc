@@ -1,6 +1,7 @@
 // The lifecycle rules of SPEC section 3, against a real SQLite file. Each
 // test fails when the rule it names is broken.
 #include <atomic>
+#include <set>
 #include <thread>
 
 #include "store/store_fixture.h"
@@ -255,6 +256,57 @@ TEST_F(LifecycleTest, AdapterConfigChangesWriteANewStyleFileVersion) {
   ASSERT_TRUE(Env::Default()->ReadFile(dir_ + "/" + *out.storage_path, &text).ok());
   EXPECT_EQ(text, R"({"transpose":5})");
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/" + *a.storage_path));
+}
+
+TEST_F(LifecycleTest, ConcurrentConfigUpdatesEachGetTheirOwnVersion) {
+  Adapter a = MakeAdapter(lifecycle(), "contended");
+  constexpr int kWriters = 8;
+  std::vector<std::thread> threads;
+  std::atomic<int> ok{0};
+  for (int i = 0; i < kWriters; ++i) {
+    threads.emplace_back([&, i] {
+      AdapterPatch p;
+      p.config_json = "{\"transpose\":" + std::to_string(i) + "}";
+      Adapter out;
+      if (lifecycle()->UpdateAdapter(a.id, p, &out).ok()) ++ok;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), kWriters);
+  Adapter after;
+  ASSERT_TRUE(store()->GetAdapter(a.id, Visibility::kLive, &after).ok());
+  EXPECT_EQ(after.current_version, "v" + std::to_string(kWriters + 1)) << "an update was lost";
+  std::set<std::string> contents;
+  for (int v = 2; v <= kWriters + 1; ++v) {
+    std::string text;
+    EXPECT_TRUE(Env::Default()->ReadFile(dir_ + "/adapters/" + a.id + "/v" + std::to_string(v) + ".json", &text).ok());
+    contents.insert(text);
+  }
+  EXPECT_EQ(contents.size(), static_cast<size_t>(kWriters)) << "two updates wrote the same version";
+}
+
+TEST_F(LifecycleTest, ACancelRacingTheWorkersFinishHasExactlyOneOutcome) {
+  std::string prompt = NewPrompt();
+  for (int round = 0; round < 40; ++round) {
+    Job job = Submit(prompt, 1);
+    Job claimed;
+    ASSERT_TRUE(lifecycle()->ClaimJob("w", &claimed).ok());
+    CommitFakeSample(claimed, "w", 0);
+    Status finish, cancel;
+    std::thread worker([&] { finish = lifecycle()->FinishJob(claimed, "w", true, std::nullopt); });
+    cancel = lifecycle()->CancelJob(job.id);
+    worker.join();
+    Job after;
+    ASSERT_TRUE(store()->GetJob(job.id, Visibility::kLive, &after).ok());
+    if (cancel.ok()) {
+      EXPECT_EQ(after.status, JobStatus::kCancelled) << "round " << round << ": cancel answered ok";
+      EXPECT_TRUE(finish.IsCancelled()) << "round " << round << ": " << finish.ToString();
+    } else {
+      EXPECT_EQ(cancel.code(), Status::Code::kRuleViolation) << cancel.ToString();
+      EXPECT_EQ(after.status, JobStatus::kCompleted) << "round " << round;
+      EXPECT_TRUE(finish.ok()) << finish.ToString();
+    }
+  }
 }
 
 TEST_F(LifecycleTest, IncludeDeletedNeedsTheAdminTokenWhenOneIsSet) {
