@@ -328,6 +328,7 @@ for size in $SIZES; do
     c1=$(awk '{ print $16 + $17 }' /proc/$$/stat)
     extra=""
     if [[ $be == postgresql ]]; then
+      sleep 1  # the seed's backend exits after the seed does: let the postmaster reap it
       pg_ticks >"$OUT/seed.pg1"
       [[ -n $PG_PID ]] && extra=", PostgreSQL $(( $(pg_delta "$OUT/seed.pg0" "$OUT/seed.pg1") / CLK_TCK )) s CPU"
       # Fresh statistics, as autovacuum would have them after a while.

@@ -179,7 +179,7 @@ struct Options {
   int adapters = 20;
   int prompts = 1000;
   uint64_t seed = 42;
-  int batch_jobs = 10000;
+  int batch_jobs = 0;  // 0: 10,000 on SQLite, 500 on PostgreSQL (see --batch)
   int bench_ids = 5000;
   int delete_ids = 300;
   bool force = false;
@@ -195,8 +195,14 @@ int Fail(const std::string& what, const Status& s) {
   return 1;
 }
 
-int Run(const Options& o) {
+int Run(Options o) {
   const auto t0 = std::chrono::steady_clock::now();
+  // On PostgreSQL every job insert updates the one job_counters row (a
+  // statement trigger); within one transaction those versions cannot be
+  // pruned, so each update walks a longer chain. 500-job transactions took
+  // ~25 % less database CPU than 10,000-job ones (20k jobs: 11.9 vs 16.6 s).
+  // On SQLite the batch size made no measurable difference.
+  if (o.batch_jobs <= 0) o.batch_jobs = o.db.empty() ? 10000 : 500;
   const fs::path dir(o.data_dir);
   const fs::path db = dir / "studio.db";
   std::error_code ec;
@@ -553,8 +559,9 @@ int main(int argc, char** argv) {
   app.add_option("--prompts", o.prompts, "Distinct prompts")->check(CLI::Range(1, 1'000'000))
       ->capture_default_str();
   app.add_option("--seed", o.seed, "Random seed")->capture_default_str();
-  app.add_option("--batch", o.batch_jobs, "Jobs per transaction (with their samples and feedback)")
-      ->check(CLI::Range(1, 10'000'000))->capture_default_str();
+  app.add_option("--batch", o.batch_jobs,
+                 "Jobs per transaction (with their samples and feedback); default 10000, 500 with --db")
+      ->check(CLI::Range(1, 10'000'000));
   app.add_option("--bench-ids", o.bench_ids, "Live job ids written to bench-ids.txt")
       ->check(CLI::Range(0, 10'000'000))->capture_default_str();
   app.add_option("--delete-ids", o.delete_ids, "Live completed job ids written to bench-delete-ids.txt")
