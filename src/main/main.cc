@@ -68,7 +68,7 @@ struct WorkerConfig {
 struct ServeConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 8000;
-  int io_threads = CoreCount();
+  int io_threads = 0;  // 0: the default for the database (DefaultIoThreads)
   std::string admin_token;
   std::string web_dir;
 };
@@ -170,7 +170,15 @@ struct Studio {
   }
 };
 
-int Serve(const DataConfig& data, const WorkerConfig& work, const ServeConfig& config) {
+// One HTTP thread per core keeps the cores busy when a request runs its
+// queries in-process (SQLite). With PostgreSQL each handler waits for a
+// round trip to another process, so twice as many threads keep the cores
+// busy meanwhile (bench: GET /api/jobs/{id} +20-60 % from 2 to 4 threads on
+// 2 cores, no further gain at 6 or 12; docs/BENCHMARKS.md).
+int DefaultIoThreads(const DataConfig& data) { return data.shared() ? 2 * CoreCount() : CoreCount(); }
+
+int Serve(const DataConfig& data, const WorkerConfig& work, ServeConfig config) {
+  if (config.io_threads == 0) config.io_threads = DefaultIoThreads(data);
   if (!IsLoopback(config.host) && config.admin_token.empty()) {
     spdlog::critical("refusing to listen on {} without --admin-token: include_deleted would be open "
                      "to the network. Pass --admin-token T, or listen on 127.0.0.1.", config.host);
@@ -311,8 +319,9 @@ int main(int argc, char** argv) {
   add_worker_options(serve_cmd, "Generation worker threads (0: API only)");
   serve_cmd->add_option("--host", serve.host, "Address to listen on")->capture_default_str();
   serve_cmd->add_option("--port", serve.port, "Port to listen on")->capture_default_str();
-  serve_cmd->add_option("--io-threads", serve.io_threads, "HTTP threads")
-      ->check(CLI::Range(1, 64))->capture_default_str();
+  serve_cmd->add_option("--io-threads", serve.io_threads,
+                        "HTTP threads (default: cores with SQLite, 2 x cores with --db)")
+      ->check(CLI::Range(1, 64));
   serve_cmd->add_option("--admin-token", serve.admin_token,
                         "Token required for include_deleted=true; required off loopback");
   serve_cmd->add_option("--web-dir", serve.web_dir, "Folder of the built web UI");
