@@ -47,6 +47,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$ROOT/bench/common.sh"
 BUILD=${BUILD_DIR:-$ROOT/build}
 OUT=$ROOT/bench/out
 SIZES="100000 1000000"
@@ -99,23 +100,13 @@ for tool in "${tools[@]}"; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool is not installed" >&2; exit 1; }
 done
 
-# postgresql://user@host:port/db?opts -> the same URL naming database $2.
-url_with_db() {
-  local url=$1 db=$2 rest query=""
-  [[ $url == *\?* ]] && { query="?${url#*\?}"; url=${url%%\?*}; }
-  rest=${url#*://}
-  if [[ $rest == */* ]]; then url="${url%/*}/$db"; else url="$url/$db"; fi
-  echo "$url$query"
-}
 if [[ -n $PG_URL && -z $PG_PID ]]; then
-  pg_port=$(sed -E 's#^[a-z]+://([^@/]*@)?[^:/?]*(:([0-9]+))?.*#\3#' <<<"$PG_URL")
-  PG_PID=$(ss -ltnpH "sport = :${pg_port:-5432}" 2>/dev/null | sed -nE 's/.*"postgres",pid=([0-9]+).*/\1/p' | head -1)
+  PG_PID=$(postgres_pid_of "$PG_URL")
   [[ -n $PG_PID ]] || echo "run.sh: the PostgreSQL server is not on this machine (or not visible): its CPU is not counted" >&2
 fi
 mkdir -p "$OUT"
 START_TIME=$SECONDS
 LOAD_AT_START=$(cut -d' ' -f1-3 /proc/loadavg)
-log() { printf '[%4ds] %s\n' $((SECONDS - START_TIME)) "$*" >&2; }
 
 # ---- build ----
 if [[ $BUILD_FIRST == 1 ]]; then
@@ -142,16 +133,6 @@ cp "$BUILD/studio" "$BUILD/bench/seed" "$BUILD/bench/delete_latency" "$BIN/"
 [[ -x $BUILD/bench/render_bench ]] && cp "$BUILD/bench/render_bench" "$BIN/"
 COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src bench 2>/dev/null || echo ' (with uncommitted changes in src/ or bench/)')"
 
-free_port() {
-  if command -v python3 >/dev/null; then
-    python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-  else
-    local p
-    for p in $(seq 18400 18500); do
-      ss -ltn | grep -q ":$p\b" || { echo "$p"; return; }
-    done
-  fi
-}
 
 declare -A SERVER_PID=()  # backend -> pid of its `studio serve`
 stop_server() {  # backend
@@ -197,28 +178,7 @@ parse_wrk() {
     END { printf "%.0f %.3f %.3f %d %d %d\n", rps, p50, p99, bad + 0, err + 0, n + 0 }' "$1"
 }
 
-# CPU time (clock ticks, all threads) a process has used so far.
-CLK_TCK=$(getconf CLK_TCK)
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-# "pid ticks" for the postmaster and each of its children (backends,
-# checkpointer, WAL writer, autovacuum): the database's CPU. "reaped" is
-# what the postmaster's children that have exited used (its cutime + cstime):
-# a backend that ends between two snapshots is still counted.
-pg_ticks() {
-  [[ -n $PG_PID ]] || return 0
-  local p
-  awk '{ print "reaped", $16 + $17 }' "/proc/$PG_PID/stat" 2>/dev/null || true
-  for p in $PG_PID $(cat /proc/$PG_PID/task/*/children 2>/dev/null); do
-    awk -v p="$p" '{ print p, $14 + $15 }' "/proc/$p/stat" 2>/dev/null || true
-  done
-}
-# Ticks used between two pg_ticks snapshots (processes that ended meanwhile are missed).
-pg_delta() {  # before_file after_file
-  awk 'NR == FNR { b[$1] = $2; next } { d += $2 - ($1 in b ? b[$1] : 0) } END { print d + 0 }' "$1" "$2"
-}
 
-# Median of the numbers on stdin (the middle one; the lower middle for an even count).
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 ENDPOINTS=(health get_job list stats adapters)
 declare -A EP_LABEL=(
@@ -541,10 +501,4 @@ echo
 echo '```'
 echo "$RENDER_OUT"
 echo '```'
-if [[ ${#PROBLEMS[@]} -gt 0 ]]; then
-  echo
-  echo "### Problems"
-  for p in "${PROBLEMS[@]}"; do echo "- $p"; done
-fi
-log "done in $((SECONDS - START_TIME)) s"
-[[ ${#PROBLEMS[@]} -eq 0 ]]
+finish_report

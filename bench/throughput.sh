@@ -26,6 +26,7 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+source "$ROOT/bench/common.sh"
 BUILD=${BUILD_DIR:-$ROOT/build}
 OUT=$ROOT/bench/out
 PG_URL=""
@@ -58,7 +59,6 @@ done
 [[ -f $SOUNDFONT ]] || { echo "throughput.sh: no SoundFont at $SOUNDFONT" >&2; exit 1; }
 mkdir -p "$OUT"
 START_TIME=$SECONDS
-log() { printf '[%4ds] %s\n' $((SECONDS - START_TIME)) "$*" >&2; }
 
 if [[ $BUILD_FIRST == 1 ]]; then
   log "building studio (-j2)"
@@ -71,32 +71,9 @@ mkdir -p "$BIN"
 cp "$BUILD/studio" "$BIN/"
 COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')$(git -C "$ROOT" diff --quiet HEAD -- src 2>/dev/null || echo ' (with uncommitted changes in src/)')"
 
-url_with_db() {
-  local url=$1 db=$2 rest query=""
-  [[ $url == *\?* ]] && { query="?${url#*\?}"; url=${url%%\?*}; }
-  rest=${url#*://}
-  if [[ $rest == */* ]]; then url="${url%/*}/$db"; else url="$url/$db"; fi
-  echo "$url$query"
-}
-pg_port=$(sed -E 's#^[a-z]+://([^@/]*@)?[^:/?]*(:([0-9]+))?.*#\3#' <<<"$PG_URL")
-PG_PID=$(ss -ltnpH "sport = :${pg_port:-5432}" 2>/dev/null | sed -nE 's/.*"postgres",pid=([0-9]+).*/\1/p' | head -1)
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-CLK_TCK=$(getconf CLK_TCK)
+PG_PID=$(postgres_pid_of "$PG_URL")
 # busy and total jiffies of the whole machine
 cpu_all() { awk '/^cpu / { t = 0; for (i = 2; i <= NF; ++i) t += $i; print t - $5 - $6, t }' /proc/stat; }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
-pg_ticks() {
-  [[ -n $PG_PID ]] || { echo 0; return; }
-  local p t
-  # Exited children (cutime + cstime of the postmaster), then the live ones.
-  local sum=$(awk '{ print $16 + $17 }' "/proc/$PG_PID/stat" 2>/dev/null || echo 0)
-  for p in $PG_PID $(cat /proc/$PG_PID/task/*/children 2>/dev/null); do
-    t=$(awk '{ print $14 + $15 }' "/proc/$p/stat" 2>/dev/null || echo 0)
-    sum=$((sum + t))
-  done
-  echo $sum
-}
 
 PIDS=()
 stop_all() {
@@ -156,7 +133,7 @@ for round in $(seq 1 "$ROUNDS"); do
 
     read -r busy0 all0 < <(cpu_all)
     wt0=0; for p in "${WPIDS[@]}"; do wt0=$((wt0 + $(cpu_ticks "$p"))); done
-    pg0=$(pg_ticks)
+    pg0=$(pg_ticks_total)
     t0=$(date +%s.%N)
     for ((i = 0; i < JOBS; ++i)); do
       body="{\"prompt_id\":\"${prompt_ids[$((i % 4))]}\",\"num_samples\":$((1 + i % 4)),\"duration\":$((5 + i % 6)),\"seed\":$((1000 + i))}"
@@ -176,7 +153,7 @@ for round in $(seq 1 "$ROUNDS"); do
     t1=$(date +%s.%N)
     read -r busy1 all1 < <(cpu_all)
     wt1=0; for p in "${WPIDS[@]}"; do wt1=$((wt1 + $(cpu_ticks "$p"))); done
-    pg1=$(pg_ticks)
+    pg1=$(pg_ticks_total)
     [[ $done_ok == 1 ]] || PROBLEMS+=("$n workers, round $round: not all jobs completed: $stats")
 
     # Exactly once: one sample row per (job, sample_index), as many as planned, and the files.
@@ -202,7 +179,6 @@ for round in $(seq 1 "$ROUNDS"); do
   done
 done
 
-median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 echo
 echo "## Job throughput — $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, commit $COMMIT"
 echo
@@ -227,10 +203,4 @@ for n in $WORKER_COUNTS; do
   [[ -z $first ]] && first=$jpm
   echo "| $n | $s | $jpm | $ax | $(awk -v a="$jpm" -v b="$first" 'BEGIN { printf "%.2f", a / b }') | $mc % | $wc | $pc | $all | $oks |"
 done
-if [[ ${#PROBLEMS[@]} -gt 0 ]]; then
-  echo
-  echo "### Problems"
-  for p in "${PROBLEMS[@]}"; do echo "- $p"; done
-fi
-log "done in $((SECONDS - START_TIME)) s"
-[[ ${#PROBLEMS[@]} -eq 0 ]]
+finish_report
