@@ -93,10 +93,12 @@ std::string AbsoluteDir(const std::string& dir) {
   return std::filesystem::absolute(dir).lexically_normal().string();
 }
 
-// Opens (and migrates) the configured database. `connections` bounds the
-// PostgreSQL pool: one per thread that may hold one at a time.
-std::unique_ptr<Store> OpenStore(const DataConfig& data, int connections, Status* s) {
-  if (!data.shared()) return OpenSqliteStore({.path = DatabasePath(AbsoluteDir(data.data_dir))}, s);
+// Opens (and migrates) the configured database; the SQLite file lives in
+// `data_dir` (absolute). `connections` bounds the PostgreSQL pool: one per
+// thread that may hold one at a time.
+std::unique_ptr<Store> OpenStore(const DataConfig& data, const std::string& data_dir, int connections,
+                                 Status* s) {
+  if (!data.shared()) return OpenSqliteStore({.path = DatabasePath(data_dir)}, s);
   return OpenPostgresStore({.url = data.db, .pool_size = connections}, s);
 }
 
@@ -137,7 +139,7 @@ struct Studio {
       return 1;
     }
     Status s;
-    store = OpenStore(data, connections, &s);
+    store = OpenStore(data, data_dir, connections, &s);
     if (!store) {
       spdlog::critical("{}", s.ToString());
       return 1;

@@ -165,10 +165,6 @@ class Result {
   std::string Text(int row, int col) const {
     return std::string(PQgetvalue(r_, row, col), PQgetlength(r_, row, col));
   }
-  std::optional<std::string> OptText(int row, int col) const {
-    if (IsNull(row, col)) return std::nullopt;
-    return Text(row, col);
-  }
   int64_t Int(int row, int col) const { return std::strtoll(PQgetvalue(r_, row, col), nullptr, 10); }
   double Double(int row, int col) const { return std::strtod(PQgetvalue(r_, row, col), nullptr); }
   bool Bool(int row, int col) const { return PQgetvalue(r_, row, col)[0] == 't'; }
