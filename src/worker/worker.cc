@@ -90,18 +90,21 @@ void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const 
   // Only a staged file written by this worker is ever removed here: after
   // losing the claim (lease expired) another worker may own the job's folder.
   // CommitSample removes the staged file itself when it refuses it.
-  auto fail = [&](const std::string& error) {
-    spdlog::warn("{}: job {} failed: {}", worker_id, job.id, error);
-    lifecycle_->FinishJob(job, worker_id, /*succeeded=*/false, error);
-  };
   auto abandon = [&](const char* why) {
     spdlog::info("{}: job {} {}; discarding the sample in flight", worker_id, job.id, why);
+  };
+  // A database outage never fails a job: the worker gives it up instead,
+  // and the lease brings it back once the database answers again.
+  auto fail = [&](const std::string& what, const Status& why) {
+    if (why.IsUnavailable()) return abandon("lost its database");
+    const std::string error = what + ": " + why.message();
+    spdlog::warn("{}: job {} failed: {}", worker_id, job.id, error);
+    lifecycle_->FinishJob(job, worker_id, /*succeeded=*/false, error);
   };
 
   Prompt prompt;
   Status s = store->GetPrompt(job.prompt_id, &prompt);
-  if (s.IsUnavailable()) return abandon("lost its database");  // the lease brings it back
-  if (!s.ok()) return fail("prompt unavailable: " + s.message());
+  if (!s.ok()) return fail("prompt unavailable", s);
 
   RenderRequest request;
   request.prompt_text = prompt.text;
@@ -111,8 +114,7 @@ void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const 
     // A deleted adapter still styles the jobs queued before its deletion.
     Adapter adapter;
     s = store->GetAdapter(*job.adapter_id, Visibility::kIncludeDeleted, &adapter);
-    if (s.IsUnavailable()) return abandon("lost its database");
-    if (!s.ok()) return fail("adapter unavailable: " + s.message());
+    if (!s.ok()) return fail("adapter unavailable", s);
     request.adapter_config_json = adapter.config_json;
     if (adapter.storage_path) {
       std::string file_config;
@@ -127,8 +129,7 @@ void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const 
   lifecycle_->DiscardUnfinishedOutputs(job.id);
   std::vector<AudioSample> existing;
   s = store->ListAudioSamplesForJob(job.id, &existing);
-  if (s.IsUnavailable()) return abandon("lost its database");
-  if (!s.ok()) return fail("cannot list samples: " + s.message());
+  if (!s.ok()) return fail("cannot list samples", s);
   std::set<int> done;
   for (const auto& a : existing) done.insert(a.sample_index);
 
@@ -154,7 +155,7 @@ void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const 
       lifecycle_->ReleaseJob(job, worker_id);  // another worker takes it now, not at lease expiry
       return;
     }
-    if (!s.ok()) return fail("render failed: " + s.message());
+    if (!s.ok()) return fail("render failed", s);
 
     AudioSample sample;
     sample.id = NewUuid();
@@ -172,14 +173,13 @@ void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const 
     if (s.ok()) s = WriteWavFile(lifecycle_->env(), staging_path, pcm);
     if (!s.ok()) {
       lifecycle_->storage()->DiscardStaged(sample.storage_path);
-      return fail("cannot write audio: " + s.message());
+      return fail("cannot write audio", s);
     }
     s = RetryWhileDatabaseAway([&] { return lifecycle_->CommitSample(job, worker_id, sample); });
     if (s.IsCancelled()) return abandon("was cancelled or deleted");
     if (!s.ok()) {
       lifecycle_->storage()->DiscardStaged(sample.storage_path);
-      if (s.IsUnavailable()) return abandon("lost its database");  // the lease brings it back
-      return fail("cannot store sample: " + s.message());
+      return fail("cannot store sample", s);
     }
     last_report = Clock::now();
   }
