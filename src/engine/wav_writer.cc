@@ -2,6 +2,8 @@
 
 #include <sndfile.h>
 
+#include <cerrno>
+
 namespace studio {
 
 Status WriteWavFile(Env* env, const std::string& path, const PcmAudio& audio) {
@@ -14,20 +16,25 @@ Status WriteWavFile(Env* env, const std::string& path, const PcmAudio& audio) {
   info.samplerate = audio.sample_rate;
   info.channels = audio.channels;
   info.format = SF_FORMAT_WAV | SF_FORMAT_PCM_16;
+  errno = 0;
   SNDFILE* file = sf_open(tmp.c_str(), SFM_WRITE, &info);
   if (file == nullptr) {
+    int err = errno;
     std::string why = sf_strerror(nullptr);
     env->RemoveFile(tmp);
+    if (err == ENOSPC || err == EDQUOT) return FileError("cannot create " + tmp, err);
     return Status::IOError("cannot create " + tmp + ": " + why);
   }
   const sf_count_t frames = static_cast<sf_count_t>(audio.frames());
   const sf_count_t written =
       frames == 0 ? 0 : sf_writef_short(file, audio.samples.data(), frames);
   std::string why = written == frames ? "" : sf_strerror(file);
+  int err = written == frames ? 0 : errno;
   // sf_close finishes the header (data sizes); its failure is a failed write.
-  if (sf_close(file) != 0 && why.empty()) why = "cannot finish the WAV header";
+  if (sf_close(file) != 0 && why.empty()) why = "cannot finish the WAV header", err = errno;
   if (!why.empty()) {
     env->RemoveFile(tmp);
+    if (err == ENOSPC || err == EDQUOT) return FileError("cannot write " + tmp, err);
     return Status::IOError("cannot write " + tmp + ": " + why);
   }
   Status renamed = env->RenameFile(tmp, path);

@@ -42,7 +42,17 @@ HttpResponse ErrorResponse(const Status& s) {
     case Status::Code::kRuleViolation: return Detail(400, s.message());
     case Status::Code::kConflict: return Detail(409, s.message());
     case Status::Code::kForbidden: return Detail(403, s.message());
-    case Status::Code::kUnavailable: return Detail(503, "Service temporarily unavailable: " + s.message());
+    case Status::Code::kUnavailable:
+      // The store's message may name the database's host or socket path:
+      // the log gets it, the client a fixed wording.
+      spdlog::warn("answering 503: {}", s.message());
+      return Detail(503, s.message().rfind("database busy", 0) == 0
+                             ? "Service temporarily unavailable: the database is busy; try again"
+                             : "Service temporarily unavailable: the database cannot be reached; "
+                               "try again");
+    case Status::Code::kStorageFull:
+      spdlog::warn("storage full: {}", s.message());
+      return Detail(507, "The studio's storage is full");
     default:
       spdlog::error("internal error: {}", s.ToString());
       return Detail(500, "Internal server error");
@@ -50,6 +60,9 @@ HttpResponse ErrorResponse(const Status& s) {
 }
 
 Status ParseBody(const HttpRequest& req, json* out) {
+  // nlohmann's parser stops at a NUL byte as if the input ended there; raw
+  // NUL is never valid JSON, so "{...}\0garbage" must not parse as "{...}".
+  if (req.body.find('\0') != std::string::npos) return Status::InvalidArgument("Malformed JSON body");
   *out = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
   if (out->is_discarded()) return Status::InvalidArgument("Malformed JSON body");
   return Status::Ok();
@@ -73,7 +86,10 @@ Status QueryInt(const HttpRequest& req, const char* name, int64_t lo, int64_t hi
 Status QueryBool(const HttpRequest& req, const char* name, bool* out) {
   auto it = req.query.find(name);
   if (it == req.query.end() || it->second.empty()) return Status::Ok();
-  const std::string& v = it->second;
+  std::string v = it->second;
+  for (char& c : v) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
   if (v == "true" || v == "1") *out = true;
   else if (v == "false" || v == "0") *out = false;
   else return Status::InvalidArgument(std::string(name) + " must be true or false");
@@ -193,7 +209,10 @@ HttpResponse Api::Handle(const HttpRequest& req) const {
 
 HttpResponse Api::Health(const HttpRequest&, const Params&) const {
   Status s = store_->Ping();
-  if (!s.ok()) return JsonResponse(503, {{"status", "unavailable"}, {"detail", s.message()}});
+  if (!s.ok()) {
+    spdlog::warn("health: {}", s.message());
+    return JsonResponse(503, {{"status", "unavailable"}, {"detail", "the database cannot be reached"}});
+  }
   return JsonResponse(200, {{"status", "ok"}, {"version", options_.version},
                             {"database", options_.database_kind}});
 }

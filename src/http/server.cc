@@ -15,6 +15,7 @@
 #include "http/server.h"
 
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,6 +29,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <exception>
+#include <list>
+#include <mutex>
 #include <thread>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -57,20 +60,23 @@ constexpr size_t kMinRead = 4096;
 constexpr size_t kMaxRead = 64u << 10;
 // A connection keeps at most this much body capacity between requests.
 constexpr size_t kKeepBodyCapacity = 64u << 10;
+// At the connection cap, connections being closed to make room at most.
+constexpr size_t kMaxPendingEvictions = 16;
 
-// Sent on every response. CORS is wide open: the API authenticates with a
-// bearer token, never with cookies, so "*" gives a page nothing it could not
-// get with curl.
-constexpr std::string_view kCommonHeaders =
-    "Server: song-studio\r\n"
-    "Access-Control-Allow-Origin: *\r\n"
+// Sent on every response. CORS headers are added per request, only for an
+// origin the operator configured (RequestPolicy).
+constexpr std::string_view kCommonHeaders = "Server: song-studio\r\n";
+
+constexpr std::string_view kCorsResponseHeaders =
+    "Vary: Origin\r\n"
     "Access-Control-Expose-Headers: Content-Range, Content-Length, Accept-Ranges\r\n";
 
 constexpr std::string_view kPreflightHeaders =
-    "Access-Control-Allow-Methods: GET, POST, PATCH, DELETE, OPTIONS\r\n"
     "Access-Control-Allow-Headers: Content-Type, Authorization, Range\r\n"
-    "Access-Control-Max-Age: 86400\r\n"
-    "Allow: GET, HEAD, POST, PATCH, DELETE, OPTIONS\r\n";
+    "Access-Control-Max-Age: 600\r\n";
+
+constexpr std::string_view kAllMethods = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
+constexpr std::string_view kStaticMethods = "GET, HEAD, OPTIONS";
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
@@ -278,12 +284,60 @@ ByteRange ParseRange(std::string_view header, uint64_t size) {
   return r;
 }
 
-// Everything a session needs from the server, shared read-only.
+class Session;
+
+// The open connections, for the cap on their number: at the cap a new
+// connection closes the one that has waited longest for its next request.
+class ConnectionRegistry {
+ public:
+  using Entry = std::list<Session*>::iterator;
+
+  Entry Add(Session* s) {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++open_;
+    return sessions_.insert(sessions_.end(), s);
+  }
+  void Remove(Entry e) {
+    std::lock_guard<std::mutex> lock(mu_);
+    sessions_.erase(e);
+    --open_;
+  }
+  // Open connections, those being closed to make room included (their
+  // descriptors are not free yet).
+  size_t open() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return open_;
+  }
+  size_t evicting() const {
+    std::lock_guard<std::mutex> lock(mu_);
+    return evicting_;
+  }
+  // Picks the longest-idle session (an idle_since > 0 means it waits for a
+  // request), marks it as being evicted, and returns it; null when none is
+  // idle. Defined after Session.
+  std::shared_ptr<Session> TakeLongestIdle();
+  void EvictionDone() {
+    std::lock_guard<std::mutex> lock(mu_);
+    --evicting_;
+  }
+
+ private:
+  mutable std::mutex mu_;
+  std::list<Session*> sessions_;
+  size_t open_ = 0;
+  size_t evicting_ = 0;
+};
+
+// Everything a session needs from the server, shared read-only (but for the
+// registry, which locks itself).
 struct Shared {
+  explicit Shared(HttpServerOptions o) : options(std::move(o)), policy(options.policy) {}
   HttpServerOptions options;
+  RequestPolicy policy;
   HttpHandler handler;
   std::string static_root;  // realpath of static_dir; empty when disabled
   std::string detail_413, detail_431;
+  mutable ConnectionRegistry connections;
 };
 
 // Feeds the request line, fields and body straight into an HttpRequest.
@@ -345,10 +399,33 @@ class RequestParser final : public http::basic_parser<true> {
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, std::shared_ptr<const Shared> shared)
-      : stream_(std::move(socket)), shared_(std::move(shared)) {}
+      : stream_(std::move(socket)), shared_(std::move(shared)) {
+    registry_entry_ = shared_->connections.Add(this);
+  }
 
   ~Session() {
     if (file_fd_ >= 0) ::close(file_fd_);
+    shared_->connections.Remove(registry_entry_);
+  }
+
+  asio::any_io_executor executor() { return stream_.get_executor(); }
+
+  // When the session waits for a request: since when (steady-clock ticks),
+  // else 0. Read by the registry under its lock, from any thread.
+  int64_t idle_since() const { return idle_since_.load(std::memory_order_relaxed); }
+  std::atomic<bool> evicting{false};  // set by the registry under its lock
+
+  // Closes the connection to make room for a new one, unless a request has
+  // started on it meanwhile. Runs on the session's executor.
+  void Evict() {
+    if (idle_since() != 0) {
+      spdlog::debug("http: {} closed to make room for a new connection", remote_);
+      beast::error_code ignored;
+      stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+      stream_.socket().close(ignored);
+    }
+    evicting = false;
+    shared_->connections.EvictionDone();
   }
 
   void Start() {
@@ -386,6 +463,7 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(static_cast<std::uint64_t>(opts().max_body_bytes));
     parser_->eager(true);
     header_checked_ = false;
+    cors_allow_origin_.clear();
     head_ = false;
     version_ = 11;
     log_method_ = "-";
@@ -395,6 +473,7 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     in_request_ = false;
+    idle_since_.store(Clock::now().time_since_epoch().count(), std::memory_order_relaxed);
     // A fresh connection gets the request timeout for its first byte: it has
     // not earned the longer keep-alive wait.
     stream_.expires_after(std::chrono::seconds(
@@ -404,6 +483,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void StartRequestClock() {
     in_request_ = true;
+    idle_since_.store(0, std::memory_order_relaxed);
     started_ = Clock::now();
     stream_.expires_after(std::chrono::seconds(opts().read_timeout_seconds));
   }
@@ -486,9 +566,15 @@ class Session : public std::enable_shared_from_this<Session> {
     PercentDecode(target.substr(0, qmark), false, &req_.path);
     if (qmark != std::string_view::npos) ParseQuery(target.substr(qmark + 1), &req_.query);
 
-    if (req_.method == "OPTIONS") return SendPreflight();
     if (req_.path.empty() || req_.path[0] != '/') {
       return SendJson(400, DetailJson("Invalid request target"));
+    }
+    const RequestPolicy& policy = shared_->policy;
+    const std::string host = req_.Header("host");
+    if (host.empty() && version_ >= 11) return SendJson(400, DetailJson("Missing Host header"));
+    if (!policy.HostAllowed(host)) {
+      return SendJson(421, DetailJson("This server does not answer for that host name; "
+                                      "its operator can allow it with --allowed-host"));
     }
 
     const std::string& prefix = opts().api_prefix;
@@ -496,11 +582,64 @@ class Session : public std::enable_shared_from_this<Session> {
     bool api = prefix.empty() ||
                (path.compare(0, prefix.size(), prefix) == 0 &&
                 (path.size() == prefix.size() || path[prefix.size()] == '/'));
-    if (api) return CallHandler();
+
+    const std::string origin = req_.Header("origin");
+    if (req_.method == "OPTIONS") return SendPreflight(api, origin, host);
+    OriginDecision decision = policy.DecideOrigin(origin, host, req_.method);
+    if (decision.kind == OriginDecision::kRefused) return SendCrossOriginRefusal();
+    cors_allow_origin_ = std::move(decision.allow_origin);
+
+    if (api) {
+      if (!req_.body.empty() && !RequestPolicy::IsJsonContentType(req_.Header("content-type"))) {
+        return SendJson(415, DetailJson("Request bodies must be JSON: send "
+                                        "Content-Type: application/json"));
+      }
+      return CallHandler();
+    }
     if (req_.method != "GET" && !head_) {
       return SendJson(405, DetailJson("Method Not Allowed"), "Allow: GET, HEAD, OPTIONS\r\n");
     }
     ServeStatic();
+  }
+
+  // The methods `path` (a full path, API prefix included) answers.
+  std::string MethodsFor(bool api) const {
+    if (!api) return std::string(kStaticMethods);
+    if (!opts().api_methods) return std::string(kAllMethods);
+    std::string relative = req_.path.substr(opts().api_prefix.size());
+    if (relative.empty()) relative = "/";
+    std::string methods = opts().api_methods(relative);
+    return methods.empty() ? std::string(kAllMethods) : methods;
+  }
+
+  void SendCrossOriginRefusal() {
+    SendJson(403, DetailJson("Cross-origin requests from this origin are not allowed; "
+                             "the studio's operator can allow one with --cors-origin"));
+  }
+
+  // OPTIONS: the methods of the path, and for a configured origin the CORS
+  // preflight answer. A refused origin learns nothing and gets no CORS
+  // headers, so the browser never sends the real request.
+  void SendPreflight(bool api, const std::string& origin, const std::string& host) {
+    std::string methods = MethodsFor(api);
+    std::string extra = "Allow: " + methods + "\r\n";
+    if (!origin.empty()) {
+      std::string wanted = req_.Header("access-control-request-method");
+      OriginDecision d = shared_->policy.DecideOrigin(origin, host, wanted.empty() ? "OPTIONS" : wanted);
+      if (d.kind == OriginDecision::kRefused) return SendCrossOriginRefusal();
+      if (d.kind == OriginDecision::kCors) {
+        cors_allow_origin_ = d.allow_origin;
+        bool reads_only = d.allow_origin == "*" && !opts().policy.wildcard_writes;
+        extra += "Access-Control-Allow-Methods: ";
+        extra += reads_only ? std::string(kStaticMethods) : methods;
+        extra += "\r\n";
+        extra += kPreflightHeaders;
+      }
+    }
+    BeginHead(204);
+    out_head_ += extra;
+    out_body_.clear();
+    FinishStringResponse();
   }
 
   void CallHandler() {
@@ -579,6 +718,12 @@ class Session : public std::enable_shared_from_this<Session> {
     out_head_.append(reason.data(), reason.size());
     out_head_ += "\r\n";
     out_head_ += kCommonHeaders;
+    if (!cors_allow_origin_.empty()) {
+      out_head_ += "Access-Control-Allow-Origin: ";
+      out_head_ += cors_allow_origin_;
+      out_head_ += "\r\n";
+      out_head_ += kCorsResponseHeaders;
+    }
   }
 
   void AppendHeader(std::string_view name, std::string_view value) {
@@ -635,13 +780,6 @@ class Session : public std::enable_shared_from_this<Session> {
     out_head_ += "Content-Type: application/json\r\n";
     out_head_ += extra_headers;
     out_body_ = std::move(body);
-    FinishStringResponse();
-  }
-
-  void SendPreflight() {
-    BeginHead(204);
-    out_head_ += kPreflightHeaders;
-    out_body_.clear();
     FinishStringResponse();
   }
 
@@ -813,6 +951,9 @@ class Session : public std::enable_shared_from_this<Session> {
   int version_ = 11;
   Clock::time_point started_;
   std::string log_method_;
+  std::string cors_allow_origin_;  // empty: no CORS headers on this answer
+  std::atomic<int64_t> idle_since_{0};
+  ConnectionRegistry::Entry registry_entry_;
 
   int status_ = 0;
   std::string out_head_;
@@ -826,6 +967,46 @@ class Session : public std::enable_shared_from_this<Session> {
   size_t lingered_ = 0;
 };
 
+std::shared_ptr<Session> ConnectionRegistry::TakeLongestIdle() {
+  std::lock_guard<std::mutex> lock(mu_);
+  Session* best = nullptr;
+  int64_t best_since = 0;
+  for (Session* s : sessions_) {
+    int64_t since = s->idle_since();
+    if (since == 0 || s->evicting.load()) continue;
+    if (best == nullptr || since < best_since) best = s, best_since = since;
+  }
+  if (best == nullptr) return nullptr;
+  // A session whose last owner is gone is being destroyed: leave it be.
+  std::shared_ptr<Session> locked = best->weak_from_this().lock();
+  if (!locked) return nullptr;
+  best->evicting = true;
+  ++evicting_;
+  return locked;
+}
+
+// The answer for a connection that finds the server full: written once,
+// then the connection is closed.
+constexpr std::string_view kBusyResponse =
+    "HTTP/1.1 503 Service Unavailable\r\n"
+    "Server: song-studio\r\n"
+    "Content-Type: application/json\r\n"
+    "Retry-After: 1\r\n"
+    "Content-Length: 69\r\n"
+    "Connection: close\r\n\r\n"
+    "{\"detail\":\"The server has too many open connections; try again soon\"}";
+static_assert(kBusyResponse.size() - kBusyResponse.find("\r\n\r\n") - 4 == 69);
+
+void RejectBusy(tcp::socket socket) {
+  auto sock = std::make_shared<tcp::socket>(std::move(socket));
+  asio::async_write(*sock, asio::buffer(kBusyResponse.data(), kBusyResponse.size()),
+                    [sock](beast::error_code, size_t) {
+                      beast::error_code ignored;
+                      sock->shutdown(tcp::socket::shutdown_send, ignored);
+                      sock->close(ignored);
+                    });
+}
+
 }  // namespace
 
 struct HttpServer::Impl {
@@ -834,8 +1015,7 @@ struct HttpServer::Impl {
         ioc(threads),
         acceptor(ioc),
         retry_timer(ioc) {
-    auto s = std::make_shared<Shared>();
-    s->options = std::move(options);
+    auto s = std::make_shared<Shared>(std::move(options));
     s->handler = std::move(handler);
     s->detail_413 = DetailJson("Request body too large (limit " +
                                std::to_string(s->options.max_body_bytes) + " bytes)");
@@ -845,24 +1025,68 @@ struct HttpServer::Impl {
   }
 
   void DoAccept() {
+    // Connections being closed to make room still hold their descriptors:
+    // let those closes run before taking more, so that the overshoot past
+    // the cap stays within the descriptors main() keeps in reserve.
+    const size_t cap = shared->options.max_connections;
+    if (cap > 0 && shared->connections.evicting() >= kMaxPendingEvictions &&
+        shared->connections.open() >= cap) {
+      retry_timer.expires_after(std::chrono::milliseconds(1));
+      retry_timer.async_wait([this](beast::error_code e) {
+        if (!e) DoAccept();
+      });
+      return;
+    }
     // With several threads each connection gets a strand, so that its
     // callbacks (and tcp_stream's timer) never run concurrently.
     asio::any_io_executor ex = threads > 1 ? asio::any_io_executor(asio::make_strand(ioc))
                                            : asio::any_io_executor(ioc.get_executor());
     acceptor.async_accept(ex, [this](beast::error_code ec, tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
+      if (ec == asio::error::no_descriptors || ec.value() == ENFILE) return ShedWithReserve();
       if (ec) {
         spdlog::warn("http: accept failed: {}", ec.message());
-        // Out of descriptors: give connections time to close instead of
-        // spinning on a listening socket that stays readable.
         retry_timer.expires_after(std::chrono::milliseconds(100));
         retry_timer.async_wait([this](beast::error_code e) {
           if (!e) DoAccept();
         });
         return;
       }
+      const size_t cap = shared->options.max_connections;
+      if (cap > 0 && shared->connections.open() >= cap) {
+        if (std::shared_ptr<Session> victim = shared->connections.TakeLongestIdle()) {
+          asio::dispatch(victim->executor(), [victim] { victim->Evict(); });
+        } else if (shared->connections.evicting() == 0) {
+          if (!warned_full.exchange(true)) {
+            spdlog::warn("http: {} connections open, none idle: answering 503 (--max-connections)", cap);
+          }
+          RejectBusy(std::move(socket));
+          return DoAccept();
+        }
+      }
+      warned_full = false;
       std::make_shared<Session>(std::move(socket), shared)->Start();
       DoAccept();
+    });
+  }
+
+  // The process is out of descriptors although the cap should prevent it
+  // (other files, a cap set too high). Rather than leave the client hanging
+  // in the backlog, spend the descriptor kept in reserve on accepting it and
+  // telling it 503, then take the reserve back.
+  void ShedWithReserve() {
+    spdlog::warn("http: out of file descriptors; answering 503 (lower --max-connections)");
+    if (reserve_fd >= 0) ::close(reserve_fd);
+    int fd = ::accept4(acceptor.native_handle(), nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd >= 0) {
+      (void)!::send(fd, kBusyResponse.data(), kBusyResponse.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      ::close(fd);
+    }
+    reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+    // Let a few connections close before trying again.
+    retry_timer.expires_after(std::chrono::milliseconds(fd >= 0 ? 1 : 50));
+    retry_timer.async_wait([this](beast::error_code e) {
+      if (!e) DoAccept();
     });
   }
 
@@ -883,6 +1107,8 @@ struct HttpServer::Impl {
   tcp::acceptor acceptor;
   asio::steady_timer retry_timer;
   std::shared_ptr<Shared> shared;
+  int reserve_fd = -1;  // a descriptor to give up when accept() hits EMFILE
+  std::atomic<bool> warned_full{false};
   uint16_t port = 0;
   bool started = false;
 };
@@ -890,7 +1116,10 @@ struct HttpServer::Impl {
 HttpServer::HttpServer(HttpServerOptions options, HttpHandler api_handler)
     : impl_(std::make_unique<Impl>(std::move(options), std::move(api_handler))) {}
 
-HttpServer::~HttpServer() { Stop(); }
+HttpServer::~HttpServer() {
+  Stop();
+  if (impl_->reserve_fd >= 0) ::close(impl_->reserve_fd);
+}
 
 Status HttpServer::Start() {
   Impl& im = *impl_;
@@ -935,6 +1164,7 @@ Status HttpServer::Start() {
     return Status::IOError("cannot listen on " + where + ": " + ec.message());
   }
   im.port = im.acceptor.local_endpoint(ec).port();
+  im.reserve_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
   im.started = true;
   im.DoAccept();
   spdlog::info("http: listening on {}:{} ({} io threads)", endpoint.address().to_string(), im.port,

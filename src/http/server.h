@@ -5,14 +5,17 @@
 // ("/api/jobs/1" -> "/jobs/1", "/api" and "/api/" -> "/"). Every other
 // GET/HEAD is served from the static folder, falling back to index.html so
 // that client-side routes (/jobs/{id}) open the app; other methods there
-// answer 405. OPTIONS on any path is a CORS preflight answered by the server
-// (204) without calling the handler.
+// answer 405. OPTIONS on any path is answered by the server (204, with CORS
+// headers for a configured origin) without calling the handler.
 //
 // The server owns the transport rules that every route shares: body and
 // header size limits (413/431 with a JSON detail, the body not read to the
 // end), malformed requests (400), read timeouts against slow clients,
-// keep-alive and pipelining, CORS headers, HTTP Range on file responses, HEAD,
-// one access-log line per request (spdlog, level info), and a 500
+// keep-alive and pipelining, who may call (RequestPolicy: the Host check 421,
+// cross-site origins 403 and CORS headers, JSON-only bodies 415), a cap on
+// open connections (the longest-idle keep-alive connection is closed to make
+// room; 503 when none is idle), HTTP Range on file responses, HEAD, one
+// access-log line per request (spdlog, level info), and a 500
 // {"detail":"Internal server error"} when the handler throws.
 //
 // Thread-safety: Start/Run/Stop may be called from any thread; the handler
@@ -29,6 +32,7 @@
 #include <utility>
 #include <vector>
 
+#include "http/request_policy.h"
 #include "util/status.h"
 
 namespace studio {
@@ -84,6 +88,14 @@ struct HttpServerOptions {
   // response write may make no progress.
   int read_timeout_seconds = 30;
   int idle_timeout_seconds = 60;  // keep-alive connection waiting for a request
+  // Host, Origin and content-type rules (see request_policy.h).
+  RequestPolicyOptions policy;
+  // Open connections at most; 0: no cap. At the cap a new connection closes
+  // the longest-idle keep-alive connection, or gets 503 when none is idle.
+  size_t max_connections = 0;
+  // The methods an API path answers ("GET, DELETE"), for preflights and the
+  // Allow header; `api_path` is relative to api_prefix. Unset: every method.
+  std::function<std::string(const std::string& api_path)> api_methods;
 };
 
 class HttpServer {

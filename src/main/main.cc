@@ -6,10 +6,12 @@
 // The database is the embedded SQLite file <data-dir>/studio.db unless
 // --db postgresql://... names a shared one (docs/DEPLOYMENT.md).
 #include <signal.h>
+#include <sys/resource.h>
 #include <spdlog/sinks/base_sink.h>
 #include <spdlog/spdlog.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
@@ -69,9 +71,16 @@ struct ServeConfig {
   std::string host = "127.0.0.1";
   uint16_t port = 8000;
   int io_threads = 0;  // 0: the default for the database (DefaultIoThreads)
-  std::string admin_token;
+  std::optional<std::string> admin_token;  // set when --admin-token was given
   std::string web_dir;
+  std::vector<std::string> cors_origins;
+  std::vector<std::string> allowed_hosts;
+  size_t max_connections = 0;  // 0: from the descriptor limit
 };
+
+// Off loopback the token is all that guards administrator reads, so it must
+// be long enough not to be guessed.
+constexpr size_t kMinNetworkTokenLength = 16;
 
 bool IsLoopback(const std::string& host) {
   return host == "127.0.0.1" || host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
@@ -179,18 +188,74 @@ struct Studio {
 // 2 cores, no further gain at 6 or 12; docs/BENCHMARKS.md).
 int DefaultIoThreads(const DataConfig& data) { return data.shared() ? 2 * CoreCount() : CoreCount(); }
 
+// Raises the soft limit on open descriptors to the hard limit (the default
+// soft limit, often 1,024, is what a few thousand idle clients exhaust) and
+// returns it.
+rlim_t RaiseDescriptorLimit() {
+  struct rlimit lim;
+  if (getrlimit(RLIMIT_NOFILE, &lim) != 0) return 1024;
+  if (lim.rlim_cur < lim.rlim_max) {
+    struct rlimit raised = lim;
+    raised.rlim_cur = lim.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) lim = raised;
+  }
+  return lim.rlim_cur;
+}
+
+// Connections the descriptor limit leaves room for, after the descriptors
+// the rest of the process needs: database files or connections per thread,
+// audio files being written and read, the SoundFont, logs.
+size_t DefaultMaxConnections(rlim_t limit, int io_threads, int workers) {
+  const rlim_t reserve = 64 + 8 * static_cast<rlim_t>(io_threads + workers);
+  if (limit == RLIM_INFINITY) return 65536;
+  if (limit <= reserve + 16) return 16;
+  return static_cast<size_t>(std::min<rlim_t>(limit - reserve, 1 << 20));
+}
+
+// Returns an error message for a token that must be refused, else "".
+std::string CheckAdminToken(const std::optional<std::string>& token, bool loopback) {
+  if (!token) return "";
+  bool blank = token->find_first_not_of(" \t\r\n") == std::string::npos;
+  if (blank) return "--admin-token must not be empty or blank";
+  if (!loopback && token->size() < kMinNetworkTokenLength) {
+    return "--admin-token must have at least " + std::to_string(kMinNetworkTokenLength) +
+           " characters when listening off loopback";
+  }
+  return "";
+}
+
 int Serve(const DataConfig& data, const WorkerConfig& work, ServeConfig config) {
   if (config.io_threads == 0) config.io_threads = DefaultIoThreads(data);
-  if (!IsLoopback(config.host) && config.admin_token.empty()) {
+  const bool loopback = IsLoopback(config.host);
+  if (std::string why = CheckAdminToken(config.admin_token, loopback); !why.empty()) {
+    spdlog::critical("{}", why);
+    return 2;
+  }
+  if (!loopback && !config.admin_token) {
     spdlog::critical("refusing to listen on {} without --admin-token: include_deleted would be open "
                      "to the network. Pass --admin-token T, or listen on 127.0.0.1.", config.host);
     return 2;
   }
+  RequestPolicyOptions policy{.listen_host = config.host,
+                              .allowed_hosts = config.allowed_hosts,
+                              .cors_origins = config.cors_origins,
+                              .wildcard_writes = config.admin_token.has_value()};
+  if (std::string why = RequestPolicy::Validate(policy); !why.empty()) {
+    spdlog::critical("{}", why);
+    return 2;
+  }
+  if (std::find(config.cors_origins.begin(), config.cors_origins.end(), "*") !=
+          config.cors_origins.end() && !config.admin_token) {
+    spdlog::warn("--cors-origin '*' without --admin-token: any web site may read the API; "
+                 "cross-site writes stay refused");
+  }
+  const rlim_t descriptors = RaiseDescriptorLimit();
+  if (config.max_connections == 0) {
+    config.max_connections = DefaultMaxConnections(descriptors, config.io_threads, work.workers);
+  }
   Studio studio;
-  std::optional<std::string> token;
-  if (!config.admin_token.empty()) token = config.admin_token;
   // One connection per HTTP thread and per worker thread, and one spare.
-  if (int rc = studio.Open(data, work, config.io_threads + work.workers + 1, token)) return rc;
+  if (int rc = studio.Open(data, work, config.io_threads + work.workers + 1, config.admin_token)) return rc;
 
   auto workers = studio.NewWorkers(work.workers);
   studio.lifecycle->SetJobQueuedListener([&] { workers->Notify(); });
@@ -202,6 +267,8 @@ int Serve(const DataConfig& data, const WorkerConfig& work, ServeConfig config) 
   http_options.port = config.port;
   http_options.io_threads = config.io_threads;
   http_options.static_dir = config.web_dir.empty() ? DefaultWebDir() : config.web_dir;
+  http_options.policy = policy;
+  http_options.max_connections = config.max_connections;
   HttpServer server(http_options, [&](const HttpRequest& r) { return api.Handle(r); });
   if (Status s = server.Start(); !s.ok()) {
     spdlog::critical("{}", s.ToString());
@@ -213,10 +280,12 @@ int Serve(const DataConfig& data, const WorkerConfig& work, ServeConfig config) 
   }
   OnShutdownSignal([&server] { server.Stop(); });
 
-  spdlog::info("Song Studio {} on http://{}:{}/ (data {}, database {}, {} worker(s), SoundFont {}, UI {})",
+  spdlog::info("Song Studio {} on http://{}:{}/ (data {}, database {}, {} worker(s), SoundFont {}, UI {}, "
+               "at most {} connections)",
                STUDIO_VERSION, config.host, server.port(), studio.data_dir,
                data.shared() ? "postgresql" : "sqlite", work.workers,
-               studio.soundfont.empty() ? "none" : studio.soundfont, http_options.static_dir);
+               studio.soundfont.empty() ? "none" : studio.soundfont, http_options.static_dir,
+               config.max_connections);
   server.Run();
   workers->Stop();
   spdlog::info("stopped");
@@ -325,7 +394,15 @@ int main(int argc, char** argv) {
                         "HTTP threads (default: cores with SQLite, 2 x cores with --db)")
       ->check(CLI::Range(1, 64));
   serve_cmd->add_option("--admin-token", serve.admin_token,
-                        "Token required for include_deleted=true; required off loopback");
+                        "Token required for include_deleted=true; required off loopback (16+ characters)");
+  serve_cmd->add_option("--cors-origin", serve.cors_origins,
+                        "An origin (scheme://host[:port]) whose pages may call the API; repeatable. "
+                        "'*': any origin, for reads only unless --admin-token is set");
+  serve_cmd->add_option("--allowed-host", serve.allowed_hosts,
+                        "A host name the Host header may carry besides the listening address and "
+                        "localhost (e.g. the name a proxy forwards); repeatable");
+  serve_cmd->add_option("--max-connections", serve.max_connections,
+                        "Open connections at most (default: what the descriptor limit leaves room for)");
   serve_cmd->add_option("--web-dir", serve.web_dir, "Folder of the built web UI");
 
   auto* worker_cmd = app.add_subcommand("worker", "Run generation workers only, on a shared --db");

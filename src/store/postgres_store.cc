@@ -228,6 +228,7 @@ Status Classify(PgConnection* c, const PGresult* r) {
     return Status::Unavailable("database unavailable: " + msg);
   }
   if (code == "23505") return Status::Conflict(msg);
+  if (code == "53100") return Status::StorageFull("postgresql: " + msg);  // disk_full
   // A malformed value for a uuid parameter names no row.
   if (code == "22P02") return Status::NotFound(msg);
   // Serialization failure, deadlock, lock timeout, cancelled statement, out

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -18,6 +19,14 @@
 namespace studio {
 
 namespace {
+
+// SQLITE_FULL, or an I/O error whose cause was a full disk or quota.
+bool IsStorageFull(sqlite3* db, int rc) {
+  if ((rc & 0xFF) == SQLITE_FULL) return true;
+  if ((rc & 0xFF) != SQLITE_IOERR) return false;
+  int e = sqlite3_system_errno(db);
+  return e == ENOSPC || e == EDQUOT;
+}
 
 using json = nlohmann::json;
 using namespace store_internal;
@@ -145,6 +154,7 @@ class Query {
     std::string msg = sqlite3_errmsg(db_);
     int primary = step_rc_ & 0xFF;
     if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED) return Status::Unavailable("database busy: " + msg);
+    if (IsStorageFull(db_, step_rc_)) return Status::StorageFull("sqlite: " + msg);
     if (step_rc_ == SQLITE_CONSTRAINT_UNIQUE || step_rc_ == SQLITE_CONSTRAINT_PRIMARYKEY)
       return Status::Conflict(msg);
     return Status::IOError("sqlite: " + msg);
@@ -203,6 +213,7 @@ class Connection {
     std::string msg = err ? err : sqlite3_errstr(rc);
     sqlite3_free(err);
     if ((rc & 0xFF) == SQLITE_BUSY) return Status::Unavailable("database busy: " + msg);
+    if (IsStorageFull(db_, rc)) return Status::StorageFull("sqlite: " + msg);
     return Status::IOError("sqlite: " + msg);
   }
 

@@ -1,6 +1,8 @@
 #include "util/env.h"
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -23,14 +25,16 @@ class PosixEnv final : public Env {
   Status WriteFileAtomically(const std::string& path, std::string_view data) override {
     std::string tmp = path + ".tmp-" + NewUuid();
     {
+      errno = 0;
       std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-      if (!out) return Status::IOError("cannot create " + tmp);
+      if (!out) return FileError("cannot create " + tmp, errno);
       out.write(data.data(), static_cast<std::streamsize>(data.size()));
       out.flush();
       if (!out) {
+        int err = errno;
         std::error_code ignored;
         fs::remove(tmp, ignored);
-        return Status::IOError("cannot write " + tmp);
+        return FileError("cannot write " + tmp, err);
       }
     }
     Status s = RenameFile(tmp, path);
@@ -44,7 +48,7 @@ class PosixEnv final : public Env {
   Status RenameFile(const std::string& from, const std::string& to) override {
     std::error_code ec;
     fs::rename(from, to, ec);
-    if (ec) return Status::IOError("rename " + from + " -> " + to + ": " + ec.message());
+    if (ec) return FileError("rename " + from + " -> " + to, ec.value());
     return Status::Ok();
   }
 
@@ -58,7 +62,7 @@ class PosixEnv final : public Env {
   Status CreateDirs(const std::string& path) override {
     std::error_code ec;
     fs::create_directories(path, ec);
-    if (ec) return Status::IOError("mkdir " + path + ": " + ec.message());
+    if (ec) return FileError("mkdir " + path, ec.value());
     return Status::Ok();
   }
 
@@ -87,6 +91,12 @@ class PosixEnv final : public Env {
   }
 };
 }  // namespace
+
+Status FileError(const std::string& what, int err) {
+  std::string message = what + ": " + (err != 0 ? std::strerror(err) : "unknown error");
+  if (err == ENOSPC || err == EDQUOT) return Status::StorageFull(std::move(message));
+  return Status::IOError(std::move(message));
+}
 
 Env* Env::Default() {
   static PosixEnv* env = new PosixEnv();  // never deleted: outlives every thread

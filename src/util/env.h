@@ -68,4 +68,9 @@ class EnvWrapper : public Env {
   Env* target_;
 };
 
+// A failed file operation as a Status: StorageFull when `err` (an errno
+// value) says the disk or quota is full, else IOError; `what` names the
+// operation and file, for the log.
+Status FileError(const std::string& what, int err);
+
 }  // namespace studio

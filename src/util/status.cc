@@ -13,6 +13,7 @@ std::string Status::ToString() const {
     case Code::kForbidden: name = "Forbidden"; break;
     case Code::kUnavailable: name = "Unavailable"; break;
     case Code::kCancelled: name = "Cancelled"; break;
+    case Code::kStorageFull: name = "StorageFull"; break;
     case Code::kIOError: name = "IOError"; break;
     case Code::kInternal: name = "Internal"; break;
   }

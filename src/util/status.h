@@ -21,6 +21,7 @@ class Status {
     kForbidden,        // not allowed for this caller (403)
     kUnavailable,      // a dependency is away for now; retrying may work (503)
     kCancelled,        // work stopped because its job was cancelled/deleted
+    kStorageFull,      // the disk or the database has no room left (507)
     kIOError,          // file system or database failure (500)
     kInternal,         // a bug (500)
   };
@@ -34,6 +35,7 @@ class Status {
   static Status Forbidden(std::string m) { return Status(Code::kForbidden, std::move(m)); }
   static Status Unavailable(std::string m) { return Status(Code::kUnavailable, std::move(m)); }
   static Status Cancelled(std::string m) { return Status(Code::kCancelled, std::move(m)); }
+  static Status StorageFull(std::string m) { return Status(Code::kStorageFull, std::move(m)); }
   static Status IOError(std::string m) { return Status(Code::kIOError, std::move(m)); }
   static Status Internal(std::string m) { return Status(Code::kInternal, std::move(m)); }
 
@@ -42,6 +44,7 @@ class Status {
   bool IsNotFound() const { return code_ == Code::kNotFound; }
   bool IsCancelled() const { return code_ == Code::kCancelled; }
   bool IsUnavailable() const { return code_ == Code::kUnavailable; }
+  bool IsStorageFull() const { return code_ == Code::kStorageFull; }
   const std::string& message() const { return message_; }
   std::string ToString() const;
 

@@ -97,8 +97,17 @@ void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const 
   // and the lease brings it back once the database answers again.
   auto fail = [&](const std::string& what, const Status& why) {
     if (why.IsUnavailable()) return abandon("lost its database");
-    const std::string error = what + ": " + why.message();
-    spdlog::warn("{}: job {} failed: {}", worker_id, job.id, error);
+    // The job's error is shown to users. File and database errors name the
+    // server's files, so those are worded here and the log keeps the rest.
+    const bool names_files = why.code() == Status::Code::kIOError || why.IsStorageFull();
+    const std::string error = why.IsStorageFull() ? "The studio's storage is full"
+                              : names_files ? what + " (the server log has the details)"
+                                            : what + ": " + why.message();
+    if (why.IsStorageFull()) {
+      spdlog::warn("{}: job {} failed, storage full: {}", worker_id, job.id, why.message());
+    } else {
+      spdlog::warn("{}: job {} failed: {}: {}", worker_id, job.id, what, why.message());
+    }
     lifecycle_->FinishJob(job, worker_id, /*succeeded=*/false, error);
   };
 

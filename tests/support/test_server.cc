@@ -232,6 +232,11 @@ TestServer::~TestServer() {
     argv.insert(argv.end(), {"--db", db_url_, "--lease-seconds", std::to_string(options_.lease_seconds)});
   }
   argv.insert(argv.end(), options_.extra_args.begin(), options_.extra_args.end());
+  if (options_.descriptor_limit > 0) {
+    // prlimit execs the server in its own process, so pid_ stays the server's.
+    const std::string n = std::to_string(options_.descriptor_limit);
+    argv.insert(argv.begin(), {"/usr/bin/prlimit", "--nofile=" + n + ":" + n, "--"});
+  }
   {
     std::ofstream log(log_path(), std::ios::app);
     log << "---- test_server: starting on port " << port_ << "\n";

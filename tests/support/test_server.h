@@ -63,6 +63,9 @@ struct TestServerOptions {
   // --lease-seconds on PostgreSQL: short, so that a job of a killed server
   // is claimed again within a test's patience.
   int lease_seconds = 4;
+  // When > 0, the server runs with this soft and hard limit on open
+  // descriptors (through prlimit), as a small machine would give it.
+  int descriptor_limit = 0;
 };
 
 class TestServer {

@@ -32,6 +32,18 @@ TEST(TimeFormat, RoundTripsAndAgreesWithGmtime) {
   EXPECT_FALSE(ParseIsoTime("yesterday").has_value());
 }
 
+TEST(TimeFormatTest, ParseIsoTimeChecksTheCalendar) {
+  for (const char* impossible : {"2026-02-29", "2026-02-30", "2026-04-31", "2026-06-31",
+                                 "2026-09-31", "2026-11-31", "2026-02-31T10:00:00Z",
+                                 "1900-02-29", "2026-01-32", "2026-01-00"}) {
+    EXPECT_FALSE(ParseIsoTime(impossible).has_value()) << impossible;
+  }
+  for (const char* real : {"2028-02-29", "2000-02-29", "2026-01-31", "2026-04-30",
+                           "2026-12-31T23:59:59Z"}) {
+    EXPECT_TRUE(ParseIsoTime(real).has_value()) << real;
+  }
+}
+
 TEST(JsonWriter, WritesValidJsonWithEscapes) {
   std::string out;
   JsonWriter w(&out);

@@ -183,6 +183,8 @@ class HttpServerTest : public ::testing::Test {
   void StartServer(HttpServerOptions options = {}, HttpHandler handler = nullptr) {
     options.host = "127.0.0.1";
     options.port = 0;
+    // Raw requests here say "Host: t"; the Host policy has its own tests.
+    options.policy.allowed_hosts.push_back("t");
     if (!handler) handler = [this](const HttpRequest& r) { return Echo(r); };
     server_ = std::make_unique<HttpServer>(options, std::move(handler));
     Status st = server_->Start();
@@ -264,7 +266,7 @@ TEST_F(HttpServerTest, HandlerGetsDecodedRequestWithPrefixStripped) {
   EXPECT_EQ(r.Header("content-type"), "application/json");
   EXPECT_EQ(r.Header("x-echo"), "1");
   EXPECT_EQ(r.Header("server"), "song-studio");
-  EXPECT_EQ(r.Header("access-control-allow-origin"), "*");
+  EXPECT_EQ(r.Header("access-control-allow-origin"), "") << "no CORS unless configured";
   json j = json::parse(r.body);
   EXPECT_EQ(j["method"], "POST");
   EXPECT_EQ(j["path"], "/jobs/a b/c+d");  // '+' is literal in a path
@@ -328,7 +330,7 @@ TEST_F(HttpServerTest, ContentLengthOverLimitWithBodySentStillGets413) {
   Client c(port());
   // A client that sends everything before reading (most do) must still get
   // the 413, not a reset: the server discards what follows for a while.
-  std::string req = "POST /api/prompts HTTP/1.1\r\nHost: t\r\nContent-Length: 2097152\r\n\r\n";
+  std::string req = "POST /api/prompts HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 2097152\r\n\r\n";
   req += std::string(2097152, 'x');
   ASSERT_TRUE(c.Send(req));
   RawResponse r;
@@ -342,7 +344,7 @@ TEST_F(HttpServerTest, ChunkedBodyOverLimitAnswers413) {
   {
     // One announced chunk larger than the limit: refused at its size line.
     Client c(port());
-    ASSERT_TRUE(c.Send("POST /api/prompts HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+    ASSERT_TRUE(c.Send("POST /api/prompts HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
                        "200000\r\n"));
     RawResponse r;
     ASSERT_TRUE(c.Read(&r, false, 2000ms));
@@ -353,7 +355,7 @@ TEST_F(HttpServerTest, ChunkedBodyOverLimitAnswers413) {
   {
     // Small chunks adding up past the limit.
     Client c(port());
-    std::string req = "POST /api/prompts HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
+    std::string req = "POST /api/prompts HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n";
     std::string chunk = "10000\r\n" + std::string(0x10000, 'y') + "\r\n";
     for (int i = 0; i < 17; ++i) req += chunk;  // 17 x 64 KiB > 1 MiB
     ASSERT_TRUE(c.Send(req));
@@ -368,12 +370,12 @@ TEST_F(HttpServerTest, BodyAtTheLimitAndChunkedBodiesAreAccepted) {
   StartServer();
   Client c(port());
   std::string body(1 << 20, 'z');
-  ASSERT_TRUE(c.Send("POST /api/x HTTP/1.1\r\nHost: t\r\nContent-Length: 1048576\r\n\r\n" + body));
+  ASSERT_TRUE(c.Send("POST /api/x HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 1048576\r\n\r\n" + body));
   RawResponse r;
   ASSERT_TRUE(c.Read(&r));
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(json::parse(r.body)["body"].get<std::string>().size(), body.size());
-  ASSERT_TRUE(c.Send("POST /api/x HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n"
+  ASSERT_TRUE(c.Send("POST /api/x HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
                      "3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"));
   ASSERT_TRUE(c.Read(&r));
   EXPECT_EQ(json::parse(r.body)["body"], "abcde");
@@ -421,7 +423,7 @@ TEST_F(HttpServerTest, KeepAliveServesSequentialAndPipelinedRequests) {
   ASSERT_TRUE(c.Read(&r));
   EXPECT_EQ(json::parse(r.body)["path"], "/two");
   // Three requests in one write, answered in order.
-  ASSERT_TRUE(c.Send(Get("/api/p1") + "POST /api/p2 HTTP/1.1\r\nContent-Length: 3\r\n\r\nxyz" +
+  ASSERT_TRUE(c.Send(Get("/api/p1") + "POST /api/p2 HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 3\r\n\r\nxyz" +
                      Get("/api/p3", "Connection: close\r\n")));
   ASSERT_TRUE(c.Read(&r));
   EXPECT_EQ(json::parse(r.body)["path"], "/p1");
@@ -636,7 +638,7 @@ TEST_F(HttpServerTest, HeadSendsHeadersWithoutBody) {
   // An error answer after a HEAD on the same connection has its body.
   ASSERT_TRUE(c.Send("HEAD /api/echo HTTP/1.1\r\nHost: t\r\n\r\n"));
   ASSERT_TRUE(c.Read(&r, /*head=*/true));
-  ASSERT_TRUE(c.Send("POST /api/x HTTP/1.1\r\nHost: t\r\nContent-Length: 9999999\r\n\r\n"));
+  ASSERT_TRUE(c.Send("POST /api/x HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 9999999\r\n\r\n"));
   ASSERT_TRUE(c.Read(&r));
   EXPECT_EQ(r.status, 413);
   EXPECT_FALSE(r.body.empty());
@@ -655,23 +657,27 @@ TEST_F(HttpServerTest, HeadReachesHandlerAsGet) {
   EXPECT_EQ(seen, "GET");
 }
 
-TEST_F(HttpServerTest, CorsPreflightAnswers204WithoutCallingHandler) {
-  StartServer();
+TEST_F(HttpServerTest, CorsPreflightForAConfiguredOriginAnswers204WithoutCallingHandler) {
+  HttpServerOptions o;
+  o.policy.cors_origins = {"http://localhost:5173"};
+  StartServer(o);
   Client c(port());
   RawResponse r;
-  for (std::string target : {"/api/jobs/123", "/anything"}) {
+  for (auto [target, methods] : {std::pair<std::string, std::string>{"/api/jobs/123",
+                                     "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"},
+                                 {"/anything", "GET, HEAD, OPTIONS"}}) {
     ASSERT_TRUE(c.Send("OPTIONS " + target +
                        " HTTP/1.1\r\nHost: t\r\nOrigin: http://localhost:5173\r\n"
                        "Access-Control-Request-Method: DELETE\r\n"
                        "Access-Control-Request-Headers: content-type\r\n\r\n"));
     ASSERT_TRUE(c.Read(&r));
     EXPECT_EQ(r.status, 204);
-    EXPECT_EQ(r.Header("access-control-allow-origin"), "*");
-    EXPECT_EQ(r.Header("access-control-allow-methods"), "GET, POST, PATCH, DELETE, OPTIONS");
+    EXPECT_EQ(r.Header("access-control-allow-origin"), "http://localhost:5173");
+    EXPECT_EQ(r.Header("access-control-allow-methods"), methods);
+    EXPECT_EQ(r.Header("allow"), methods);
     EXPECT_EQ(r.Header("access-control-allow-headers"), "Content-Type, Authorization, Range");
     EXPECT_FALSE(r.Header("access-control-max-age").empty());
-    EXPECT_EQ(r.Header("access-control-expose-headers"),
-              "Content-Range, Content-Length, Accept-Ranges");
+    EXPECT_EQ(r.Header("vary"), "Origin");
     EXPECT_EQ(r.body, "");
   }
   EXPECT_EQ(calls_, 0);
@@ -679,9 +685,32 @@ TEST_F(HttpServerTest, CorsPreflightAnswers204WithoutCallingHandler) {
   ASSERT_TRUE(c.Send(Get("/api/nope", "Origin: http://localhost:5173\r\n")));
   ASSERT_TRUE(c.Read(&r));
   EXPECT_EQ(r.status, 404);
-  EXPECT_EQ(r.Header("access-control-allow-origin"), "*");
+  EXPECT_EQ(r.Header("access-control-allow-origin"), "http://localhost:5173");
   EXPECT_EQ(r.Header("access-control-expose-headers"),
             "Content-Range, Content-Length, Accept-Ranges");
+  // Another origin gets nothing of the kind.
+  ASSERT_TRUE(c.Send("OPTIONS /api/jobs/123 HTTP/1.1\r\nHost: t\r\nOrigin: http://evil.example\r\n"
+                     "Access-Control-Request-Method: DELETE\r\n\r\n"));
+  ASSERT_TRUE(c.Read(&r));
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.Header("access-control-allow-origin"), "");
+  EXPECT_EQ(calls_, 1) << "only the GET reached the handler";
+}
+
+TEST_F(HttpServerTest, ApiMethodsFeedThePreflightAndAllowHeaders) {
+  HttpServerOptions o;
+  o.policy.cors_origins = {"http://localhost:5173"};
+  o.api_methods = [](const std::string& path) {
+    return path == "/jobs/1" ? std::string("GET, DELETE") : std::string();
+  };
+  StartServer(o);
+  Client c(port());
+  RawResponse r;
+  ASSERT_TRUE(c.Send("OPTIONS /api/jobs/1 HTTP/1.1\r\nHost: t\r\nOrigin: http://localhost:5173\r\n"
+                     "Access-Control-Request-Method: DELETE\r\n\r\n"));
+  ASSERT_TRUE(c.Read(&r));
+  EXPECT_EQ(r.status, 204);
+  EXPECT_EQ(r.Header("access-control-allow-methods"), "GET, DELETE");
 }
 
 TEST_F(HttpServerTest, ServesStaticFilesWithSpaFallback) {
@@ -801,7 +830,7 @@ TEST_F(HttpServerTest, HandlerExceptionGives500AndServerKeepsServing) {
 TEST_F(HttpServerTest, ExpectContinueGetsGoAhead) {
   StartServer();
   Client c(port());
-  ASSERT_TRUE(c.Send("POST /api/x HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\n"
+  ASSERT_TRUE(c.Send("POST /api/x HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nExpect: 100-continue\r\n"
                      "Content-Length: 5\r\n\r\n"));
   RawResponse r;
   ASSERT_TRUE(c.Read(&r, false, 2000ms));
