@@ -423,6 +423,7 @@ class Session : public std::enable_shared_from_this<Session> {
       beast::error_code ignored;
       stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
       stream_.socket().close(ignored);
+      idle_since_.store(0, std::memory_order_relaxed);  // closed: never a candidate again
     }
     evicting = false;
     shared_->connections.EvictionDone();
@@ -969,20 +970,21 @@ class Session : public std::enable_shared_from_this<Session> {
 
 std::shared_ptr<Session> ConnectionRegistry::TakeLongestIdle() {
   std::lock_guard<std::mutex> lock(mu_);
-  Session* best = nullptr;
+  std::shared_ptr<Session> best;
   int64_t best_since = 0;
   for (Session* s : sessions_) {
     int64_t since = s->idle_since();
-    if (since == 0 || s->evicting.load()) continue;
-    if (best == nullptr || since < best_since) best = s, best_since = since;
+    if (since == 0 || s->evicting.load() || (best && since >= best_since)) continue;
+    // A session whose last owner is gone is being destroyed: not a candidate.
+    if (std::shared_ptr<Session> locked = s->weak_from_this().lock()) {
+      best = std::move(locked);
+      best_since = since;
+    }
   }
-  if (best == nullptr) return nullptr;
-  // A session whose last owner is gone is being destroyed: leave it be.
-  std::shared_ptr<Session> locked = best->weak_from_this().lock();
-  if (!locked) return nullptr;
+  if (!best) return nullptr;
   best->evicting = true;
   ++evicting_;
-  return locked;
+  return best;
 }
 
 // The answer for a connection that finds the server full: written once,

@@ -11,7 +11,9 @@
 #include <chrono>
 #include <cstring>
 #include <filesystem>
+#include <cstdio>
 #include <fstream>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -354,6 +356,36 @@ void CloseAll(std::vector<int>& fds) {
   fds.clear();
 }
 
+// Waits until the server's end of every connection to `port` has no unread
+// bytes (the rx_queue of its sockets in /proc/net/tcp): then the server has
+// read what its clients sent, however busy the machine is.
+bool WaitUntilServerHasRead(uint16_t port, std::chrono::milliseconds timeout) {
+  char port_hex[8];
+  std::snprintf(port_hex, sizeof port_hex, "%04X", port);
+  const std::string local_suffix = std::string(":") + port_hex;
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::ifstream tcp("/proc/net/tcp");
+    std::string line;
+    std::getline(tcp, line);  // header
+    bool unread = false;
+    while (std::getline(tcp, line)) {
+      std::istringstream fields(line);
+      std::string slot, local, remote, state, queues;
+      fields >> slot >> local >> remote >> state >> queues;
+      bool server_end = local.size() >= local_suffix.size() &&
+                        local.compare(local.size() - local_suffix.size(), local_suffix.size(),
+                                      local_suffix) == 0;
+      if (server_end && state == "01" && queues.substr(queues.find(':') + 1) != "00000000") {
+        unread = true;
+      }
+    }
+    if (!unread) return true;
+    std::this_thread::sleep_for(20ms);
+  }
+  return false;
+}
+
 TEST(DescriptorTest, IdleConnectionsCannotLockOutANewClient) {
   TestServerOptions options;
   options.workers = 1;
@@ -382,7 +414,8 @@ TEST(DescriptorTest, WhenNoConnectionCanBeFreedTheAnswerIs503) {
   const std::string partial = "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1\r\n";
   for (int fd : busy) ASSERT_EQ(::send(fd, partial.data(), partial.size(), MSG_NOSIGNAL),
                                 static_cast<ssize_t>(partial.size()));
-  std::this_thread::sleep_for(300ms);  // let the server read those bytes
+  ASSERT_TRUE(WaitUntilServerHasRead(server.port(), 10s)) << "the server never read the partial requests";
+  std::this_thread::sleep_for(100ms);  // and has run the handlers of those reads
   HttpClient impatient("127.0.0.1", server.port(), 10s);
   HttpResult r = impatient.Get("/api/health");
   EXPECT_EQ(r.status, 503) << r.Describe();
