@@ -66,7 +66,7 @@ if [ ! -f "$tree/complete" ]; then
   rm -rf "$tree/debs"
   touch "$tree/complete"
 fi
-libs="$R/usr/lib/x86_64-linux-gnu:$R/lib/x86_64-linux-gnu"
+libs=$(shopt -s nullglob; dirs=("$R"/usr/lib/*-linux-gnu* "$R"/lib/*-linux-gnu*); IFS=:; echo "${dirs[*]}")
 [ -x "$R/usr/bin/node" ] && [ -e "$R/usr/share/nodejs/npm/bin/npm-cli.js" ] || fail "unpacked tree $R lacks node or npm"
 
 # --- a clean copy of what start.sh's web build uses ---------------------------
