@@ -9,7 +9,7 @@
 # Extra arguments go to ctest (e.g. -R blackbox.sqlite).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/install-deps.sh
+scripts/install-deps.sh --test
 scripts/build.sh
 
 pg_dir=$(mktemp -d /tmp/studio-test-pg.XXXXXX)

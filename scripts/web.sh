@@ -8,9 +8,13 @@
 #                          sources, then the Vitest component tests and the
 #                          end-to-end tests (real `studio serve` + chromium)
 #
-# Needs node >= 20.19 and npm (the machine image's nodejs), and for `test`
-# the C++ build (build/studio, or STUDIO_BINARY=path) and Debian's chromium
-# at /usr/bin/chromium (or CHROMIUM_PATH=path). Never downloads a browser.
+# Node: Vite 8 needs node >= 20.19. The machine's node is used when it is new
+# enough; otherwise (Debian 12's own nodejs is 18) the machine's npm installs
+# the npm registry's `node` package (which pulls the node binary as
+# node-linux-<arch>) and npm into build/tools/node, once, and that node and
+# npm run npm ci, the build, vitest and the e2e run. No other download.
+# For `test`: the C++ build (build/studio, or STUDIO_BINARY=path) and Debian's
+# chromium at /usr/bin/chromium (or CHROMIUM_PATH=path). Never downloads a browser.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,10 +22,40 @@ web="$root/web"
 
 die() { echo "web.sh: $*" >&2; exit 1; }
 
+# What the registry bootstrap installs (exact versions: the same node everywhere).
+BOOTSTRAP_PACKAGES=(node@22.23.3 npm@10.9.9)
+tools="$root/build/tools/node"
+
+# True when the node binary $1 is >= 20.19.
+node_is_new_enough() {
+  "$1" -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' 2>/dev/null
+}
+
+# Puts a node >= 20.19 and its npm first on PATH: the machine's, else the
+# bootstrapped one in build/tools/node (installed here when missing).
 check_node() {
-  command -v node >/dev/null && command -v npm >/dev/null || die "node and npm are needed (nodejs >= 20.19)"
-  node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' \
-    || die "node $(node -v) is too old: Vite needs node >= 20.19"
+  [[ -n "${node_checked:-}" ]] && return
+  node_checked=1
+  if command -v node >/dev/null && node_is_new_enough node && command -v npm >/dev/null; then
+    echo "web.sh: node $(node -v) ($(command -v node)), npm $(npm -v)"
+    return
+  fi
+  local bin="$tools/node_modules/.bin" stamp="$tools/.studio-bootstrap"
+  if [[ ! -x "$bin/npm" || "$(cat "$stamp" 2>/dev/null)" != "${BOOTSTRAP_PACKAGES[*]}" ]] || ! node_is_new_enough "$bin/node"; then
+    command -v npm >/dev/null \
+      || die "no usable node: install Debian's nodejs and npm (scripts/install-deps.sh does) to bootstrap a newer node"
+    echo "web.sh: node $(node -v 2>/dev/null || echo '(none)') is older than Vite's 20.19:" \
+      "installing ${BOOTSTRAP_PACKAGES[*]} from the npm registry into ${tools#"$root/"}"
+    rm -rf "$tools"
+    mkdir -p "$tools"
+    echo '{"private": true, "description": "node and npm for web/ (scripts/web.sh)"}' > "$tools/package.json"
+    (cd "$tools" && npm install --no-audit --no-fund --no-save --no-package-lock "${BOOTSTRAP_PACKAGES[@]}")
+    node_is_new_enough "$bin/node" || die "the bootstrapped node in $bin does not run"
+    echo "${BOOTSTRAP_PACKAGES[*]}" > "$stamp"
+  fi
+  export PATH="$bin:$PATH"
+  hash -r
+  echo "web.sh: node $(node -v) ($(node -p process.execPath)), npm $(npm -v), from the npm registry"
 }
 
 install_deps() {
