@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/validation.h"
-#include "engine/adapter_style.h"
 #include "http/json_io.h"
 #include "util/uuid.h"
 
@@ -424,8 +423,6 @@ HttpResponse Api::CreateAdapter(const HttpRequest& req, const Params&) const {
   RETURN_ERROR_RESPONSE(ParseBody(req, &body));
   AdapterCreate request;
   RETURN_ERROR_RESPONSE(ParseAdapterCreate(body, &request));
-  AdapterStyle style;
-  RETURN_ERROR_RESPONSE(ParseAdapterStyle(request.config_json, &style));
   Adapter a;
   RETURN_ERROR_RESPONSE(lifecycle_->CreateAdapter(request, &a));
   return RawJsonResponse(201, AdapterJson(a, false));
@@ -444,10 +441,6 @@ HttpResponse Api::UpdateAdapter(const HttpRequest& req, const Params& ids) const
   RETURN_ERROR_RESPONSE(ParseBody(req, &body));
   AdapterPatch patch;
   RETURN_ERROR_RESPONSE(ParseAdapterPatch(body, &patch));
-  if (patch.config_json) {
-    AdapterStyle style;
-    RETURN_ERROR_RESPONSE(ParseAdapterStyle(*patch.config_json, &style));
-  }
   Adapter a;
   RETURN_ERROR_RESPONSE(lifecycle_->UpdateAdapter(ids[0], patch, &a));
   return RawJsonResponse(200, AdapterJson(a, false));
