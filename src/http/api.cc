@@ -129,6 +129,7 @@ Api::Api(Lifecycle* lifecycle, ApiOptions options)
       options_(std::move(options)),
       routes_({
           {"GET", {"health"}, &Api::Health},
+          {"GET", {"vocabulary"}, &Api::GetVocabulary},
           {"POST", {"prompts"}, &Api::CreatePrompt},
           {"GET", {"prompts"}, &Api::ListPrompts},
           {"GET", {"prompts", "{id}"}, &Api::GetPrompt},
@@ -195,6 +196,11 @@ HttpResponse Api::Health(const HttpRequest&, const Params&) const {
   if (!s.ok()) return JsonResponse(503, {{"status", "unavailable"}, {"detail", s.message()}});
   return JsonResponse(200, {{"status", "ok"}, {"version", options_.version},
                             {"database", options_.database_kind}});
+}
+
+HttpResponse Api::GetVocabulary(const HttpRequest&, const Params&) const {
+  static const std::string kBody = VocabularyJson().dump();  // the tables never change
+  return RawJsonResponse(200, kBody);
 }
 
 HttpResponse Api::CreatePrompt(const HttpRequest& req, const Params&) const {
