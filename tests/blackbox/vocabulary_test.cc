@@ -14,12 +14,14 @@ namespace studio::testing {
 namespace {
 
 class VocabularyTest : public SharedServerTest<VocabularyTest> {
- protected:
+ public:
   static TestServerOptions ServerOptions() {
     TestServerOptions o;
     o.workers = 0;  // nothing here renders
     return o;
   }
+
+ protected:
 
   static int PostPrompt(const Json& attributes) {
     return api().Post("/api/prompts", {{"text", "vocabulary check"}, {"attributes", attributes}}).status;
@@ -93,9 +95,9 @@ TEST_F(VocabularyTest, GenerationLimitsMatchValidation) {
   const std::string prompt = server().CreatePrompt("limits of generation");
   ASSERT_FALSE(prompt.empty());
   auto submit = [&](const char* key, const Json& value) {
-    return api()
-        .Post("/api/generate", {{"prompt_id", prompt}, {"duration", 1}, {key, value}})
-        .status;
+    Json body = {{"prompt_id", prompt}, {"duration", 1}};
+    body[key] = value;
+    return api().Post("/api/generate", body).status;
   };
   for (const char* key : {"num_samples", "top_k", "duration"}) {
     const int lo = l[key]["min"], hi = l[key]["max"];
