@@ -60,7 +60,7 @@ export function AdapterFields({ form }: { form: ReturnType<typeof useAdapterForm
           </span>
         </label>
         {vocabulary && (
-          <ul className="hint config-keys" aria-label="Style config keys">
+          <ul className="hint config-keys" aria-label="Known keys and ranges">
             {vocabulary.adapter_config.map((k) => <li key={k.key} title={k.description}>{describeKey(k)}</li>)}
           </ul>
         )}
