@@ -2,7 +2,8 @@
 
 #include <cmath>
 
-#include "domain/instruments.h"
+#include "domain/limits.h"
+#include "domain/vocabulary.h"
 #include "util/uuid.h"
 
 namespace studio {
@@ -62,7 +63,8 @@ Status RequireObject(const json& body) {
 // Present and not null.
 bool Has(const json& o, const char* key) { return o.contains(key) && !o[key].is_null(); }
 
-Status IntInRange(const json& o, const char* key, int64_t lo, int64_t hi, int64_t* out) {
+Status IntInRange(const json& o, const char* key, IntRange range, int64_t* out) {
+  const int64_t lo = range.min, hi = range.max;
   const json& v = o[key];
   bool integral = v.is_number_integer() ||
                   (v.is_number_float() && std::isfinite(v.get<double>()) &&
@@ -80,7 +82,8 @@ Status IntInRange(const json& o, const char* key, int64_t lo, int64_t hi, int64_
   return Status::Ok();
 }
 
-Status NumberInRange(const json& o, const char* key, double lo, double hi, double* out) {
+Status NumberInRange(const json& o, const char* key, NumberRange r, double* out) {
+  const double lo = r.min, hi = r.max;
   const json& v = o[key];
   char range[64];
   std::snprintf(range, sizeof range, " must be a number between %g and %g", lo, hi);
@@ -91,7 +94,8 @@ Status NumberInRange(const json& o, const char* key, double lo, double hi, doubl
   return Status::Ok();
 }
 
-Status StringField(const json& o, const char* key, size_t min_len, size_t max_len, std::string* out) {
+Status StringField(const json& o, const char* key, IntRange length, std::string* out) {
+  const size_t min_len = static_cast<size_t>(length.min), max_len = static_cast<size_t>(length.max);
   const json& v = o[key];
   if (!v.is_string()) return Status::InvalidArgument(std::string(key) + " must be a string");
   std::string s = Trim(v.get<std::string>());
@@ -109,7 +113,10 @@ Status InstrumentList(const json& o, const char* key, std::vector<std::string>* 
   if (!Has(o, key)) return Status::Ok();
   const json& v = o[key];
   if (!v.is_array()) return Status::InvalidArgument(std::string(key) + " must be a list of instruments");
-  if (v.size() > 10) return Status::InvalidArgument(std::string(key) + " may name at most 10 instruments");
+  if (v.size() > static_cast<size_t>(limits::kMaxInstrumentsPerList)) {
+    return Status::InvalidArgument(std::string(key) + " may name at most " +
+                                   std::to_string(limits::kMaxInstrumentsPerList) + " instruments");
+  }
   for (const json& item : v) {
     if (!item.is_string() || !FindInstrument(item.get<std::string>())) {
       return Status::InvalidArgument("Unknown instrument in " + std::string(key) + ": " + item.dump());
@@ -161,27 +168,27 @@ Status ParseUuidValue(const std::string& text, const char* what, std::string* ou
 Status ParsePromptCreate(const json& body, std::string* text, PromptAttributes* attrs) {
   STUDIO_RETURN_IF_ERROR(RequireObject(body));
   if (!Has(body, "text")) return Status::InvalidArgument("text is required");
-  STUDIO_RETURN_IF_ERROR(StringField(body, "text", 1, 2000, text));
+  STUDIO_RETURN_IF_ERROR(StringField(body, "text", limits::kPromptText, text));
   *attrs = PromptAttributes{};
   if (!Has(body, "attributes")) return Status::Ok();
   const json& a = body["attributes"];
   if (!a.is_object()) return Status::InvalidArgument("attributes must be a JSON object");
   std::string s;
   if (Has(a, "style")) {
-    STUDIO_RETURN_IF_ERROR(StringField(a, "style", 0, 100, &s));
+    STUDIO_RETURN_IF_ERROR(StringField(a, "style", limits::kStyleText, &s));
     if (!s.empty()) attrs->style = s;
   }
   if (Has(a, "mood")) {
-    STUDIO_RETURN_IF_ERROR(StringField(a, "mood", 0, 100, &s));
+    STUDIO_RETURN_IF_ERROR(StringField(a, "mood", limits::kMoodText, &s));
     if (!s.empty()) attrs->mood = s;
   }
   int64_t n;
   if (Has(a, "tempo")) {
-    STUDIO_RETURN_IF_ERROR(IntInRange(a, "tempo", 40, 200, &n));
+    STUDIO_RETURN_IF_ERROR(IntInRange(a, "tempo", limits::kTempo, &n));
     attrs->tempo = static_cast<int>(n);
   }
   if (Has(a, "duration")) {
-    STUDIO_RETURN_IF_ERROR(IntInRange(a, "duration", 1, 30, &n));
+    STUDIO_RETURN_IF_ERROR(IntInRange(a, "duration", limits::kDuration, &n));
     attrs->duration = static_cast<int>(n);
   }
   STUDIO_RETURN_IF_ERROR(InstrumentList(a, "primary_instruments", &attrs->primary_instruments));
@@ -195,21 +202,21 @@ Status ParseGenerateRequest(const json& body, GenerateRequest* out) {
   STUDIO_RETURN_IF_ERROR(OptionalUuid(body, "adapter_id", &r.adapter_id));
   int64_t n;
   if (Has(body, "num_samples")) {
-    STUDIO_RETURN_IF_ERROR(IntInRange(body, "num_samples", 1, 4, &n));
+    STUDIO_RETURN_IF_ERROR(IntInRange(body, "num_samples", limits::kNumSamples, &n));
     r.num_samples = static_cast<int>(n);
   }
   if (Has(body, "seed")) {
-    STUDIO_RETURN_IF_ERROR(IntInRange(body, "seed", 0, 4294967295LL, &n));
+    STUDIO_RETURN_IF_ERROR(IntInRange(body, "seed", limits::kSeed, &n));
     r.seed = n;
   }
-  if (Has(body, "temperature")) STUDIO_RETURN_IF_ERROR(NumberInRange(body, "temperature", 0.1, 2.0, &r.temperature));
+  if (Has(body, "temperature")) STUDIO_RETURN_IF_ERROR(NumberInRange(body, "temperature", limits::kTemperature, &r.temperature));
   if (Has(body, "top_k")) {
-    STUDIO_RETURN_IF_ERROR(IntInRange(body, "top_k", 1, 1000, &n));
+    STUDIO_RETURN_IF_ERROR(IntInRange(body, "top_k", limits::kTopK, &n));
     r.top_k = static_cast<int>(n);
   }
-  if (Has(body, "top_p")) STUDIO_RETURN_IF_ERROR(NumberInRange(body, "top_p", 0.0, 1.0, &r.top_p));
+  if (Has(body, "top_p")) STUDIO_RETURN_IF_ERROR(NumberInRange(body, "top_p", limits::kTopP, &r.top_p));
   if (Has(body, "duration")) {
-    STUDIO_RETURN_IF_ERROR(IntInRange(body, "duration", 1, 30, &n));
+    STUDIO_RETURN_IF_ERROR(IntInRange(body, "duration", limits::kDuration, &n));
     r.duration = static_cast<int>(n);
   }
   *out = std::move(r);
@@ -220,14 +227,14 @@ Status ParseAdapterCreate(const json& body, AdapterCreate* out) {
   STUDIO_RETURN_IF_ERROR(RequireObject(body));
   AdapterCreate a;
   if (!Has(body, "name")) return Status::InvalidArgument("name is required");
-  STUDIO_RETURN_IF_ERROR(StringField(body, "name", 1, 100, &a.name));
+  STUDIO_RETURN_IF_ERROR(StringField(body, "name", limits::kAdapterName, &a.name));
   std::string s;
   if (Has(body, "description")) {
-    STUDIO_RETURN_IF_ERROR(StringField(body, "description", 0, 2000, &s));
+    STUDIO_RETURN_IF_ERROR(StringField(body, "description", limits::kAdapterDescription, &s));
     a.description = s;
   }
   if (Has(body, "base_model")) {
-    STUDIO_RETURN_IF_ERROR(StringField(body, "base_model", 1, 100, &s));
+    STUDIO_RETURN_IF_ERROR(StringField(body, "base_model", limits::kBaseModel, &s));
     a.base_model = s;
   }
   STUDIO_RETURN_IF_ERROR(ConfigObject(body, &a.config_json));
@@ -241,14 +248,14 @@ Status ParseAdapterPatch(const json& body, AdapterPatch* out) {
   AdapterPatch p;
   std::string s;
   if (Has(body, "name")) {
-    STUDIO_RETURN_IF_ERROR(StringField(body, "name", 1, 100, &s));
+    STUDIO_RETURN_IF_ERROR(StringField(body, "name", limits::kAdapterName, &s));
     p.name = s;
   }
   if (body.contains("description")) {
     if (body["description"].is_null()) {
       p.description = std::optional<std::string>();
     } else {
-      STUDIO_RETURN_IF_ERROR(StringField(body, "description", 0, 2000, &s));
+      STUDIO_RETURN_IF_ERROR(StringField(body, "description", limits::kAdapterDescription, &s));
       p.description = std::optional<std::string>(s);
     }
   }
@@ -282,25 +289,33 @@ Status ParseFeedbackCreate(const json& body, Feedback* out) {
   }
   int64_t n;
   if (Has(body, "rating")) {
-    STUDIO_RETURN_IF_ERROR(IntInRange(body, "rating", 1, 5, &n));
+    STUDIO_RETURN_IF_ERROR(IntInRange(body, "rating", limits::kRating, &n));
     f.rating = static_cast<int>(n);
   }
   if (Has(body, "rating_criterion")) {
-    STUDIO_RETURN_IF_ERROR(StringField(body, "rating_criterion", 1, 50, &f.rating_criterion));
+    STUDIO_RETURN_IF_ERROR(StringField(body, "rating_criterion", limits::kRatingCriterion, &f.rating_criterion));
   }
   if (Has(body, "tags")) {
     const json& t = body["tags"];
-    if (!t.is_array() || t.size() > 20) return Status::InvalidArgument("tags must be a list of at most 20 strings");
+    const std::string list_message =
+        "tags must be a list of at most " + std::to_string(limits::kMaxTags) + " strings";
+    if (!t.is_array() || t.size() > static_cast<size_t>(limits::kMaxTags)) {
+      return Status::InvalidArgument(list_message);
+    }
     for (const json& tag : t) {
-      if (!tag.is_string()) return Status::InvalidArgument("tags must be a list of at most 20 strings");
+      if (!tag.is_string()) return Status::InvalidArgument(list_message);
       std::string v = Trim(tag.get<std::string>());
-      if (v.empty() || Utf8Length(v) > 50) return Status::InvalidArgument("each tag must be 1 to 50 characters");
+      size_t n = Utf8Length(v);
+      if (n < static_cast<size_t>(limits::kTag.min) || n > static_cast<size_t>(limits::kTag.max)) {
+        return Status::InvalidArgument("each tag must be " + std::to_string(limits::kTag.min) +
+                                       " to " + std::to_string(limits::kTag.max) + " characters");
+      }
       f.tags.push_back(v);
     }
   }
   if (Has(body, "notes")) {
     std::string notes;
-    STUDIO_RETURN_IF_ERROR(StringField(body, "notes", 0, 5000, &notes));
+    STUDIO_RETURN_IF_ERROR(StringField(body, "notes", limits::kNotes, &notes));
     if (!notes.empty()) f.notes = notes;
   }
   if (!f.rating && !f.preferred_over && f.tags.empty()) {
@@ -312,9 +327,12 @@ Status ParseFeedbackCreate(const json& body, Feedback* out) {
 
 Status ParseAudioCompare(const json& body, std::vector<std::string>* ids) {
   STUDIO_RETURN_IF_ERROR(RequireObject(body));
-  if (!Has(body, "audio_ids") || !body["audio_ids"].is_array() || body["audio_ids"].empty() ||
-      body["audio_ids"].size() > 20) {
-    return Status::InvalidArgument("audio_ids must be a list of 1 to 20 sample ids");
+  const IntRange count = limits::kCompareAudioIds;
+  if (!Has(body, "audio_ids") || !body["audio_ids"].is_array() ||
+      body["audio_ids"].size() < static_cast<size_t>(count.min) ||
+      body["audio_ids"].size() > static_cast<size_t>(count.max)) {
+    return Status::InvalidArgument("audio_ids must be a list of " + std::to_string(count.min) +
+                                   " to " + std::to_string(count.max) + " sample ids");
   }
   ids->clear();
   for (const json& v : body["audio_ids"]) {

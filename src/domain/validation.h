@@ -1,5 +1,6 @@
 // Parsing and validation of request bodies into domain values (SPEC
-// section 2's ranges). Every function either fills its output completely
+// section 2's ranges, from domain/limits.h; instruments from
+// domain/vocabulary.h). Every function either fills its output completely
 // and returns Ok, or returns InvalidArgument with a message a user can act
 // on ("temperature must be a number between 0.1 and 2.0") and leaves
 // nothing half-applied. Unknown fields are ignored.
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "domain/limits.h"
 #include "domain/types.h"
 #include "util/status.h"
 
@@ -17,12 +19,12 @@ namespace studio {
 
 struct GenerateRequest {
   std::string prompt_id;
-  int num_samples = 1;
+  int num_samples = limits::kDefaultNumSamples;
   std::optional<std::string> adapter_id;
   std::optional<int64_t> seed;  // chosen at random when absent
-  double temperature = 1.0;
-  int top_k = 250;
-  double top_p = 0.0;
+  double temperature = limits::kDefaultTemperature;
+  int top_k = limits::kDefaultTopK;
+  double top_p = limits::kDefaultTopP;
   std::optional<int> duration;  // the prompt's duration, else 10 s, when absent
 };
 
@@ -43,7 +45,7 @@ struct AdapterPatch {
   std::optional<AdapterStatus> status;
 };
 
-constexpr int kDefaultDurationSeconds = 10;
+using limits::kDefaultDurationSeconds;
 
 Status ParsePromptCreate(const nlohmann::json& body, std::string* text, PromptAttributes* attrs);
 Status ParseGenerateRequest(const nlohmann::json& body, GenerateRequest* out);

@@ -1,11 +1,12 @@
 #include "engine/adapter_style.h"
 
+#include <algorithm>
 #include <cmath>
-#include <set>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "domain/instruments.h"
+#include "domain/vocabulary.h"
 
 namespace studio {
 
@@ -13,15 +14,26 @@ namespace {
 
 using nlohmann::json;
 
-const std::set<std::string>& KnownModes() {
-  static const std::set<std::string> kModes = {"major",    "minor",  "dorian",    "mixolydian",
-                                               "phrygian", "lydian", "pentatonic"};
-  return kModes;
+// "a, b, c": the names of a vocabulary, for messages; `last` joins the final pair.
+template <typename Names>
+std::string JoinNames(const Names& names, const char* last) {
+  std::string out;
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (i > 0) out += i + 1 == names.size() ? last : ", ";
+    out += names[i];
+  }
+  return out;
+}
+
+std::string ModeList() {
+  std::vector<std::string> names;
+  for (Mode m : AllModes()) names.push_back(ModeName(m));
+  return JoinNames(names, ", ");
 }
 
 // Effects that only colour the PCM cannot carry a melodic role.
-bool IsPcmEffect(std::string_view name) {
-  return name == "vinyl-noise" || name == "tape-saturation" || name == "ambient-noise";
+bool IsPcmEffect(const InstrumentInfo& info) {
+  return info.sound.kind == InstrumentSound::Kind::kPcmEffect;
 }
 
 Status NumberInRange(const json& value, const std::string& key, double lo, double hi,
@@ -55,10 +67,9 @@ Status ParseOverrides(const json& value, std::map<std::string, std::string>* out
   }
   for (const auto& [role, instrument] : value.items()) {
     const std::string key = "config.instrument_overrides." + role;
-    if (role != "lead" && role != "chords" && role != "bass" && role != "drums" &&
-        role != "pad") {
-      return Status::InvalidArgument(key +
-                                     ": unknown role (use lead, chords, bass, drums or pad)");
+    const auto& roles = AdapterOverrideRoles();
+    if (std::find(roles.begin(), roles.end(), role) == roles.end()) {
+      return Status::InvalidArgument(key + ": unknown role (use " + JoinNames(roles, " or ") + ")");
     }
     if (!instrument.is_string()) {
       return Status::InvalidArgument(key + " must be an instrument name");
@@ -72,7 +83,7 @@ Status ParseOverrides(const json& value, std::map<std::string, std::string>* out
     if (role == "drums" && !percussive) {
       return Status::InvalidArgument(key + " must be a drum instrument, not \"" + name + "\"");
     }
-    if (role != "drums" && (percussive || IsPcmEffect(name))) {
+    if (role != "drums" && (percussive || IsPcmEffect(*info))) {
       return Status::InvalidArgument(key + " must be a pitched instrument, not \"" + name +
                                      "\"");
     }
@@ -99,38 +110,50 @@ Status ParseAdapterStyle(const std::string& config_json, AdapterStyle* out) {
   std::optional<double> velocity_scale;
   std::optional<double> energy;
   for (const auto& [key, value] : config.items()) {
+    const AdapterConfigKey* spec = FindAdapterConfigKey(key);
+    if (spec == nullptr) {
+      return Status::InvalidArgument("config." + key + " is not a known style parameter");
+    }
     double number = 0;
+    int integer = 0;
+    switch (spec->type) {
+      case AdapterConfigKey::Type::kNumber:
+        STUDIO_RETURN_IF_ERROR(NumberInRange(value, key, spec->min, spec->max, &number));
+        break;
+      case AdapterConfigKey::Type::kInteger:
+        STUDIO_RETURN_IF_ERROR(IntegerInRange(value, key, static_cast<int>(spec->min),
+                                              static_cast<int>(spec->max), &integer));
+        break;
+      case AdapterConfigKey::Type::kMode:
+        if (!value.is_string() || !ParseModeName(value.get<std::string>())) {
+          return Status::InvalidArgument("config.mode must be one of " + ModeList());
+        }
+        break;
+      case AdapterConfigKey::Type::kInstrumentOverrides:
+        break;
+    }
     if (key == "tempo_scale") {
-      STUDIO_RETURN_IF_ERROR(NumberInRange(value, key, 0.5, 2.0, &out->tempo_scale));
+      out->tempo_scale = number;
     } else if (key == "transpose") {
-      STUDIO_RETURN_IF_ERROR(IntegerInRange(value, key, -12, 12, &out->transpose));
+      out->transpose = integer;
     } else if (key == "swing") {
-      STUDIO_RETURN_IF_ERROR(NumberInRange(value, key, 0.0, 0.5, &number));
       out->swing = number;
     } else if (key == "note_density") {
-      STUDIO_RETURN_IF_ERROR(NumberInRange(value, key, 0.25, 2.0, &out->note_density));
+      out->note_density = number;
     } else if (key == "velocity_scale") {
-      STUDIO_RETURN_IF_ERROR(NumberInRange(value, key, 0.5, 1.5, &number));
       velocity_scale = number;
     } else if (key == "energy") {
-      STUDIO_RETURN_IF_ERROR(NumberInRange(value, key, 0.5, 1.5, &number));
       energy = number;
     } else if (key == "reverb") {
-      STUDIO_RETURN_IF_ERROR(NumberInRange(value, key, 0.0, 1.0, &number));
       out->reverb = number;
     } else if (key == "chorus") {
-      STUDIO_RETURN_IF_ERROR(NumberInRange(value, key, 0.0, 1.0, &number));
       out->chorus = number;
     } else if (key == "mode") {
-      if (!value.is_string() || KnownModes().count(value.get<std::string>()) == 0) {
-        return Status::InvalidArgument(
-            "config.mode must be one of major, minor, dorian, mixolydian, phrygian, lydian, "
-            "pentatonic");
-      }
       out->mode = value.get<std::string>();
     } else if (key == "instrument_overrides") {
       STUDIO_RETURN_IF_ERROR(ParseOverrides(value, &out->instrument_overrides));
     } else {
+      // A key domain/vocabulary.cc lists but this parser does not apply yet.
       return Status::InvalidArgument("config." + key + " is not a known style parameter");
     }
   }

@@ -3,25 +3,22 @@
 // JSON object of style parameters (Adapter::config_json) that the composer
 // and the renderer apply on top of what the prompt asks for.
 //
-// Keys (all optional; an empty string, "null" or "{}" is the neutral style):
-//   tempo_scale     number 0.5..2.0   multiplies the tempo (result clamped to 40..200 bpm)
-//   transpose       integer -12..12   semitones added to every pitched note
-//   swing           number 0..0.5     delays each off-beat eighth by this fraction of an
-//                                     eighth note (0.33 is triplet swing); replaces the
-//                                     style's own swing
-//   note_density    number 0.25..2.0  scales how many notes the melody, comping and hats play
-//   velocity_scale  number 0.5..1.5   scales every velocity (louder, harder timbres);
-//   energy          number 0.5..1.5   the same thing under another name (if both are
-//                                     given they must agree)
-//   reverb          number 0..1       FluidSynth reverb level and send; replaces the style's
-//   chorus          number 0..1       FluidSynth chorus level and send; replaces the style's
-//   mode            string            "major", "minor", "dorian", "mixolydian", "phrygian",
-//                                     "lydian" or "pentatonic"; overrides the mood's mode
-//   instrument_overrides  object      role -> instrument name from domain/instruments.h;
-//                                     roles "lead", "chords", "bass", "drums", "pad".
-//                                     The override replaces whatever the prompt or the
-//                                     style chose for that role ("drums" takes a drum-family
-//                                     instrument or taiko-drums).
+// The keys, their types, ranges and defaults are listed once, in
+// AdapterConfigKeys() (domain/vocabulary.h); all are optional, and an empty
+// string, "null" or "{}" is the neutral style. What each does:
+//   tempo_scale     multiplies the tempo (result clamped to the tempo range of domain/limits.h)
+//   transpose       semitones added to every pitched note
+//   swing           delays each off-beat eighth by this fraction of an eighth note (0.33 is
+//                   triplet swing); replaces the style's own swing
+//   note_density    scales how many notes the melody, comping and hats play
+//   velocity_scale  scales every velocity (louder, harder timbres);
+//   energy          the same thing under another name (if both are given they must agree)
+//   reverb, chorus  FluidSynth reverb/chorus level and send; replace the style's
+//   mode            a mode name (domain/vocabulary.h); overrides the mood's mode
+//   instrument_overrides  object role -> instrument name from domain/vocabulary.h; roles
+//                   AdapterOverrideRoles() ("lead", "chords", "bass", "drums", "pad").
+//                   The override replaces whatever the prompt or the style chose for that
+//                   role ("drums" takes a drum-family instrument or taiko-drums).
 // Any other key, a wrong type or an out-of-range value is rejected with
 // InvalidArgument naming the key, so that a typo in an adapter does not
 // silently render the neutral style.

@@ -2,13 +2,15 @@
 
 #include <algorithm>
 #include <array>
+#include <initializer_list>
 #include <cctype>
 #include <cmath>
 #include <map>
 #include <numeric>
 #include <regex>
 
-#include "domain/instruments.h"
+#include "domain/limits.h"
+#include "domain/vocabulary.h"
 
 namespace studio {
 
@@ -120,94 +122,96 @@ struct InstrumentEntry {
   int high;
 };
 
+// How the composer voices each instrument of the list; what it sounds as
+// (its GM program, kit or effect) is the list's own mapping in
+// domain/vocabulary.cc.
+struct Voicing {
+  std::string_view name;
+  Affinity affinity;
+  int low;
+  int high;
+};
+
 InstrumentSound Melodic(int program) {
   InstrumentSound s;
   s.kind = InstrumentSound::Kind::kMelodic;
   s.program = program;
   return s;
 }
-InstrumentSound Kit(int preset) {
-  InstrumentSound s;
-  s.kind = InstrumentSound::Kind::kDrumKit;
-  s.program = preset;
-  return s;
-}
-InstrumentSound Piece(int note) {
-  InstrumentSound s;
-  s.kind = InstrumentSound::Kind::kDrumPiece;
-  s.program = 0;
-  s.drum_note = note;
-  return s;
-}
-InstrumentSound Effect(PcmEffect effect) {
-  InstrumentSound s;
-  s.kind = InstrumentSound::Kind::kPcmEffect;
-  s.effect = effect;
-  return s;
-}
 
-// GM programs are 0-based here (GM "1 Acoustic Grand Piano" is 0). Drum kits
-// are the GS kit presets that FluidR3_GM and TimGM6mb both carry in bank 128.
 const std::vector<InstrumentEntry>& InstrumentTable() {
   using A = Affinity;
-  static const std::vector<InstrumentEntry> kTable = {
-      {"acoustic-piano", Melodic(0), A::kChords, 36, 96},
-      {"electric-piano", Melodic(4), A::kChords, 40, 88},
-      {"organ", Melodic(16), A::kChords, 36, 96},
-      {"clavinet", Melodic(7), A::kChords, 40, 88},
-      {"celesta", Melodic(8), A::kPluck, 60, 100},
-      {"acoustic-guitar", Melodic(25), A::kChords, 40, 84},
-      {"electric-guitar-clean", Melodic(27), A::kChords, 40, 86},
-      {"electric-guitar-distorted", Melodic(30), A::kChords, 40, 86},
-      {"bass-guitar", Melodic(33), A::kBass, 28, 55},
-      {"synth-bass", Melodic(38), A::kBass, 28, 60},
-      {"violin", Melodic(40), A::kLead, 55, 98},
-      {"viola", Melodic(41), A::kLead, 48, 86},
-      {"cello", Melodic(42), A::kLead, 36, 74},
-      {"double-bass", Melodic(32), A::kBass, 28, 55},  // upright (plucked): walks, pulses
-      {"harp", Melodic(46), A::kPluck, 36, 96},
-      {"acoustic-drum-kit", Kit(0), A::kDrum, 0, 127},
-      {"electronic-drum-kit", Kit(24), A::kDrum, 0, 127},
-      {"lofi-drum-kit", Kit(32), A::kDrum, 0, 127},
-      {"808-drums", Kit(25), A::kDrum, 0, 127},
-      {"909-drums", Kit(24), A::kDrum, 0, 127},
-      {"kick-drum", Piece(36), A::kDrum, 0, 127},
-      {"snare-drum", Piece(38), A::kDrum, 0, 127},
-      {"hi-hat", Piece(42), A::kDrum, 0, 127},
-      {"cymbals", Piece(49), A::kDrum, 0, 127},
-      {"toms", Piece(45), A::kDrum, 0, 127},
-      {"saxophone", Melodic(65), A::kLead, 49, 81},
-      {"trumpet", Melodic(56), A::kLead, 55, 84},
-      {"trombone", Melodic(57), A::kLead, 40, 72},
-      {"french-horn", Melodic(60), A::kLead, 41, 77},
-      {"flute", Melodic(73), A::kLead, 60, 96},
-      {"piccolo", Melodic(72), A::kLead, 74, 105},
-      {"clarinet", Melodic(71), A::kLead, 50, 89},
-      {"oboe", Melodic(68), A::kLead, 58, 89},
-      {"bassoon", Melodic(70), A::kLead, 34, 72},
-      {"analog-synth-lead", Melodic(81), A::kLead, 48, 96},
-      {"analog-synth-pad", Melodic(89), A::kPad, 36, 96},
-      {"digital-synth", Melodic(80), A::kLead, 48, 96},
-      {"fm-synth", Melodic(5), A::kChords, 40, 96},
-      {"mono-synth-bass", Melodic(39), A::kBass, 28, 60},
-      {"poly-synth", Melodic(90), A::kPad, 36, 96},  // GM "Pad 3 (polysynth)"
-      {"arpeggiator-synth", Melodic(84), A::kPluck, 48, 96},
-      {"acoustic-strings-ensemble", Melodic(48), A::kPad, 36, 96},
-      {"taiko-drums", Melodic(116), A::kDrum, 36, 60},
-      {"kalimba", Melodic(108), A::kPluck, 60, 88},
-      {"sitar", Melodic(104), A::kLead, 48, 84},
-      {"shamisen", Melodic(106), A::kLead, 48, 84},
-      {"erhu", Melodic(110), A::kLead, 55, 93},
-      {"vocal-pad", Melodic(91), A::kPad, 48, 84},
-      {"choir", Melodic(52), A::kPad, 48, 81},
-      {"breath-fx", Melodic(121), A::kBreath, 48, 84},
-      {"vinyl-noise", Effect(PcmEffect::kVinylNoise), A::kEffect, 0, 127},
-      {"tape-saturation", Effect(PcmEffect::kTapeSaturation), A::kEffect, 0, 127},
-      {"ambient-noise", Effect(PcmEffect::kAmbientNoise), A::kEffect, 0, 127},
-      // Sounds a style adds that are not on the prompt's list.
-      {"pizzicato-strings", Melodic(45), A::kPluck, 40, 84},
-      {"timpani", Melodic(47), A::kPluck, 38, 55},
-  };
+  static const std::vector<InstrumentEntry> kTable = [] {
+    static const Voicing kVoicings[] = {
+      {"acoustic-piano", A::kChords, 36, 96},
+      {"electric-piano", A::kChords, 40, 88},
+      {"organ", A::kChords, 36, 96},
+      {"clavinet", A::kChords, 40, 88},
+      {"celesta", A::kPluck, 60, 100},
+      {"acoustic-guitar", A::kChords, 40, 84},
+      {"electric-guitar-clean", A::kChords, 40, 86},
+      {"electric-guitar-distorted", A::kChords, 40, 86},
+      {"bass-guitar", A::kBass, 28, 55},
+      {"synth-bass", A::kBass, 28, 60},
+      {"violin", A::kLead, 55, 98},
+      {"viola", A::kLead, 48, 86},
+      {"cello", A::kLead, 36, 74},
+      {"double-bass", A::kBass, 28, 55},  // upright (plucked): walks, pulses
+      {"harp", A::kPluck, 36, 96},
+      {"acoustic-drum-kit", A::kDrum, 0, 127},
+      {"electronic-drum-kit", A::kDrum, 0, 127},
+      {"lofi-drum-kit", A::kDrum, 0, 127},
+      {"808-drums", A::kDrum, 0, 127},
+      {"909-drums", A::kDrum, 0, 127},
+      {"kick-drum", A::kDrum, 0, 127},
+      {"snare-drum", A::kDrum, 0, 127},
+      {"hi-hat", A::kDrum, 0, 127},
+      {"cymbals", A::kDrum, 0, 127},
+      {"toms", A::kDrum, 0, 127},
+      {"saxophone", A::kLead, 49, 81},
+      {"trumpet", A::kLead, 55, 84},
+      {"trombone", A::kLead, 40, 72},
+      {"french-horn", A::kLead, 41, 77},
+      {"flute", A::kLead, 60, 96},
+      {"piccolo", A::kLead, 74, 105},
+      {"clarinet", A::kLead, 50, 89},
+      {"oboe", A::kLead, 58, 89},
+      {"bassoon", A::kLead, 34, 72},
+      {"analog-synth-lead", A::kLead, 48, 96},
+      {"analog-synth-pad", A::kPad, 36, 96},
+      {"digital-synth", A::kLead, 48, 96},
+      {"fm-synth", A::kChords, 40, 96},
+      {"mono-synth-bass", A::kBass, 28, 60},
+      {"poly-synth", A::kPad, 36, 96},  // GM "Pad 3 (polysynth)"
+      {"arpeggiator-synth", A::kPluck, 48, 96},
+      {"acoustic-strings-ensemble", A::kPad, 36, 96},
+      {"taiko-drums", A::kDrum, 36, 60},
+      {"kalimba", A::kPluck, 60, 88},
+      {"sitar", A::kLead, 48, 84},
+      {"shamisen", A::kLead, 48, 84},
+      {"erhu", A::kLead, 55, 93},
+      {"vocal-pad", A::kPad, 48, 84},
+      {"choir", A::kPad, 48, 81},
+      {"breath-fx", A::kBreath, 48, 84},
+      {"vinyl-noise", A::kEffect, 0, 127},
+      {"tape-saturation", A::kEffect, 0, 127},
+      {"ambient-noise", A::kEffect, 0, 127},
+    };
+    std::vector<InstrumentEntry> table;
+    for (const Voicing& v : kVoicings) {
+      const InstrumentInfo* info = FindInstrument(v.name);
+      table.push_back({v.name, info != nullptr ? info->sound : InstrumentSound{}, v.affinity,
+                       v.low, v.high});
+    }
+    // Sounds a style adds that are not on the prompt's list (GM programs, 0-based).
+    for (InstrumentEntry e : std::initializer_list<InstrumentEntry>{
+          {"pizzicato-strings", Melodic(45), A::kPluck, 40, 84},
+          {"timpani", Melodic(47), A::kPluck, 38, 55},
+         }) {
+      table.push_back(e);
+    }
+    return table;
+  }();
   return kTable;
 }
 
@@ -250,8 +254,7 @@ enum class BassStyle {
 };
 
 struct StyleProfile {
-  std::string_view name;
-  std::vector<std::string_view> keywords;  // normalized phrases
+  std::string_view name;  // a style of domain/vocabulary.h (which has its keywords)
   int tempo;
   std::string_view lead, chords, bass, pad;  // "" = none
   std::string_view kit;  // "" = drumless style; "taiko-drums" = taiko percussion
@@ -271,110 +274,99 @@ const std::vector<StyleProfile>& Styles() {
   using D = DrumPattern;
   using C = CompStyle;
   using B = BassStyle;
-  // Order matters: the first style whose keyword appears wins, so compound
-  // names ("lo fi hip hop", "drum and bass") come before their parts.
+  // The musical profile of each style of AllStyles() (domain/vocabulary.h),
+  // which owns the names, the keywords and their detection order.
   static const std::vector<StyleProfile> kStyles = {
-      {"lofi", {"lofi", "lo fi", "chillhop", "chill hop", "study beats", "chill"}, 80,
+      {"lofi", 80,
        "electric-piano", "electric-piano", "bass-guitar", "", "lofi-drum-kit", D::kBoomBap,
        C::kLaidBack, B::kBoomBap, 0.16, Mode::kDorian, 0.35, 0.2, true, 0.8, "", "vinyl-noise"},
-      {"dnb", {"drum and bass", "drum n bass", "drum bass", "dnb", "d b", "jungle", "liquid funk"},
-       170, "analog-synth-lead", "analog-synth-pad", "mono-synth-bass", "",
+      {"dnb", 170, "analog-synth-lead", "analog-synth-pad", "mono-synth-bass", "",
        "electronic-drum-kit", D::kBreakbeat, C::kSustain, B::kSustained, 0.0, Mode::kMinor, 0.3,
        0.15, false, 0.6, "", ""},
-      {"trap", {"trap", "drill"}, 140, "digital-synth", "poly-synth", "synth-bass", "",
+      {"trap", 140, "digital-synth", "poly-synth", "synth-bass", "",
        "808-drums", D::kTrap, C::kSustain, B::kBoomBap, 0.0, Mode::kMinor, 0.25, 0.1, false,
        0.7, "", ""},
-      {"hiphop", {"hip hop", "hiphop", "boom bap", "rap", "trip hop"}, 90, "acoustic-piano",
+      {"hiphop", 90, "acoustic-piano",
        "electric-piano", "bass-guitar", "", "acoustic-drum-kit", D::kBoomBap, C::kLaidBack,
        B::kBoomBap, 0.08, Mode::kMinor, 0.2, 0.1, true, 0.8, "", ""},
-      {"house", {"house", "deep house", "garage", "uk garage"}, 124, "analog-synth-lead",
+      {"house", 124, "analog-synth-lead",
        "electric-piano", "synth-bass", "", "909-drums", D::kFourOnFloor, C::kOffbeatStabs,
        B::kOffbeat, 0.0, std::nullopt, 0.3, 0.2, true, 0.9, "", ""},
-      {"techno", {"techno", "minimal", "industrial"}, 130, "analog-synth-lead", "poly-synth",
+      {"techno", 130, "analog-synth-lead", "poly-synth",
        "mono-synth-bass", "", "909-drums", D::kFourOnFloor, C::kOffbeatStabs, B::kOffbeat, 0.0,
        Mode::kMinor, 0.25, 0.1, false, 0.8, "", ""},
-      {"trance", {"trance", "psytrance", "uplifting trance"}, 138, "analog-synth-lead",
+      {"trance", 138, "analog-synth-lead",
        "arpeggiator-synth", "synth-bass", "analog-synth-pad", "909-drums", D::kFourOnFloor,
        C::kArpeggio, B::kOffbeat, 0.0, Mode::kMinor, 0.45, 0.2, false, 0.9, "", ""},
-      {"dubstep", {"dubstep", "brostep", "bass music"}, 140, "digital-synth", "poly-synth",
+      {"dubstep", 140, "digital-synth", "poly-synth",
        "mono-synth-bass", "", "electronic-drum-kit", D::kBackbeat, C::kSustain, B::kSustained,
        0.0, Mode::kMinor, 0.25, 0.1, false, 0.7, "", ""},
-      {"synthwave", {"synthwave", "retrowave", "outrun", "80s", "vaporwave"}, 100,
+      {"synthwave", 100,
        "analog-synth-lead", "poly-synth", "mono-synth-bass", "", "electronic-drum-kit",
        D::kBackbeat, C::kSustain, B::kRootEighths, 0.0, std::nullopt,
        0.45, 0.4, false, 0.9, "", ""},
-      {"chiptune", {"chiptune", "8 bit", "8bit", "video game", "retro game"}, 140,
+      {"chiptune", 140,
        "digital-synth", "arpeggiator-synth", "mono-synth-bass", "", "electronic-drum-kit",
        D::kBackbeat, C::kArpeggio, B::kRootEighths, 0.0, std::nullopt, 0.1, 0.0, false, 1.1,
        "", ""},
-      {"edm", {"edm", "electronic", "dance", "electro", "big room", "future bass", "club"}, 128,
+      {"edm", 128,
        "analog-synth-lead", "poly-synth", "synth-bass", "", "electronic-drum-kit",
        D::kFourOnFloor, C::kQuarters, B::kOffbeat, 0.0, std::nullopt,
        0.3, 0.2, false, 1.0, "", ""},
-      {"ambient",
-       {"ambient", "drone", "meditation", "meditative", "new age", "atmospheric", "ethereal",
-        "sleep", "spa"},
-       70, "celesta", "analog-synth-pad", "synth-bass", "", "", D::kBackbeat,
+      {"ambient", 70, "celesta", "analog-synth-pad", "synth-bass", "", "", D::kBackbeat,
        C::kSustain, B::kSustained, 0.0, Mode::kLydian, 0.8, 0.3, true, 0.5, "kalimba",
        "ambient-noise"},
-      {"cinematic",
-       {"cinematic", "orchestral", "orchestra", "epic", "film score", "soundtrack", "movie",
-        "trailer", "score"},
-       90, "french-horn", "acoustic-strings-ensemble", "double-bass", "choir", "", D::kBackbeat,
+      {"cinematic", 90, "french-horn", "acoustic-strings-ensemble", "double-bass", "choir", "", D::kBackbeat,
        C::kSustain, B::kSustained, 0.0, std::nullopt, 0.6, 0.1, false, 0.7, "timpani", ""},
-      {"classical",
-       {"classical", "baroque", "sonata", "chamber", "string quartet", "etude", "nocturne",
-        "piano solo"},
-       90, "violin", "acoustic-piano", "cello", "", "", D::kBackbeat, C::kArpeggio,
+      {"classical", 90, "violin", "acoustic-piano", "cello", "", "", D::kBackbeat, C::kArpeggio,
        B::kSustained, 0.0, std::nullopt, 0.5, 0.0, false, 0.9, "timpani", ""},
-      {"japanese", {"japanese", "japan", "zen", "koto", "samurai"}, 85, "shamisen", "harp",
+      {"japanese", 85, "shamisen", "harp",
        "double-bass", "", "taiko-drums", D::kBackbeat, C::kArpeggio, B::kSustained, 0.0,
        Mode::kPentatonic, 0.4, 0.0, false, 0.8, "", ""},
-      {"chinese", {"chinese", "china", "guzheng"}, 85, "erhu", "harp", "cello", "", "",
+      {"chinese", 85, "erhu", "harp", "cello", "", "",
        D::kBackbeat, C::kArpeggio, B::kSustained, 0.0, Mode::kPentatonic, 0.45, 0.0, false,
        0.8, "kalimba", ""},
-      {"indian", {"indian", "bollywood", "raga"}, 95, "sitar", "acoustic-strings-ensemble",
+      {"indian", 95, "sitar", "acoustic-strings-ensemble",
        "synth-bass", "", "acoustic-drum-kit", D::kBackbeat, C::kSustain, B::kRootFifth, 0.0,
        Mode::kPhrygian, 0.35, 0.0, false, 1.0, "", ""},
-      {"jazz", {"jazz", "jazzy", "bebop", "swing", "big band", "smooth jazz"}, 120, "saxophone",
+      {"jazz", 120, "saxophone",
        "acoustic-piano", "double-bass", "", "acoustic-drum-kit", D::kShuffle, C::kLaidBack,
        B::kWalking, 0.3, Mode::kDorian, 0.3, 0.0, true, 1.0, "", ""},
-      {"latin", {"latin", "bossa nova", "bossa", "samba", "salsa", "reggaeton", "tango"}, 100,
+      {"latin", 100,
        "flute", "acoustic-guitar", "bass-guitar", "", "acoustic-drum-kit", D::kBackbeat,
        C::kStrum, B::kSyncopated, 0.0, std::nullopt, 0.3, 0.1, true, 1.0, "", ""},
-      {"blues", {"blues", "bluesy"}, 90, "electric-guitar-clean", "acoustic-piano",
+      {"blues", 90, "electric-guitar-clean", "acoustic-piano",
        "bass-guitar", "", "acoustic-drum-kit", D::kShuffle, C::kQuarters, B::kWalking, 0.3,
        Mode::kMixolydian, 0.25, 0.0, true, 1.0, "", ""},
-      {"funk", {"funk", "funky", "groove"}, 105, "saxophone", "clavinet", "bass-guitar", "",
+      {"funk", 105, "saxophone", "clavinet", "bass-guitar", "",
        "acoustic-drum-kit", D::kBackbeat, C::kOffbeatStabs, B::kSyncopated, 0.05,
        Mode::kDorian, 0.2, 0.1, true, 1.2, "", ""},
-      {"disco", {"disco", "nu disco", "boogie"}, 118, "acoustic-strings-ensemble",
+      {"disco", 118, "acoustic-strings-ensemble",
        "electric-guitar-clean", "bass-guitar", "", "acoustic-drum-kit", D::kFourOnFloor,
        C::kOffbeatStabs, B::kOffbeat, 0.0, std::nullopt, 0.3, 0.2, true, 1.0, "", ""},
-      {"metal", {"metal", "heavy metal", "metalcore", "thrash", "djent"}, 150,
+      {"metal", 150,
        "electric-guitar-distorted", "electric-guitar-distorted", "bass-guitar", "",
        "acoustic-drum-kit", D::kBackbeat, C::kPowerChords, B::kRootEighths, 0.0,
        Mode::kPhrygian, 0.15, 0.0, false, 1.1, "", ""},
-      {"punk", {"punk", "pop punk", "hardcore"}, 170, "electric-guitar-distorted",
+      {"punk", 170, "electric-guitar-distorted",
        "electric-guitar-distorted", "bass-guitar", "", "acoustic-drum-kit", D::kBackbeat,
        C::kPowerChords, B::kRootEighths, 0.0, std::nullopt, 0.15, 0.0, false, 0.9, "", ""},
-      {"rock", {"rock", "grunge", "indie", "alternative", "garage rock"}, 120,
+      {"rock", 120,
        "electric-guitar-clean", "electric-guitar-distorted", "bass-guitar", "",
        "acoustic-drum-kit", D::kBackbeat, C::kPowerChords, B::kRootEighths, 0.0, std::nullopt,
        0.2, 0.1, false, 1.0, "", ""},
-      {"reggae", {"reggae", "dub", "ska", "dancehall", "roots"}, 80, "organ",
+      {"reggae", 80, "organ",
        "electric-guitar-clean", "bass-guitar", "", "acoustic-drum-kit", D::kSteppers,
        C::kOffbeatStabs, B::kRootFifth, 0.1, std::nullopt, 0.3, 0.0, false, 0.9, "", ""},
-      {"rnb", {"r b", "rnb", "soul", "neo soul", "motown", "gospel"}, 90, "saxophone",
+      {"rnb", 90, "saxophone",
        "electric-piano", "bass-guitar", "", "acoustic-drum-kit", D::kBoomBap, C::kLaidBack,
        B::kBoomBap, 0.1, std::nullopt, 0.3, 0.15, true, 0.9, "", ""},
-      {"folk", {"folk", "country", "acoustic", "americana", "bluegrass", "singer songwriter"},
-       104, "violin", "acoustic-guitar", "bass-guitar", "", "acoustic-drum-kit", D::kBackbeat,
+      {"folk", 104, "violin", "acoustic-guitar", "bass-guitar", "", "acoustic-drum-kit", D::kBackbeat,
        C::kStrum, B::kRootFifth, 0.0, Mode::kMajor, 0.25, 0.0, false, 1.0, "", ""},
-      {"ballad", {"ballad", "love song"}, 72, "acoustic-piano", "acoustic-piano", "bass-guitar",
+      {"ballad", 72, "acoustic-piano", "acoustic-piano", "bass-guitar",
        "acoustic-strings-ensemble", "acoustic-drum-kit", D::kBackbeat, C::kArpeggio,
        B::kSustained, 0.0, std::nullopt, 0.4, 0.1, false, 0.7, "", ""},
-      {"pop", {"pop", "synthpop", "k pop", "dance pop", "upbeat pop"}, 110,
+      {"pop", 110,
        "analog-synth-lead", "acoustic-piano", "bass-guitar", "", "acoustic-drum-kit",
        D::kBackbeat, C::kQuarters, B::kRootFifth, 0.0, std::nullopt, 0.3,
        0.2, false, 1.0, "", ""},
@@ -382,18 +374,35 @@ const std::vector<StyleProfile>& Styles() {
   return kStyles;
 }
 
-const StyleProfile& PopStyle() {
+const StyleProfile* FindProfile(std::string_view name) {
   for (const auto& s : Styles()) {
-    if (s.name == "pop") return s;
+    if (s.name == name) return &s;
   }
-  return Styles().back();
+  return nullptr;
+}
+
+const StyleProfile& PopStyle() {
+  static const StyleProfile* pop = FindProfile(kFallbackStyle);
+  return pop != nullptr ? *pop : Styles().back();
+}
+
+// The vocabulary's styles in detection order, each with its profile.
+const std::vector<std::pair<const StyleInfo*, const StyleProfile*>>& DetectionOrder() {
+  static const auto kOrder = [] {
+    std::vector<std::pair<const StyleInfo*, const StyleProfile*>> order;
+    for (const StyleInfo& info : AllStyles()) {
+      if (const StyleProfile* profile = FindProfile(info.name)) order.emplace_back(&info, profile);
+    }
+    return order;
+  }();
+  return kOrder;
 }
 
 const StyleProfile& DetectStyle(const std::string& style_text, const std::string& prompt_text) {
   for (const std::string* text : {&style_text, &prompt_text}) {
-    for (const auto& style : Styles()) {
-      for (std::string_view kw : style.keywords) {
-        if (HasWord(*text, kw)) return style;
+    for (const auto& [info, profile] : DetectionOrder()) {
+      for (std::string_view kw : info->keywords) {
+        if (HasWord(*text, kw)) return *profile;
       }
     }
   }
@@ -403,36 +412,37 @@ const StyleProfile& DetectStyle(const std::string& style_text, const std::string
 // ---------------------------------------------------------------------------
 // Mood, mode, key, tempo
 
+// The mood words of domain/vocabulary.h that lean one way.
+template <typename Pred>
+std::vector<std::string_view> MoodWordsWhere(Pred pred) {
+  std::vector<std::string_view> words;
+  for (const MoodWord& m : AllMoodWords()) {
+    if (pred(m)) words.push_back(m.word);
+  }
+  return words;
+}
+
 const std::vector<std::string_view>& MinorWords() {
-  static const std::vector<std::string_view> kWords = {
-      "sad",        "dark",     "melancholic", "melancholy", "moody",     "somber",
-      "sombre",     "gloomy",   "tense",       "mysterious", "haunting",  "eerie",
-      "lonely",     "sorrow",   "sorrowful",   "tragic",     "grief",     "angry",
-      "aggressive", "ominous",  "brooding",    "bittersweet", "depressing", "heartbroken",
-      "nostalgic",  "spooky",   "sinister",    "mournful",   "wistful",   "minor"};
+  static const auto kWords =
+      MoodWordsWhere([](const MoodWord& m) { return m.mode == MoodWord::ModeLean::kMinor; });
   return kWords;
 }
 
 const std::vector<std::string_view>& MajorWords() {
-  static const std::vector<std::string_view> kWords = {
-      "happy",   "bright",   "uplifting", "joyful",   "cheerful", "upbeat",   "sunny",
-      "hopeful", "playful",  "triumphant", "euphoric", "fun",     "positive", "optimistic",
-      "warm",    "romantic", "peaceful",  "light",    "carefree", "celebratory", "glad",
-      "major",   "heroic",   "festive"};
+  static const auto kWords =
+      MoodWordsWhere([](const MoodWord& m) { return m.mode == MoodWord::ModeLean::kMajor; });
   return kWords;
 }
 
 const std::vector<std::string_view>& FastWords() {
-  static const std::vector<std::string_view> kWords = {
-      "energetic", "fast", "driving", "intense", "aggressive", "frantic", "upbeat", "hype",
-      "powerful", "excited", "exciting", "party"};
+  static const auto kWords =
+      MoodWordsWhere([](const MoodWord& m) { return m.tempo == MoodWord::TempoLean::kFaster; });
   return kWords;
 }
 
 const std::vector<std::string_view>& SlowWords() {
-  static const std::vector<std::string_view> kWords = {
-      "calm", "relaxed", "relaxing", "slow", "chill", "peaceful", "sleepy", "dreamy",
-      "gentle", "soft", "lazy", "mellow", "tranquil", "serene"};
+  static const auto kWords =
+      MoodWordsWhere([](const MoodWord& m) { return m.tempo == MoodWord::TempoLean::kSlower; });
   return kWords;
 }
 
@@ -440,17 +450,6 @@ int CountWords(const std::string& text, const std::vector<std::string_view>& wor
   int n = 0;
   for (std::string_view w : words) n += HasWord(text, w) ? 1 : 0;
   return n;
-}
-
-std::optional<Mode> ParseModeName(const std::string& name) {
-  static const std::map<std::string, Mode> kModes = {
-      {"major", Mode::kMajor},           {"minor", Mode::kMinor},
-      {"dorian", Mode::kDorian},         {"mixolydian", Mode::kMixolydian},
-      {"phrygian", Mode::kPhrygian},     {"lydian", Mode::kLydian},
-      {"pentatonic", Mode::kPentatonic}};
-  auto it = kModes.find(name);
-  if (it == kModes.end()) return std::nullopt;
-  return it->second;
 }
 
 struct KeyHint {
@@ -489,7 +488,7 @@ std::optional<int> ParseBpm(const std::string& normalized_text) {
   std::smatch m;
   if (std::regex_search(normalized_text, m, kBpm)) {
     int bpm = std::stoi(m[1].str());
-    if (bpm >= 40 && bpm <= 200) return bpm;
+    if (bpm >= limits::kTempo.min && bpm <= limits::kTempo.max) return bpm;
   }
   return std::nullopt;
 }
@@ -1572,19 +1571,6 @@ int ClampNote(int note) {
 // ---------------------------------------------------------------------------
 // Public
 
-const char* ModeName(Mode mode) {
-  switch (mode) {
-    case Mode::kMajor: return "major";
-    case Mode::kMinor: return "minor";
-    case Mode::kDorian: return "dorian";
-    case Mode::kMixolydian: return "mixolydian";
-    case Mode::kPhrygian: return "phrygian";
-    case Mode::kLydian: return "lydian";
-    case Mode::kPentatonic: return "pentatonic";
-  }
-  return "major";
-}
-
 const char* PartRoleName(PartRole role) {
   switch (role) {
     case PartRole::kLead: return "lead";
@@ -1609,7 +1595,8 @@ std::optional<InstrumentSound> SoundForInstrument(std::string_view name) {
 Composition Compose(const RenderRequest& request, const AdapterStyle& adapter, int sample_rate) {
   Composition out;
   out.sample_rate = sample_rate;
-  const int duration = std::clamp(request.params.duration, 1, 30);
+  const int duration = std::clamp(request.params.duration, static_cast<int>(limits::kDuration.min),
+                                  static_cast<int>(limits::kDuration.max));
   out.total_frames = static_cast<int64_t>(duration) * sample_rate;
 
   const std::string text = Normalize(request.prompt_text);
@@ -1635,8 +1622,10 @@ Composition Compose(const RenderRequest& request, const AdapterStyle& adapter, i
     tempo = style.tempo * (1.0 + 0.06 * std::clamp(energy, -2, 2));
     tempo += choices.NextBelow(5) - 2;  // samples of one style are not all at one tempo
   }
+  const double min_tempo = limits::kTempo.min, max_tempo = limits::kTempo.max;
   out.tempo_bpm = std::clamp(
-      std::round(std::clamp(tempo, 40.0, 200.0) * adapter.tempo_scale * 100) / 100, 40.0, 200.0);
+      std::round(std::clamp(tempo, min_tempo, max_tempo) * adapter.tempo_scale * 100) / 100,
+      min_tempo, max_tempo);
 
   // Mode and key.
   const int minor_votes = 2 * CountWords(mood_text, MinorWords()) + CountWords(text, MinorWords());
@@ -1668,9 +1657,10 @@ Composition Compose(const RenderRequest& request, const AdapterStyle& adapter, i
   ctx.mode = mode;
   ctx.minor_flavour = minor_flavour;
   ctx.key_root = out.key_root;
-  ctx.temperature = std::clamp(request.params.temperature, 0.1, 2.0);
+  ctx.temperature =
+      std::clamp(request.params.temperature, limits::kTemperature.min, limits::kTemperature.max);
   ctx.top_k = std::max(1, request.params.top_k);
-  ctx.top_p = std::clamp(request.params.top_p, 0.0, 1.0);
+  ctx.top_p = std::clamp(request.params.top_p, limits::kTopP.min, limits::kTopP.max);
   ctx.density = std::clamp(style.density * adapter.note_density, 0.2, 2.5);
   ctx.seed = out.seed;
   for (int s : MelodyScale(mode, minor_flavour)) ctx.melody_steps.push_back(s);

@@ -12,7 +12,7 @@
 //              drum pattern, comping, swing, reverb.
 //   tempo      attributes.tempo exactly when given, else the style's tempo
 //              nudged by energy words of the mood/text; then times the
-//              adapter's tempo_scale, clamped to 40..200 bpm.
+//              adapter's tempo_scale, clamped to limits::kTempo.
 //   mode       the adapter's mode, else mood words (sad, dark, melancholic...
 //              -> minor; happy, bright, uplifting... -> major; the mood
 //              attribute counts double the prompt text), else the style's.
@@ -50,6 +50,7 @@
 #include <string_view>
 #include <vector>
 
+#include "domain/vocabulary.h"
 #include "engine/adapter_style.h"
 #include "engine/engine.h"
 
@@ -58,26 +59,10 @@ namespace studio {
 constexpr int kDrumChannel = 9;   // MIDI channel 10
 constexpr int kDrumKitBank = 128;  // SoundFont bank of the drum kits
 
-enum class Mode { kMajor, kMinor, kDorian, kMixolydian, kPhrygian, kLydian, kPentatonic };
-const char* ModeName(Mode mode);
+// Mode, ModeName, PcmEffect and InstrumentSound (what each instrument of the
+// list maps to) are vocabulary: domain/vocabulary.h.
 
-// Effects the renderer applies to the PCM for the texture instruments that
-// have no General MIDI sound of their own.
-enum class PcmEffect { kVinylNoise, kTapeSaturation, kAmbientNoise };
-
-// How one instrument of domain/instruments.h is made audible.
-struct InstrumentSound {
-  enum class Kind {
-    kMelodic,    // a General MIDI program on a melodic channel
-    kDrumKit,    // a kit (program of bank 128) on the drum channel
-    kDrumPiece,  // one piece of a kit on the drum channel, played prominently
-    kPcmEffect,  // DSP on the rendered audio
-  };
-  Kind kind = Kind::kMelodic;
-  int program = 0;     // GM program 0..127, or kit preset for kDrumKit/kDrumPiece
-  int drum_note = -1;  // kDrumPiece: the GM percussion key it stands for
-  PcmEffect effect = PcmEffect::kVinylNoise;  // kPcmEffect only
-};
+// The sound of an instrument of the list (its mapping in domain/vocabulary.h);
 // nullopt when `name` is not on the instrument list.
 std::optional<InstrumentSound> SoundForInstrument(std::string_view name);
 
@@ -126,8 +111,8 @@ struct Composition {
   double swing = 0;  // as in AdapterStyle::swing
 };
 
-// Composes exactly request.params.duration seconds (1..30; out-of-range
-// values are clamped) at sample_rate frames per second.
+// Composes exactly request.params.duration seconds (out-of-range values are
+// clamped to limits::kDuration) at sample_rate frames per second.
 Composition Compose(const RenderRequest& request, const AdapterStyle& style,
                     int sample_rate = 44100);
 

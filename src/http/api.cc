@@ -7,7 +7,6 @@
 #include <nlohmann/json.hpp>
 
 #include "domain/validation.h"
-#include "engine/adapter_style.h"
 #include "http/json_io.h"
 #include "util/uuid.h"
 
@@ -146,6 +145,7 @@ Api::Api(Lifecycle* lifecycle, ApiOptions options)
       options_(std::move(options)),
       routes_({
           {"GET", {"health"}, &Api::Health},
+          {"GET", {"vocabulary"}, &Api::GetVocabulary},
           {"POST", {"prompts"}, &Api::CreatePrompt},
           {"GET", {"prompts"}, &Api::ListPrompts},
           {"GET", {"prompts", "{id}"}, &Api::GetPrompt},
@@ -215,6 +215,11 @@ HttpResponse Api::Health(const HttpRequest&, const Params&) const {
   }
   return JsonResponse(200, {{"status", "ok"}, {"version", options_.version},
                             {"database", options_.database_kind}});
+}
+
+HttpResponse Api::GetVocabulary(const HttpRequest&, const Params&) const {
+  static const std::string kBody = VocabularyJson().dump();  // the tables never change
+  return RawJsonResponse(200, kBody);
 }
 
 HttpResponse Api::CreatePrompt(const HttpRequest& req, const Params&) const {
@@ -443,8 +448,6 @@ HttpResponse Api::CreateAdapter(const HttpRequest& req, const Params&) const {
   RETURN_ERROR_RESPONSE(ParseBody(req, &body));
   AdapterCreate request;
   RETURN_ERROR_RESPONSE(ParseAdapterCreate(body, &request));
-  AdapterStyle style;
-  RETURN_ERROR_RESPONSE(ParseAdapterStyle(request.config_json, &style));
   Adapter a;
   RETURN_ERROR_RESPONSE(lifecycle_->CreateAdapter(request, &a));
   return RawJsonResponse(201, AdapterJson(a, false));
@@ -463,10 +466,6 @@ HttpResponse Api::UpdateAdapter(const HttpRequest& req, const Params& ids) const
   RETURN_ERROR_RESPONSE(ParseBody(req, &body));
   AdapterPatch patch;
   RETURN_ERROR_RESPONSE(ParseAdapterPatch(body, &patch));
-  if (patch.config_json) {
-    AdapterStyle style;
-    RETURN_ERROR_RESPONSE(ParseAdapterStyle(*patch.config_json, &style));
-  }
   Adapter a;
   RETURN_ERROR_RESPONSE(lifecycle_->UpdateAdapter(ids[0], patch, &a));
   return RawJsonResponse(200, AdapterJson(a, false));

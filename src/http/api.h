@@ -41,6 +41,7 @@ class Api {
   };
 
   HttpResponse Health(const HttpRequest&, const Params&) const;
+  HttpResponse GetVocabulary(const HttpRequest&, const Params&) const;
   HttpResponse CreatePrompt(const HttpRequest&, const Params&) const;
   HttpResponse ListPrompts(const HttpRequest&, const Params&) const;
   HttpResponse GetPrompt(const HttpRequest&, const Params&) const;

@@ -1,5 +1,7 @@
 #include "http/json_io.h"
 
+#include "domain/limits.h"
+#include "domain/vocabulary.h"
 #include "lifecycle/lifecycle.h"
 #include "util/time_format.h"
 
@@ -185,6 +187,93 @@ json FeedbackSummaryJson(const FeedbackSummary& s) {
           {"total_preferences", s.total_preferences},
           {"rating_distribution", dist},
           {"high_rated_samples", s.high_rated_samples}};
+}
+
+namespace {
+
+json InstrumentSoundJson(const InstrumentSound& sound) {
+  json out = {{"kind", InstrumentSoundKindName(sound.kind)}};
+  switch (sound.kind) {
+    case InstrumentSound::Kind::kMelodic: out["program"] = sound.program; break;
+    case InstrumentSound::Kind::kDrumKit: out["program"] = sound.program; break;
+    case InstrumentSound::Kind::kDrumPiece: out["note"] = sound.drum_note; break;
+    case InstrumentSound::Kind::kPcmEffect: out["effect"] = PcmEffectName(sound.effect); break;
+  }
+  return out;
+}
+
+// Integral ranges as JSON integers, so 40 reads as 40 and not 40.0.
+json RangeValue(double v, bool integral) {
+  if (integral) return static_cast<int64_t>(v);
+  return v;
+}
+
+json OptionalRangeValue(const std::optional<double>& v, bool integral) {
+  if (!v) return nullptr;
+  return RangeValue(*v, integral);
+}
+
+}  // namespace
+
+json VocabularyJson() {
+  json families = json::array();
+  for (InstrumentFamily f : AllInstrumentFamilies()) {
+    families.push_back({{"id", InstrumentFamilyName(f)}, {"label", InstrumentFamilyLabel(f)}});
+  }
+  json instruments = json::array();
+  for (const InstrumentInfo& i : AllInstruments()) {
+    instruments.push_back({{"name", i.name},
+                           {"family", InstrumentFamilyName(i.family)},
+                           {"maps_to", InstrumentSoundJson(i.sound)}});
+  }
+  json modes = json::array();
+  for (Mode m : AllModes()) modes.push_back(ModeName(m));
+  json moods = json::array();
+  for (const MoodWord& m : AllMoodWords()) {
+    json mode = nullptr, tempo = nullptr;
+    if (m.mode == MoodWord::ModeLean::kMinor) mode = "minor";
+    if (m.mode == MoodWord::ModeLean::kMajor) mode = "major";
+    if (m.tempo == MoodWord::TempoLean::kSlower) tempo = "slower";
+    if (m.tempo == MoodWord::TempoLean::kFaster) tempo = "faster";
+    moods.push_back({{"word", m.word}, {"mode", mode}, {"tempo", tempo}});
+  }
+  json styles = json::array();
+  for (const StyleInfo& s : AllStyles()) {
+    json keywords = json::array();
+    for (std::string_view k : s.keywords) keywords.push_back(k);
+    styles.push_back({{"name", s.name}, {"keywords", keywords}});
+  }
+  json adapter_config = json::array();
+  for (const AdapterConfigKey& k : AdapterConfigKeys()) {
+    using T = AdapterConfigKey::Type;
+    const bool ranged = k.type == T::kNumber || k.type == T::kInteger;
+    const bool integral = k.type == T::kInteger;
+    json entry = {{"key", k.name},
+                  {"type", AdapterConfigTypeName(k.type)},
+                  {"min", ranged ? RangeValue(k.min, integral) : json(nullptr)},
+                  {"max", ranged ? RangeValue(k.max, integral) : json(nullptr)},
+                  {"default", OptionalRangeValue(k.default_value, integral)},
+                  {"description", k.description}};
+    if (k.type == T::kMode) entry["choices"] = modes;
+    if (k.type == T::kInstrumentOverrides) {
+      json roles = json::array();
+      for (std::string_view r : AdapterOverrideRoles()) roles.push_back(r);
+      entry["roles"] = roles;
+    }
+    adapter_config.push_back(std::move(entry));
+  }
+  json limits = json::object();
+  for (const LimitInfo& l : AllLimits()) {
+    const bool integral = l.kind != "number";
+    limits[std::string(l.name)] = {{"kind", l.kind},
+                                   {"min", RangeValue(l.min, integral)},
+                                   {"max", RangeValue(l.max, integral)},
+                                   {"default", OptionalRangeValue(l.default_value, integral)},
+                                   {"applies_to", l.applies_to}};
+  }
+  return {{"instrument_families", families}, {"instruments", instruments}, {"modes", modes},
+          {"moods", moods}, {"styles", styles}, {"adapter_config", adapter_config},
+          {"limits", limits}};
 }
 
 }  // namespace studio

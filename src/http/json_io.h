@@ -27,5 +27,9 @@ nlohmann::json GenerationParamsJson(const GenerationParams& params);
 nlohmann::json JobStatsJson(const JobStats& stats);
 nlohmann::json AdapterStatsJson(const AdapterStats& stats);
 nlohmann::json FeedbackSummaryJson(const FeedbackSummary& summary);
+// GET /vocabulary: the tables of domain/vocabulary.h and domain/limits.h
+// (instrument_families, instruments with their family and mapping, modes,
+// moods, styles, adapter_config keys, limits).
+nlohmann::json VocabularyJson();
 
 }  // namespace studio

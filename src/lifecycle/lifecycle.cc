@@ -167,6 +167,9 @@ Status Lifecycle::WriteAdapterStyle(const std::string& adapter_id, int version,
 }
 
 Status Lifecycle::CreateAdapter(const AdapterCreate& request, Adapter* out) {
+  if (options_.validate_adapter_config) {
+    STUDIO_RETURN_IF_ERROR(options_.validate_adapter_config(request.config_json));
+  }
   Adapter a;
   a.id = NewUuid();
   a.name = request.name;
@@ -189,6 +192,9 @@ Status Lifecycle::CreateAdapter(const AdapterCreate& request, Adapter* out) {
 }
 
 Status Lifecycle::UpdateAdapter(const std::string& id, const AdapterPatch& patch, Adapter* out) {
+  if (patch.config_json && options_.validate_adapter_config) {
+    STUDIO_RETURN_IF_ERROR(options_.validate_adapter_config(*patch.config_json));
+  }
   std::optional<std::string> new_file;
   Status s = store_->InTransaction([&]() -> Status {
     // Read-modify-write: concurrent updates of one adapter take turns, so

@@ -35,6 +35,11 @@ struct LifecycleOptions {
   std::string data_dir;                    // root of the local FileStorage: audio/ and adapters/
   std::optional<std::string> admin_token;  // guards include_deleted when set
   int lease_seconds = 30;                  // how long a worker's claim lasts unrenewed
+  // Checks an adapter's style config (Adapter::config_json) before
+  // CreateAdapter/UpdateAdapter store it: InvalidArgument rejects it. The
+  // engine owns what a valid config is (main passes ParseAdapterStyle);
+  // unset accepts any JSON object. Called from the requesting thread.
+  std::function<Status(const std::string& config_json)> validate_adapter_config;
 };
 
 struct JobDeletePreview {
@@ -83,10 +88,12 @@ class Lifecycle {
   Status PreviewJobDelete(const std::string& job_id, JobDeletePreview* out);
 
   // ---- adapters ----
-  // Writes the style file, then the row. `config_json` must already be
-  // validated by the engine. Conflict when a live adapter has the name.
+  // Writes the style file, then the row. InvalidArgument (nothing written)
+  // when options.validate_adapter_config rejects the config; Conflict when
+  // a live adapter has the name.
   Status CreateAdapter(const AdapterCreate& request, Adapter* out);
-  // A config change writes a new style file version (v2, v3, ...).
+  // A config change writes a new style file version (v2, v3, ...). A config
+  // the validator rejects is InvalidArgument, before the adapter is looked up.
   Status UpdateAdapter(const std::string& id, const AdapterPatch& patch, Adapter* out);
   Status DeleteAdapter(const std::string& id);
   Status PreviewAdapterDelete(const std::string& id, int64_t* jobs_using_it);

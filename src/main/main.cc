@@ -18,6 +18,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "engine/adapter_style.h"
 #include "engine/fluidsynth_engine.h"
 #include "http/api.h"
 #include "http/server.h"
@@ -156,7 +157,11 @@ struct Studio {
     lifecycle = std::make_unique<Lifecycle>(
         store.get(), Env::Default(),
         LifecycleOptions{.data_dir = data_dir, .admin_token = admin_token,
-                         .lease_seconds = work.lease_seconds});
+                         .lease_seconds = work.lease_seconds,
+                         .validate_adapter_config = [](const std::string& config_json) {
+                           AdapterStyle style;  // the engine decides what a style config may say
+                           return ParseAdapterStyle(config_json, &style);
+                         }});
     // A shared database may have live workers in other processes: their
     // jobs come back through lease expiry, never through a blanket requeue.
     if (data.shared()) return 0;

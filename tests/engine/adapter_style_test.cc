@@ -7,6 +7,10 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "domain/vocabulary.h"
+
 namespace studio {
 namespace {
 
@@ -127,6 +131,54 @@ TEST(AdapterStyleTest, BadConfigsAreRejectedNamingTheKey) {
     EXPECT_NE(s.message().find(c.names), std::string::npos)
         << c.json << " -> " << s.message() << " (expected to mention " << c.names << ")";
   }
+}
+
+// The parser honours every key of domain/vocabulary.h's table at both ends
+// of its range, refuses just past them, and its neutral values are the
+// table's defaults.
+TEST(AdapterStyleTest, FollowsTheVocabularyTable) {
+  using nlohmann::json;
+  const AdapterStyle neutral;
+  for (const AdapterConfigKey& k : AdapterConfigKeys()) {
+    const std::string key(k.name);
+    AdapterStyle style;
+    switch (k.type) {
+      case AdapterConfigKey::Type::kNumber:
+      case AdapterConfigKey::Type::kInteger: {
+        const double step = k.type == AdapterConfigKey::Type::kInteger ? 1 : 0.001;
+        for (double v : {k.min, k.max}) {
+          EXPECT_TRUE(ParseAdapterStyle(json{{key, v}}.dump(), &style).ok()) << key << " " << v;
+        }
+        for (double v : {k.min - step, k.max + step}) {
+          Status s = ParseAdapterStyle(json{{key, v}}.dump(), &style);
+          EXPECT_FALSE(s.ok()) << key << " " << v;
+          EXPECT_NE(s.message().find("config." + key), std::string::npos) << s.message();
+        }
+        break;
+      }
+      case AdapterConfigKey::Type::kMode:
+        for (Mode m : AllModes()) {
+          EXPECT_TRUE(ParseAdapterStyle(json{{key, ModeName(m)}}.dump(), &style).ok());
+          EXPECT_EQ(style.mode, ModeName(m));
+        }
+        break;
+      case AdapterConfigKey::Type::kInstrumentOverrides:
+        for (std::string_view role : AdapterOverrideRoles()) {
+          const char* instrument = role == "drums" ? "808-drums" : "flute";
+          EXPECT_TRUE(
+              ParseAdapterStyle(json{{key, {{std::string(role), instrument}}}}.dump(), &style).ok())
+              << role;
+        }
+        break;
+    }
+  }
+  EXPECT_EQ(*FindAdapterConfigKey("tempo_scale")->default_value, neutral.tempo_scale);
+  EXPECT_EQ(*FindAdapterConfigKey("transpose")->default_value, neutral.transpose);
+  EXPECT_EQ(*FindAdapterConfigKey("note_density")->default_value, neutral.note_density);
+  EXPECT_EQ(*FindAdapterConfigKey("velocity_scale")->default_value, neutral.velocity_scale);
+  EXPECT_EQ(*FindAdapterConfigKey("energy")->default_value, neutral.velocity_scale);
+  EXPECT_FALSE(FindAdapterConfigKey("swing")->default_value.has_value());
+  EXPECT_FALSE(FindAdapterConfigKey("reverb")->default_value.has_value());
 }
 
 }  // namespace

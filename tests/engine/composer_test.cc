@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "domain/instruments.h"
+#include "domain/vocabulary.h"
 
 namespace studio {
 namespace {
@@ -507,6 +507,38 @@ TEST(RngTest, IsThePublishedSplitMix64) {
   Rng rng(0);
   EXPECT_EQ(rng.NextU64(), 0xe220a8397b1dcdafULL);
   EXPECT_EQ(rng.NextU64(), 0x6e789e6aa1b965f4ULL);
+}
+
+// Every style of the vocabulary has a musical profile, and naming it picks it.
+TEST(ComposerTest, EveryVocabularyStyleIsRecognisedByItsName) {
+  for (const StyleInfo& info : AllStyles()) {
+    Composition c = ComposeWith(Request(std::string(info.name), std::nullopt, 2));
+    EXPECT_EQ(c.style, info.name);
+    for (std::string_view keyword : info.keywords) {
+      RenderRequest r = Request("", std::nullopt, 2);
+      r.attributes.style = std::string(keyword);
+      r.prompt_text = "something";
+      // An earlier style's keyword may be part of this one's ("chill" in
+      // "chill hop"); the first matching style in AllStyles() order wins.
+      EXPECT_FALSE(ComposeWith(r).style.empty()) << keyword;
+    }
+  }
+  RenderRequest r = Request("", std::nullopt, 2);
+  r.attributes.style = "no such style";
+  r.prompt_text = "something";
+  EXPECT_EQ(ComposeWith(r).style, kFallbackStyle);
+}
+
+// The mood words lean the mode the way the vocabulary says.
+TEST(ComposerTest, VocabularyMoodWordsLeanTheMode) {
+  for (const MoodWord& m : AllMoodWords()) {
+    if (m.mode == MoodWord::ModeLean::kNone) continue;
+    RenderRequest r = Request("pop", 100, 2);
+    r.prompt_text = "a piece";
+    r.attributes.mood = std::string(m.word);
+    const Mode mode = ComposeWith(r).mode;
+    EXPECT_EQ(mode, m.mode == MoodWord::ModeLean::kMinor ? Mode::kMinor : Mode::kMajor) << m.word;
+  }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // The lifecycle rules of SPEC section 3, against a real SQLite file. Each
 // test fails when the rule it names is broken.
 #include <atomic>
+#include <filesystem>
 #include <set>
 #include <thread>
 
@@ -215,6 +216,55 @@ TEST_F(LifecycleTest, DeletedAdapterKeepsItsJobsAndRefusesNewOnes) {
   AdapterStats stats;
   ASSERT_TRUE(store()->GetAdapterStats(&stats).ok());
   EXPECT_EQ(stats.total, 0);
+}
+
+// The injected adapter config validator guards both writes, before
+// anything is stored or looked up; without one any config is taken.
+TEST_F(LifecycleTest, AdapterConfigValidatorGuardsCreateAndUpdate) {
+  int calls = 0;
+  Lifecycle lc(store(), Env::Default(),
+               LifecycleOptions{.data_dir = dir_,
+                                .validate_adapter_config = [&](const std::string& config) {
+                                  ++calls;
+                                  return config.find("bad") == std::string::npos
+                                             ? Status::Ok()
+                                             : Status::InvalidArgument("config.bad is not known");
+                                }});
+  AdapterCreate c;
+  c.name = "checked";
+  c.config_json = R"({"bad":1})";
+  Adapter a;
+  Status s = lc.CreateAdapter(c, &a);
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+  EXPECT_EQ(s.message(), "config.bad is not known");
+  AdapterStats stats;
+  ASSERT_TRUE(store()->GetAdapterStats(&stats).ok());
+  EXPECT_EQ(stats.total, 0);
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/adapters"));
+
+  c.config_json = R"({"transpose":1})";
+  ASSERT_TRUE(lc.CreateAdapter(c, &a).ok());
+  AdapterPatch patch;
+  patch.config_json = R"({"bad":2})";
+  Adapter updated;
+  EXPECT_EQ(lc.UpdateAdapter(a.id, patch, &updated).code(), Status::Code::kInvalidArgument);
+  // Checked before the adapter is looked up: an unknown id with a bad config is 422, not 404.
+  EXPECT_EQ(lc.UpdateAdapter(NewUuid(), patch, &updated).code(), Status::Code::kInvalidArgument);
+  Adapter read;
+  ASSERT_TRUE(store()->GetAdapter(a.id, Visibility::kLive, &read).ok());
+  EXPECT_EQ(read.config_json, R"({"transpose":1})");
+  EXPECT_EQ(read.current_version, "v1");
+  // A patch without a config does not call it.
+  const int before = calls;
+  AdapterPatch rename;
+  rename.name = "renamed";
+  ASSERT_TRUE(lc.UpdateAdapter(a.id, rename, &updated).ok());
+  EXPECT_EQ(calls, before);
+
+  // The fixture's Lifecycle has no validator: any JSON object is taken.
+  c.name = "unchecked";
+  c.config_json = R"({"bad":3})";
+  EXPECT_TRUE(lifecycle()->CreateAdapter(c, &a).ok());
 }
 
 TEST_F(LifecycleTest, InactiveAdapterCannotGenerate) {

@@ -71,6 +71,36 @@ export interface JobFeedback {
   samples: { audio_id: string; label: string; feedback: Feedback[]; average_rating: number | null; feedback_count: number }[];
 }
 
+// GET /vocabulary: the server's one list of instruments, modes, mood words,
+// styles, adapter config keys and value ranges (src/domain/vocabulary.h and
+// limits.h). The UI reads it instead of keeping copies.
+export type InstrumentMapping =
+  | { kind: 'gm_program'; program: number }
+  | { kind: 'drum_kit'; program: number }
+  | { kind: 'drum_piece'; note: number }
+  | { kind: 'effect'; effect: string };
+export interface VocabularyInstrument { name: string; family: string; maps_to: InstrumentMapping }
+export interface Limit { kind: 'integer' | 'number' | 'length' | 'count'; min: number; max: number; default: number | null; applies_to: string }
+export interface AdapterConfigKey {
+  key: string;
+  type: 'number' | 'integer' | 'mode' | 'instrument_overrides';
+  min: number | null;
+  max: number | null;
+  default: number | null;
+  description: string;
+  choices?: string[];
+  roles?: string[];
+}
+export interface Vocabulary {
+  instrument_families: { id: string; label: string }[];
+  instruments: VocabularyInstrument[];
+  modes: string[];
+  moods: { word: string; mode: 'minor' | 'major' | null; tempo: 'slower' | 'faster' | null }[];
+  styles: { name: string; keywords: string[] }[];
+  adapter_config: AdapterConfigKey[];
+  limits: Record<string, Limit>;
+}
+
 export class ApiError extends Error {
   constructor(readonly status: number, detail: string) {
     super(detail);
@@ -107,6 +137,7 @@ export const audioStreamUrl = (audioId: string) => `/api/audio/${audioId}/stream
 
 export const api = {
   health: () => request<Health>('GET', '/health'),
+  vocabulary: () => request<Vocabulary>('GET', '/vocabulary'),
 
   createPrompt: (text: string, attributes: PromptAttributes) => request<Prompt>('POST', '/prompts', { body: { text, attributes } }),
   getPrompt: (id: string) => request<Prompt>('GET', `/prompts/${id}`),

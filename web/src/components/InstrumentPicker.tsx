@@ -1,19 +1,23 @@
-import { INSTRUMENT_FAMILIES } from '../instruments';
+import type { Vocabulary } from '../api';
 
-// Picks instruments from the server's allowed list: a grouped drop-down adds
-// one, each chosen instrument is a chip with a remove button.
-export function InstrumentPicker({ label, value, onChange }: {
-  label: string; value: string[]; onChange: (next: string[]) => void;
+// Picks instruments from the server's list (GET /api/vocabulary), grouped by
+// family: a drop-down adds one, each chosen instrument is a chip with a
+// remove button. Until the vocabulary has loaded the drop-down is disabled.
+export function InstrumentPicker({ label, value, onChange, vocabulary }: {
+  label: string; value: string[]; onChange: (next: string[]) => void; vocabulary: Vocabulary | null;
 }) {
+  const max = vocabulary?.limits.instruments?.max;
+  const full = max !== undefined && value.length >= max;
   return (
     <div className="field">
       <label>
         {label}
-        <select value="" onChange={(e) => e.target.value && onChange([...value, e.target.value])}>
-          <option value="">Add an instrument…</option>
-          {INSTRUMENT_FAMILIES.map((g) => (
-            <optgroup key={g.family} label={g.family}>
-              {g.instruments.filter((i) => !value.includes(i)).map((i) => <option key={i} value={i}>{i}</option>)}
+        <select value="" disabled={!vocabulary || full} onChange={(e) => e.target.value && onChange([...value, e.target.value])}>
+          <option value="">{vocabulary ? (full ? `At most ${max}` : 'Add an instrument…') : 'Loading…'}</option>
+          {vocabulary?.instrument_families.map((f) => (
+            <optgroup key={f.id} label={f.label}>
+              {vocabulary.instruments.filter((i) => i.family === f.id && !value.includes(i.name))
+                .map((i) => <option key={i.name} value={i.name}>{i.name}</option>)}
             </optgroup>
           ))}
         </select>

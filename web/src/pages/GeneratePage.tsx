@@ -4,12 +4,14 @@ import { api, errorText, isActive, type Adapter, type JobProgress } from '../api
 import { ProgressBar, StatusBadge } from '../components/Bits';
 import { InstrumentPicker } from '../components/InstrumentPicker';
 import { JobSamples } from '../components/JobSamples';
-import { usePolling } from '../hooks';
-import { MOOD_SUGGESTIONS, STYLE_SUGGESTIONS } from '../instruments';
+import { rangeOf, usePolling, useVocabulary } from '../hooks';
 
 // Prompt editor → POST /prompts, POST /generate → live progress (polling
-// GET /generate/{id}) → players and inline feedback for the samples.
+// GET /generate/{id}) → players and inline feedback for the samples. The
+// instruments, style and mood suggestions and every numeric range come from
+// GET /vocabulary.
 export function GeneratePage() {
+  const vocabulary = useVocabulary();
   const [text, setText] = useState('');
   const [style, setStyle] = useState('');
   const [tempo, setTempo] = useState('');
@@ -30,6 +32,11 @@ export function GeneratePage() {
   useEffect(() => {
     api.listAdapters({ active_only: true }).then((r) => setAdapters(r.items), () => setAdapters([]));
   }, []);
+
+  // 1..max samples; the choices the form had before the vocabulary loads.
+  const samplesLimit = vocabulary?.limits.num_samples;
+  const sampleCounts = Array.from({ length: samplesLimit ? samplesLimit.max - samplesLimit.min + 1 : 4 },
+    (_, k) => (samplesLimit?.min ?? 1) + k);
 
   const running = job !== null && isActive(job.status);
   usePolling(() => {
@@ -82,38 +89,38 @@ export function GeneratePage() {
       <form className="card generate-form" onSubmit={submit}>
         <label className="wide">
           Prompt
-          <textarea value={text} onChange={(e) => setText(e.target.value)} required maxLength={2000} rows={3}
+          <textarea value={text} onChange={(e) => setText(e.target.value)} required maxLength={vocabulary?.limits.text?.max} rows={3}
             placeholder="A warm lo-fi beat with soft piano for a rainy afternoon" />
         </label>
         <div className="grid">
           <label>
             Style
             <input value={style} onChange={(e) => setStyle(e.target.value)} list="styles" placeholder="lofi" />
-            <datalist id="styles">{STYLE_SUGGESTIONS.map((s) => <option key={s} value={s} />)}</datalist>
+            <datalist id="styles">{vocabulary?.styles.map((s) => <option key={s.name} value={s.name} />)}</datalist>
           </label>
           <label>
             Mood
             <input value={mood} onChange={(e) => setMood(e.target.value)} list="moods" placeholder="calm" />
-            <datalist id="moods">{MOOD_SUGGESTIONS.map((s) => <option key={s} value={s} />)}</datalist>
+            <datalist id="moods">{vocabulary?.moods.map((m) => <option key={m.word} value={m.word} />)}</datalist>
           </label>
           <label>
             Tempo (BPM)
-            <input type="number" min={40} max={200} value={tempo} onChange={(e) => setTempo(e.target.value)} placeholder="style default" />
+            <input type="number" {...rangeOf(vocabulary, 'tempo')} value={tempo} onChange={(e) => setTempo(e.target.value)} placeholder="style default" />
           </label>
           <label>
             Duration (s)
-            <input type="number" min={1} max={30} value={duration} onChange={(e) => setDuration(e.target.value)} required />
+            <input type="number" {...rangeOf(vocabulary, 'duration')} value={duration} onChange={(e) => setDuration(e.target.value)} required />
           </label>
         </div>
         <div className="grid two">
-          <InstrumentPicker label="Primary instruments" value={primary} onChange={setPrimary} />
-          <InstrumentPicker label="Secondary instruments" value={secondary} onChange={setSecondary} />
+          <InstrumentPicker label="Primary instruments" value={primary} onChange={setPrimary} vocabulary={vocabulary} />
+          <InstrumentPicker label="Secondary instruments" value={secondary} onChange={setSecondary} vocabulary={vocabulary} />
         </div>
         <div className="grid">
           <label>
             Samples
             <select value={numSamples} onChange={(e) => setNumSamples(e.target.value)}>
-              {[1, 2, 3, 4].map((n) => <option key={n} value={n}>{n}</option>)}
+              {sampleCounts.map((n) => <option key={n} value={n}>{n}</option>)}
             </select>
           </label>
           <label>
@@ -125,11 +132,11 @@ export function GeneratePage() {
           </label>
           <label>
             Seed
-            <input type="number" min={0} max={4294967295} value={seed} onChange={(e) => setSeed(e.target.value)} placeholder="random" />
+            <input type="number" {...rangeOf(vocabulary, 'seed')} value={seed} onChange={(e) => setSeed(e.target.value)} placeholder="random" />
           </label>
           <label>
             Temperature
-            <input type="number" min={0.1} max={2} step={0.1} value={temperature} onChange={(e) => setTemperature(e.target.value)} required />
+            <input type="number" {...rangeOf(vocabulary, 'temperature')} step={0.1} value={temperature} onChange={(e) => setTemperature(e.target.value)} required />
           </label>
         </div>
         <div className="actions">

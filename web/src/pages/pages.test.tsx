@@ -136,3 +136,14 @@ describe('detail pages', () => {
     expect(await screen.findByText('No adapters yet. Create one below.')).toBeTruthy();
   });
 });
+
+describe('adapter style config', () => {
+  it('lists the config keys with the ranges and defaults the server sends', async () => {
+    fakeServer({ 'GET /api/adapters': [200, { items: [], total: 0 }] });
+    renderAt('/adapters');
+    const keys = await screen.findByRole('list', { name: 'Known keys and ranges' });
+    expect(within(keys).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      'tempo_scale 0.5–2 (default 1)', 'transpose -12–12 (default 0)', 'mode: major, minor, dorian',
+    ]);
+  });
+});
