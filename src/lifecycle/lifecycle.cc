@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "store/storage_keys.h"
 #include "util/uuid.h"
 
 namespace studio {
@@ -143,7 +144,7 @@ Status Lifecycle::PreviewJobDelete(const std::string& job_id, JobDeletePreview* 
 
 Status Lifecycle::WriteAdapterStyle(const std::string& adapter_id, int version,
                                     const std::string& config_json, std::string* key) {
-  *key = "adapters/" + adapter_id + "/v" + std::to_string(version) + ".json";
+  *key = AdapterStyleKey(adapter_id, version);
   return storage_->Put(*key, config_json);
 }
 
@@ -159,7 +160,7 @@ Status Lifecycle::CreateAdapter(const AdapterCreate& request, Adapter* out) {
   std::string path;
   STUDIO_RETURN_IF_ERROR(WriteAdapterStyle(a.id, 1, a.config_json, &path));
   a.storage_path = path;
-  a.current_version = "v1";
+  a.current_version = AdapterVersionName(1);
   Status s = store_->InsertAdapter(a);
   if (!s.ok()) {
     storage_->Remove(path);  // the row never existed; neither should its file
@@ -182,16 +183,13 @@ Status Lifecycle::UpdateAdapter(const std::string& id, const AdapterPatch& patch
     if (patch.is_active) a.is_active = *patch.is_active;
     if (patch.status) a.status = *patch.status;
     if (patch.config_json && *patch.config_json != a.config_json) {
-      int version = 1;
-      if (a.current_version && a.current_version->size() > 1) {
-        version = std::atoi(a.current_version->c_str() + 1) + 1;
-      }
+      const int version = NextAdapterVersion(a.current_version ? &*a.current_version : nullptr);
       std::string path;
       STUDIO_RETURN_IF_ERROR(WriteAdapterStyle(a.id, version, *patch.config_json, &path));
       new_file = path;
       a.config_json = *patch.config_json;
       a.storage_path = path;
-      a.current_version = "v" + std::to_string(version);
+      a.current_version = AdapterVersionName(version);
     }
     a.updated_at = env_->NowMicros();
     STUDIO_RETURN_IF_ERROR(store_->UpdateAdapter(a));
@@ -287,20 +285,16 @@ Status Lifecycle::FinishJob(const Job& job, const std::string& worker_id, bool s
 }
 
 void Lifecycle::DiscardUnfinishedOutputs(const std::string& job_id) {
-  storage_->DiscardAllStaged("audio/" + job_id);
+  storage_->DiscardAllStaged(JobAudioPrefix(job_id));
 }
 
 Status Lifecycle::RecoverInterruptedJobs(int64_t* requeued) {
   STUDIO_RETURN_IF_ERROR(store_->RequeueAllProcessing(requeued));
   std::vector<std::string> job_ids;
-  if (storage_->List("audio", &job_ids).ok()) {
+  if (storage_->List(kAudioRoot, &job_ids).ok()) {
     for (const auto& job_id : job_ids) DiscardUnfinishedOutputs(job_id);
   }
   return Status::Ok();
-}
-
-std::string Lifecycle::AudioKey(const std::string& job_id, const std::string& audio_id) {
-  return "audio/" + job_id + "/" + audio_id + ".wav";
 }
 
 }  // namespace studio

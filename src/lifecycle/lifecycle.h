@@ -124,9 +124,6 @@ class Lifecycle {
   // a dead process are queued again and stray temp files removed.
   Status RecoverInterruptedJobs(int64_t* requeued);
 
-  // Storage key of a sample's audio: audio/<job_id>/<audio_id>.wav.
-  static std::string AudioKey(const std::string& job_id, const std::string& audio_id);
-
  private:
   Status CheckAdapterUsable(const std::string& adapter_id);
   Status WriteAdapterStyle(const std::string& adapter_id, int version, const std::string& config_json,

@@ -22,6 +22,7 @@
 #include "lifecycle/lifecycle.h"
 #include "store/postgres_store.h"
 #include "store/sqlite_store.h"
+#include "store/storage_keys.h"
 #include "util/env.h"
 #include "worker/worker.h"
 
@@ -129,7 +130,7 @@ struct Studio {
   int Open(const DataConfig& data, const WorkerConfig& work, int connections,
            std::optional<std::string> admin_token) {
     data_dir = AbsoluteDir(data.data_dir);
-    if (Status s = Env::Default()->CreateDirs(data_dir + "/audio"); !s.ok()) {
+    if (Status s = Env::Default()->CreateDirs(data_dir + "/" + kAudioRoot); !s.ok()) {
       spdlog::critical("{}", s.ToString());
       return 1;
     }

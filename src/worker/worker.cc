@@ -6,6 +6,7 @@
 #include <set>
 
 #include "engine/wav_writer.h"
+#include "store/storage_keys.h"
 #include "util/uuid.h"
 
 namespace studio {
@@ -163,7 +164,7 @@ void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const 
     sample.prompt_id = job.prompt_id;
     sample.adapter_id = job.adapter_id;
     sample.sample_index = index;
-    sample.storage_path = Lifecycle::AudioKey(job.id, sample.id);
+    sample.storage_path = AudioKey(job.id, sample.id);
     sample.duration_seconds = pcm.seconds();
     sample.sample_rate = pcm.sample_rate;
     sample.params = job.params;

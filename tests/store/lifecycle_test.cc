@@ -445,7 +445,7 @@ TEST_F(LifecycleTest, RecoveryRequeuesInterruptedJobsAndRemovesTempFiles) {
   ASSERT_TRUE(lifecycle()->ClaimJob("dead-worker", &claimed).ok());
   CommitFakeSample(claimed, "dead-worker", 0);
   std::string stray;
-  ASSERT_TRUE(lifecycle()->storage()->PrepareStaging(Lifecycle::AudioKey(job.id, NewUuid()), &stray).ok());
+  ASSERT_TRUE(lifecycle()->storage()->PrepareStaging(AudioKey(job.id, NewUuid()), &stray).ok());
   ASSERT_TRUE(Env::Default()->WriteFileAtomically(stray, "half").ok());
 
   Open(std::nullopt);  // as after a restart

@@ -13,6 +13,7 @@
 #include "lifecycle/lifecycle.h"
 #include "store/postgres_store.h"
 #include "store/sqlite_store.h"
+#include "store/storage_keys.h"
 #include "support/pg_test_database.h"
 #include "support/test_backend.h"
 #include "util/env.h"
@@ -99,7 +100,7 @@ class StoreFixture : public ::testing::Test {
     a.prompt_id = job.prompt_id;
     a.adapter_id = job.adapter_id;
     a.sample_index = index;
-    a.storage_path = Lifecycle::AudioKey(job.id, a.id);
+    a.storage_path = AudioKey(job.id, a.id);
     a.duration_seconds = 1;
     a.created_at = Env::Default()->NowMicros();
     std::string staging;
