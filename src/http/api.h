@@ -23,8 +23,9 @@ struct ApiOptions {
 
 class Api {
  public:
-  // REQUIRES: lifecycle outlives the Api.
-  Api(Lifecycle* lifecycle, ApiOptions options);
+  // Writes go through `lifecycle`; plain reads go to `store` (the store the
+  // lifecycle was built on). REQUIRES: both outlive the Api.
+  Api(Lifecycle* lifecycle, Store* store, ApiOptions options);
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
 

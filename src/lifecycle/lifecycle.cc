@@ -3,6 +3,7 @@
 #include <random>
 
 #include "store/storage_keys.h"
+#include "util/time_format.h"
 #include "util/uuid.h"
 
 namespace studio {
@@ -140,6 +141,16 @@ Status Lifecycle::PreviewJobDelete(const std::string& job_id, JobDeletePreview* 
   return store_->CountFeedbackTouchingJob(job_id, &out->feedback_count);
 }
 
+Status Lifecycle::GetJobStats(JobStats* out) {
+  return store_->GetJobStats(StartOfUtcDay(env_->NowMicros()), out);
+}
+
+// ---- audio ----
+
+std::optional<std::string> Lifecycle::AudioLocalPath(const AudioSample& sample) const {
+  return storage_->LocalPath(sample.storage_path);
+}
+
 // ---- adapters ----
 
 Status Lifecycle::WriteAdapterStyle(const std::string& adapter_id, int version,
@@ -252,7 +263,57 @@ Status Lifecycle::ReportProgress(const Job& job, const std::string& worker_id, d
                                 env_->NowMicros() + options_.lease_seconds * 1'000'000LL);
 }
 
-Status Lifecycle::CommitSample(const Job& job, const std::string& worker_id, AudioSample sample) {
+Status Lifecycle::PrepareRender(const Job& job, RenderInputs* out) {
+  Prompt prompt;
+  STUDIO_RETURN_IF_ERROR(store_->GetPrompt(job.prompt_id, &prompt).WithContext("prompt unavailable"));
+  out->prompt_text = prompt.text;
+  out->attributes = prompt.attributes;
+  out->params = job.params;
+  out->adapter_config_json.reset();
+  if (job.adapter_id) {
+    // A deleted adapter still styles the jobs queued before its deletion.
+    Adapter adapter;
+    STUDIO_RETURN_IF_ERROR(store_->GetAdapter(*job.adapter_id, Visibility::kIncludeDeleted, &adapter)
+                               .WithContext("adapter unavailable"));
+    out->adapter_config_json = adapter.config_json;
+    if (adapter.storage_path) {
+      std::string file_config;
+      if (storage_->Read(*adapter.storage_path, &file_config).ok()) out->adapter_config_json = file_config;
+    }
+  }
+  // A job claimed again after its lease expired may hold a dead worker's
+  // half-written file; samples it finished are kept.
+  DiscardUnfinishedOutputs(job.id);
+  std::vector<AudioSample> existing;
+  STUDIO_RETURN_IF_ERROR(
+      store_->ListAudioSamplesForJob(job.id, &existing).WithContext("cannot list samples"));
+  out->finished_samples.clear();
+  for (const auto& a : existing) out->finished_samples.insert(a.sample_index);
+  return Status::Ok();
+}
+
+Status Lifecycle::StageSample(const Job& job, int index, double duration_seconds, int sample_rate,
+                              const SampleWriter& write, StagedSample* out) {
+  AudioSample& sample = out->sample;
+  sample = AudioSample{};
+  sample.id = NewUuid();
+  sample.job_id = job.id;
+  sample.prompt_id = job.prompt_id;
+  sample.adapter_id = job.adapter_id;
+  sample.sample_index = index;
+  sample.storage_path = AudioKey(job.id, sample.id);
+  sample.duration_seconds = duration_seconds;
+  sample.sample_rate = sample_rate;
+  sample.params = job.params;
+  sample.created_at = env_->NowMicros();
+  Status s = storage_->PrepareStaging(sample.storage_path, &out->staging_path);
+  if (s.ok()) s = write(env_, out->staging_path);
+  if (!s.ok()) storage_->DiscardStaged(sample.storage_path);
+  return s;
+}
+
+Status Lifecycle::CommitSample(const Job& job, const std::string& worker_id, const StagedSample& staged) {
+  const AudioSample& sample = staged.sample;
   bool published = false;
   Status s = store_->InTransaction([&]() -> Status {
     // The guard: the job must still be live, processing and ours. A delete
@@ -273,6 +334,8 @@ Status Lifecycle::CommitSample(const Job& job, const std::string& worker_id, Aud
   }
   return s;
 }
+
+void Lifecycle::DiscardSample(const StagedSample& staged) { storage_->DiscardStaged(staged.sample.storage_path); }
 
 Status Lifecycle::ReleaseJob(const Job& job, const std::string& worker_id) {
   return store_->ReleaseJob(job.id, worker_id);

@@ -20,6 +20,7 @@
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -37,6 +38,27 @@ struct LifecycleOptions {
   int lease_seconds = 30;                  // how long a worker's claim lasts unrenewed
 };
 
+// What a worker renders for a job it owns (Lifecycle::PrepareRender).
+struct RenderInputs {
+  std::string prompt_text;
+  PromptAttributes attributes;
+  GenerationParams params;
+  // The adapter's style (its current style file, else the row's config);
+  // also for an adapter deleted after the job was queued. Unset without one.
+  std::optional<std::string> adapter_config_json;
+  std::set<int> finished_samples;  // indexes already committed: render only the rest
+};
+
+// A rendered sample between StageSample and CommitSample/DiscardSample.
+struct StagedSample {
+  AudioSample sample;        // the row CommitSample inserts; storage_path is its key
+  std::string staging_path;  // the local file its bytes were written to
+};
+
+// Writes a sample's bytes to the local file `path`, through `env` (so
+// tests' injected faults reach it).
+using SampleWriter = std::function<Status(Env* env, const std::string& path)>;
+
 struct JobDeletePreview {
   std::string job_id;
   JobStatus status = JobStatus::kQueued;
@@ -52,9 +74,6 @@ class Lifecycle {
   Lifecycle(const Lifecycle&) = delete;
   Lifecycle& operator=(const Lifecycle&) = delete;
 
-  Store* store() const { return store_; }
-  Env* env() const { return env_; }
-  FileStorage* storage() const { return storage_.get(); }
   const LifecycleOptions& options() const { return options_; }
 
   // Called (from the submitting thread) after a job is queued, so workers
@@ -81,6 +100,13 @@ class Lifecycle {
   // its feedback, in one transaction. NotFound when unknown or already deleted.
   Status DeleteJob(const std::string& job_id, int64_t* feedback_deleted);
   Status PreviewJobDelete(const std::string& job_id, JobDeletePreview* out);
+  // Live job counts; "today" is the UTC day of the Lifecycle's clock.
+  Status GetJobStats(JobStats* out);
+
+  // ---- audio ----
+  // The sample's file as a local path (for streaming), or nullopt when the
+  // storage is not local.
+  std::optional<std::string> AudioLocalPath(const AudioSample& sample) const;
 
   // ---- adapters ----
   // Writes the style file, then the row. `config_json` must already be
@@ -103,13 +129,25 @@ class Lifecycle {
   // Publishes progress and renews the claim; Cancelled when the job was
   // cancelled or deleted meanwhile (the worker must stop and discard).
   Status ReportProgress(const Job& job, const std::string& worker_id, double progress);
-  // Makes a rendered sample visible: in one transaction, checks the job is
-  // still live and ours, inserts the audio row and publishes the file staged
-  // under sample.storage_path (FileStorage::PrepareStaging). Cancelled (and
-  // the staged file removed) when the job was cancelled or deleted meanwhile;
-  // Unavailable (staged file kept, so the caller may retry) when the
-  // database is away.
-  Status CommitSample(const Job& job, const std::string& worker_id, AudioSample sample);
+  // For the job's owner, just after ClaimJob: reads what to render, and
+  // removes what a dead worker left staged for the job. Errors carry the
+  // failed step ("prompt unavailable: …", "adapter unavailable: …",
+  // "cannot list samples: …"); Unavailable when the database is away.
+  Status PrepareRender(const Job& job, RenderInputs* out);
+  // Stages sample `index` of `job`: assigns its id, key and time, prepares
+  // a local file and has `write` fill it. On failure nothing stays staged
+  // (the error is write's, or the storage's).
+  Status StageSample(const Job& job, int index, double duration_seconds, int sample_rate,
+                     const SampleWriter& write, StagedSample* out);
+  // Makes a staged sample visible: in one transaction, checks the job is
+  // still live and ours, inserts the audio row and publishes the file.
+  // Cancelled (and the staged file removed) when the job was cancelled or
+  // deleted meanwhile; Unavailable (staged file kept, so the caller may
+  // retry) when the database is away; any other error removes the file.
+  Status CommitSample(const Job& job, const std::string& worker_id, const StagedSample& staged);
+  // Removes a staged sample that will not be committed (a caller giving up
+  // its retries). Best effort.
+  void DiscardSample(const StagedSample& staged);
   // Hands a job back to the queue (a worker shutting down); Cancelled when
   // it is no longer ours/live.
   Status ReleaseJob(const Job& job, const std::string& worker_id);

@@ -196,8 +196,9 @@ int Serve(const DataConfig& data, const WorkerConfig& work, ServeConfig config) 
   auto workers = studio.NewWorkers(work.workers);
   studio.lifecycle->SetJobQueuedListener([&] { workers->Notify(); });
 
-  Api api(studio.lifecycle.get(), ApiOptions{.version = STUDIO_VERSION,
-                                             .database_kind = data.shared() ? "postgresql" : "sqlite"});
+  Api api(studio.lifecycle.get(), studio.store.get(),
+          ApiOptions{.version = STUDIO_VERSION,
+                     .database_kind = data.shared() ? "postgresql" : "sqlite"});
   HttpServerOptions http_options;
   http_options.host = config.host;
   http_options.port = config.port;

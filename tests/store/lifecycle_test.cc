@@ -444,9 +444,9 @@ TEST_F(LifecycleTest, RecoveryRequeuesInterruptedJobsAndRemovesTempFiles) {
   Job claimed;
   ASSERT_TRUE(lifecycle()->ClaimJob("dead-worker", &claimed).ok());
   CommitFakeSample(claimed, "dead-worker", 0);
-  std::string stray;
-  ASSERT_TRUE(lifecycle()->storage()->PrepareStaging(AudioKey(job.id, NewUuid()), &stray).ok());
-  ASSERT_TRUE(Env::Default()->WriteFileAtomically(stray, "half").ok());
+  StagedSample half;  // staged, never committed: the dead worker's sample in flight
+  ASSERT_TRUE(lifecycle()->StageSample(claimed, 1, 1, 44100, FakeWav("half"), &half).ok());
+  const std::string stray = half.staging_path;
 
   Open(std::nullopt);  // as after a restart
   int64_t requeued = 0;

@@ -13,7 +13,6 @@
 #include "lifecycle/lifecycle.h"
 #include "store/postgres_store.h"
 #include "store/sqlite_store.h"
-#include "store/storage_keys.h"
 #include "support/pg_test_database.h"
 #include "support/test_backend.h"
 #include "util/env.h"
@@ -91,25 +90,21 @@ class StoreFixture : public ::testing::Test {
     return ids;
   }
 
-  // Writes a small temp file and commits it as sample `index` of `job`.
+  // Stages a small fake file as sample `index` of `job` and commits it.
   std::string CommitFakeSample(const Job& job, const std::string& worker, int index,
                                Status* result = nullptr) {
-    AudioSample a;
-    a.id = NewUuid();
-    a.job_id = job.id;
-    a.prompt_id = job.prompt_id;
-    a.adapter_id = job.adapter_id;
-    a.sample_index = index;
-    a.storage_path = AudioKey(job.id, a.id);
-    a.duration_seconds = 1;
-    a.created_at = Env::Default()->NowMicros();
-    std::string staging;
-    EXPECT_TRUE(lifecycle_->storage()->PrepareStaging(a.storage_path, &staging).ok());
-    EXPECT_TRUE(Env::Default()->WriteFileAtomically(staging, "RIFF fake wav").ok());
-    Status s = lifecycle_->CommitSample(job, worker, a);
+    StagedSample staged;
+    Status s = lifecycle_->StageSample(job, index, /*duration_seconds=*/1, /*sample_rate=*/44100,
+                                       FakeWav("RIFF fake wav"), &staged);
+    EXPECT_TRUE(s.ok()) << s.ToString();
+    s = lifecycle_->CommitSample(job, worker, staged);
     if (result) *result = s;
     else EXPECT_TRUE(s.ok()) << s.ToString();
-    return a.id;
+    return staged.sample.id;
+  }
+
+  static SampleWriter FakeWav(std::string bytes) {
+    return [bytes](Env* env, const std::string& path) { return env->WriteFileAtomically(path, bytes); };
   }
 
   std::string AddRating(const std::string& audio_id, int rating,
