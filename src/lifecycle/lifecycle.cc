@@ -36,6 +36,11 @@ Status Lifecycle::ResolveVisibility(bool include_deleted, const std::string& aut
   return Status::Ok();
 }
 
+void Lifecycle::SetJobQueuedListener(std::function<void()> listener) {
+  MutexLock lock(&listener_mu_);
+  on_job_queued_ = std::move(listener);
+}
+
 // ---- prompts ----
 
 Status Lifecycle::CreatePrompt(const std::string& text, const PromptAttributes& attributes,
@@ -88,7 +93,12 @@ Status Lifecycle::SubmitJob(const GenerateRequest& request, Job* out) {
     return store_->InsertJob(job);
   }));
   STUDIO_RETURN_IF_ERROR(store_->GetJob(job.id, Visibility::kLive, out));
-  if (on_job_queued_) on_job_queued_();
+  std::function<void()> listener;
+  {
+    MutexLock lock(&listener_mu_);
+    listener = on_job_queued_;
+  }
+  if (listener) listener();  // called unlocked: it may take its own locks
   return Status::Ok();
 }
 

@@ -15,7 +15,8 @@
 // Handlers and workers call these methods and never combine Store writes
 // themselves. Every multi-row change is one Store transaction.
 //
-// Thread-safety: safe for concurrent use; holds no mutable state of its own.
+// Thread-safety: safe for concurrent use; its only mutable state is the
+// job-queued listener, under its own mutex.
 #pragma once
 
 #include <functional>
@@ -29,6 +30,7 @@
 #include "store/file_storage.h"
 #include "store/store.h"
 #include "util/env.h"
+#include "util/mutex.h"
 
 namespace studio {
 
@@ -78,7 +80,7 @@ class Lifecycle {
 
   // Called (from the submitting thread) after a job is queued, so workers
   // in this process can start at once instead of at their next poll.
-  void SetJobQueuedListener(std::function<void()> listener) { on_job_queued_ = std::move(listener); }
+  void SetJobQueuedListener(std::function<void()> listener) LOCKS_EXCLUDED(listener_mu_);
 
   // Which rows a read may see. `include_deleted` as asked by the client;
   // `authorization` is the Authorization header. Forbidden when a token is
@@ -171,7 +173,8 @@ class Lifecycle {
   Env* const env_;
   const LifecycleOptions options_;
   const std::unique_ptr<FileStorage> storage_;
-  std::function<void()> on_job_queued_;
+  Mutex listener_mu_;
+  std::function<void()> on_job_queued_ GUARDED_BY(listener_mu_);
 };
 
 // Shown instead of an adapter's name on jobs whose adapter was deleted.

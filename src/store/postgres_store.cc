@@ -6,15 +6,14 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
-#include <condition_variable>
 #include <cstdlib>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <vector>
 
 #include "store/migrations.h"
 #include "store/row_codec.h"
+#include "util/mutex.h"
 #include "util/uuid.h"
 
 namespace studio {
@@ -321,9 +320,45 @@ class Pool {
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 
-  Status Acquire(std::unique_ptr<PgConnection>* out) {
+  Status Acquire(std::unique_ptr<PgConnection>* out) LOCKS_EXCLUDED(mu_) {
     const auto deadline = std::chrono::steady_clock::now() + acquire_timeout_;
-    std::unique_lock<std::mutex> lock(mu_);
+    {
+      MutexLock lock(&mu_);
+      bool reserved = false;
+      Status s = TakeIdleOrReserve(deadline, out, &reserved);
+      if (!s.ok() || !reserved) return s;
+    }
+    // A place is reserved (counted in open_): connect without the lock.
+    Status s = Connect(url_, connect_timeout_s_, out);
+    if (!s.ok()) {
+      MutexLock lock(&mu_);
+      --open_;
+      cv_.Signal();
+    }
+    return s;
+  }
+
+  // Takes back a connection; a lost one, or one left inside a transaction,
+  // is closed and its place freed.
+  void Release(std::unique_ptr<PgConnection> c) {
+    bool reusable = !c->broken && PQstatus(c->conn) == CONNECTION_OK &&
+                    PQtransactionStatus(c->conn) == PQTRANS_IDLE;
+    MutexLock lock(&mu_);
+    if (reusable) {
+      idle_.push_back(std::move(c));
+    } else {
+      --open_;
+    }
+    cv_.Signal();
+  }
+
+ private:
+  // Hands out a usable idle connection (ok, *reserved false), or counts a
+  // new one the caller must open (ok, *reserved true), waiting for either
+  // until `deadline`; Unavailable when none came.
+  Status TakeIdleOrReserve(std::chrono::steady_clock::time_point deadline,
+                           std::unique_ptr<PgConnection>* out, bool* reserved)
+      EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     for (;;) {
       while (!idle_.empty()) {
         std::unique_ptr<PgConnection> c = std::move(idle_.back());
@@ -336,17 +371,10 @@ class Pool {
       }
       if (open_ < size_) {
         ++open_;
-        lock.unlock();
-        Status s = Connect(url_, connect_timeout_s_, out);
-        if (!s.ok()) {
-          lock.lock();
-          --open_;
-          cv_.notify_one();
-        }
-        return s;
+        *reserved = true;
+        return Status::Ok();
       }
-      if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-          open_ >= size_) {
+      if (!cv_.WaitUntil(&mu_, deadline) && idle_.empty() && open_ >= size_) {
         return Status::Unavailable("database busy: all " + std::to_string(size_) +
                                    " connections in use for " +
                                    std::to_string(acquire_timeout_.count()) + " ms");
@@ -354,29 +382,14 @@ class Pool {
     }
   }
 
-  // Takes back a connection; a lost one, or one left inside a transaction,
-  // is closed and its place freed.
-  void Release(std::unique_ptr<PgConnection> c) {
-    bool reusable = !c->broken && PQstatus(c->conn) == CONNECTION_OK &&
-                    PQtransactionStatus(c->conn) == PQTRANS_IDLE;
-    std::lock_guard<std::mutex> lock(mu_);
-    if (reusable) {
-      idle_.push_back(std::move(c));
-    } else {
-      --open_;
-    }
-    cv_.notify_one();
-  }
-
- private:
   const std::string url_;
   const int size_;
   const std::chrono::milliseconds acquire_timeout_;
   const int connect_timeout_s_;
-  std::mutex mu_;  // guards idle_ and open_
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<PgConnection>> idle_;
-  int open_ = 0;  // connections in idle_ or lent out (or being opened)
+  Mutex mu_;
+  CondVar cv_;
+  std::vector<std::unique_ptr<PgConnection>> idle_ GUARDED_BY(mu_);
+  int open_ GUARDED_BY(mu_) = 0;  // connections in idle_ or lent out (or being opened)
 };
 
 // Same key in every process: one migration runs at a time per database.

@@ -4,8 +4,6 @@
 
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -13,6 +11,7 @@
 
 #include "store/migrations.h"
 #include "store/row_codec.h"
+#include "util/mutex.h"
 #include "util/time_format.h"
 
 namespace studio {
@@ -279,28 +278,35 @@ class SqliteStore final : public Store {
 
   ~SqliteStore() override {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       stopping_ = true;
     }
-    stop_checkpointer_.notify_all();
+    stop_checkpointer_.SignalAll();
     if (checkpointer_.joinable()) checkpointer_.join();
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     connections_.clear();
   }
 
   // Copies committed WAL frames into the database every interval, off the
   // request path. PASSIVE never blocks readers or writers.
   void StartCheckpointer(std::chrono::milliseconds interval) {
-    checkpointer_ = std::thread([this, interval] {
-      Connection* conn = nullptr;
-      if (!Conn(&conn).ok()) return;
-      std::unique_lock<std::mutex> lock(mu_);
-      while (!stop_checkpointer_.wait_for(lock, interval, [this] { return stopping_; })) {
-        lock.unlock();
-        sqlite3_wal_checkpoint_v2(conn->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-        lock.lock();
+    checkpointer_ = std::thread([this, interval] { CheckpointUntilStopped(interval); });
+  }
+
+  void CheckpointUntilStopped(std::chrono::milliseconds interval) LOCKS_EXCLUDED(mu_) {
+    Connection* conn = nullptr;
+    if (!Conn(&conn).ok()) return;
+    mu_.Lock();
+    while (true) {
+      const auto deadline = std::chrono::steady_clock::now() + interval;
+      while (!stopping_ && stop_checkpointer_.WaitUntil(&mu_, deadline)) {
       }
-    });
+      if (stopping_) break;
+      mu_.Unlock();
+      sqlite3_wal_checkpoint_v2(conn->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      mu_.Lock();
+    }
+    mu_.Unlock();
   }
 
   // The calling thread's connection, opened on first use.
@@ -317,7 +323,7 @@ class SqliteStore final : public Store {
     STUDIO_RETURN_IF_ERROR(conn->Open(options_.path, options_.busy_timeout_ms));
     *out = conn.get();
     by_store[store_id_] = conn.get();
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     connections_.push_back(std::move(conn));
     return Status::Ok();
   }
@@ -812,10 +818,10 @@ class SqliteStore final : public Store {
 
   const SqliteStoreOptions options_;
   const uint64_t store_id_;
-  std::mutex mu_;  // guards connections_ and stopping_
-  std::vector<std::unique_ptr<Connection>> connections_;
-  bool stopping_ = false;
-  std::condition_variable stop_checkpointer_;
+  Mutex mu_;
+  std::vector<std::unique_ptr<Connection>> connections_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
+  CondVar stop_checkpointer_;
   std::thread checkpointer_;
 };
 

@@ -29,18 +29,18 @@ Status WorkerPool::Start() {
 
 void WorkerPool::Notify() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     ++wake_count_;
   }
-  wake_.notify_one();
+  wake_.Signal();
 }
 
 void WorkerPool::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (stopping_.exchange(true)) return;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   for (auto& t : threads_) t.join();
   threads_.clear();
 }
@@ -50,7 +50,7 @@ void WorkerPool::Run(int index, std::unique_ptr<Engine> engine) {
   while (!stopping_) {
     uint64_t seen;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       seen = wake_count_;
     }
     Job job;
@@ -60,9 +60,10 @@ void WorkerPool::Run(int index, std::unique_ptr<Engine> engine) {
       continue;
     }
     if (!s.IsNotFound()) spdlog::warn("{}: claim failed: {}", worker_id, s.ToString());
-    std::unique_lock<std::mutex> lock(mu_);
-    wake_.wait_for(lock, std::chrono::milliseconds(options_.idle_poll_ms),
-                   [&] { return stopping_ || wake_count_ != seen; });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.idle_poll_ms);
+    MutexLock lock(&mu_);
+    while (!stopping_ && wake_count_ == seen && wake_.WaitUntil(&mu_, deadline)) {
+    }
   }
 }
 
