@@ -9,6 +9,7 @@
 #include "domain/validation.h"
 #include "engine/adapter_style.h"
 #include "http/json_io.h"
+#include "lifecycle/messages.h"
 #include "util/uuid.h"
 
 namespace studio {
@@ -35,7 +36,8 @@ HttpResponse Detail(int status, const std::string& detail) {
   return JsonResponse(status, {{"detail", detail}});
 }
 
-HttpResponse ErrorResponse(const Status& s) {
+HttpResponse ErrorResponse(const Status& status) {
+  const Status s = UserFacing(status);  // the Store's kinds of error, in words
   switch (s.code()) {
     case Status::Code::kNotFound: return Detail(404, s.message());
     case Status::Code::kInvalidArgument: return Detail(422, s.message());

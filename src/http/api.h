@@ -2,7 +2,8 @@
 // request, call the Lifecycle (writes) or the Store (reads), format JSON.
 // No rule lives here. Status codes map to HTTP as: NotFound 404,
 // InvalidArgument 422, RuleViolation 400, Conflict 409, Forbidden 403,
-// Unavailable 503, anything else 500 (a bug, logged).
+// Unavailable 503, anything else 500 (a bug, logged); the Store's kinds of
+// error get their words from UserFacing (lifecycle/messages.h).
 //
 // Thread-safety: Handle() may be called concurrently from many threads.
 #pragma once

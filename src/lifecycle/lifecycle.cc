@@ -2,6 +2,7 @@
 
 #include <random>
 
+#include "lifecycle/messages.h"
 #include "store/storage_keys.h"
 #include "util/time_format.h"
 #include "util/uuid.h"
@@ -275,7 +276,9 @@ Status Lifecycle::ReportProgress(const Job& job, const std::string& worker_id, d
 
 Status Lifecycle::PrepareRender(const Job& job, RenderInputs* out) {
   Prompt prompt;
-  STUDIO_RETURN_IF_ERROR(store_->GetPrompt(job.prompt_id, &prompt).WithContext("prompt unavailable"));
+  // Worded here: a failure becomes the job's error, which users read.
+  STUDIO_RETURN_IF_ERROR(
+      UserFacing(store_->GetPrompt(job.prompt_id, &prompt)).WithContext("prompt unavailable"));
   out->prompt_text = prompt.text;
   out->attributes = prompt.attributes;
   out->params = job.params;
@@ -283,8 +286,9 @@ Status Lifecycle::PrepareRender(const Job& job, RenderInputs* out) {
   if (job.adapter_id) {
     // A deleted adapter still styles the jobs queued before its deletion.
     Adapter adapter;
-    STUDIO_RETURN_IF_ERROR(store_->GetAdapter(*job.adapter_id, Visibility::kIncludeDeleted, &adapter)
-                               .WithContext("adapter unavailable"));
+    STUDIO_RETURN_IF_ERROR(
+        UserFacing(store_->GetAdapter(*job.adapter_id, Visibility::kIncludeDeleted, &adapter))
+            .WithContext("adapter unavailable"));
     out->adapter_config_json = adapter.config_json;
     if (adapter.storage_path) {
       std::string file_config;
@@ -296,7 +300,7 @@ Status Lifecycle::PrepareRender(const Job& job, RenderInputs* out) {
   DiscardUnfinishedOutputs(job.id);
   std::vector<AudioSample> existing;
   STUDIO_RETURN_IF_ERROR(
-      store_->ListAudioSamplesForJob(job.id, &existing).WithContext("cannot list samples"));
+      UserFacing(store_->ListAudioSamplesForJob(job.id, &existing)).WithContext("cannot list samples"));
   out->finished_samples.clear();
   for (const auto& a : existing) out->finished_samples.insert(a.sample_index);
   return Status::Ok();

@@ -15,6 +15,11 @@
 // Handlers and workers call these methods and never combine Store writes
 // themselves. Every multi-row change is one Store transaction.
 //
+// Errors: a NotFound or Conflict that comes from the Store keeps its
+// store_kind message ("job"); UserFacing (lifecycle/messages.h) gives the
+// words users read ("Job not found"), once, where a status leaves for a
+// user: the Api's error response, and a job's error (PrepareRender).
+//
 // Thread-safety: safe for concurrent use; its only mutable state is the
 // job-queued listener, under its own mutex.
 #pragma once

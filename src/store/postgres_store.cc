@@ -544,10 +544,10 @@ class PostgresStore final : public Store {
   }
 
   Status GetPrompt(const std::string& id, Prompt* out) override {
-    if (!IsId(id)) return Status::NotFound("Prompt not found");
+    if (!IsId(id)) return Status::NotFound(store_kind::kPrompt);
     return With("SELECT id, text, attributes, ts_to_micros(created_at) FROM prompts WHERE id = $1",
                 {id}, [&](const Result& r) {
-                  if (r.rows() == 0) return Status::NotFound("Prompt not found");
+                  if (r.rows() == 0) return Status::NotFound(store_kind::kPrompt);
                   ReadPrompt(PgRow{r, 0}, out);
                   return Status::Ok();
                 });
@@ -582,9 +582,9 @@ class PostgresStore final : public Store {
 
   Status GetAdapter(const std::string& id, Visibility v, Adapter* out) override {
     static const VisibilitySql kSql(std::string("SELECT ") + kAdapterColumns + " FROM {adapters} WHERE id = $1");
-    if (!IsId(id)) return Status::NotFound("Adapter not found");
+    if (!IsId(id)) return Status::NotFound(store_kind::kAdapter);
     return With(kSql.For(v), {id}, [&](const Result& r) {
-      if (r.rows() == 0) return Status::NotFound("Adapter not found");
+      if (r.rows() == 0) return Status::NotFound(store_kind::kAdapter);
       ReadAdapter(PgRow{r, 0}, out);
       return Status::Ok();
     });
@@ -612,7 +612,7 @@ class PostgresStore final : public Store {
   }
 
   Status UpdateAdapter(const Adapter& a) override {
-    if (!IsId(a.id)) return Status::NotFound("Adapter not found");
+    if (!IsId(a.id)) return Status::NotFound(store_kind::kAdapter);
     int64_t changed = 0;
     STUDIO_RETURN_IF_ERROR(NameConflictAware(Run(
         "UPDATE adapters SET name = $1, description = $2, base_model = $3, storage_path = $4, "
@@ -622,17 +622,17 @@ class PostgresStore final : public Store {
             .Add(a.config_json).Add(a.is_active).Add(AdapterStatusName(a.status))
             .Add(a.current_version).AddTime(a.updated_at).Add(a.id),
         &changed)));
-    return changed == 1 ? Status::Ok() : Status::NotFound("Adapter not found");
+    return changed == 1 ? Status::Ok() : Status::NotFound(store_kind::kAdapter);
   }
 
   Status MarkAdapterDeleted(const std::string& id, Micros now) override {
-    if (!IsId(id)) return Status::NotFound("Adapter not found");
+    if (!IsId(id)) return Status::NotFound(store_kind::kAdapter);
     int64_t changed = 0;
     STUDIO_RETURN_IF_ERROR(Run("UPDATE adapters SET deleted_at = micros_to_ts($1::bigint), "
                                "updated_at = micros_to_ts($1::bigint), is_active = false "
                                "WHERE id = $2 AND deleted_at IS NULL",
                                Params().AddTime(now).Add(id), &changed));
-    return changed == 1 ? Status::Ok() : Status::NotFound("Adapter not found");
+    return changed == 1 ? Status::Ok() : Status::NotFound(store_kind::kAdapter);
   }
 
   Status GetAdapterStats(AdapterStats* out) override {
@@ -669,9 +669,9 @@ class PostgresStore final : public Store {
 
   Status GetJob(const std::string& id, Visibility v, Job* out) override {
     static const VisibilitySql kSql(kJobSelectTemplate + " WHERE j.id = $1");
-    if (!IsId(id)) return Status::NotFound("Job not found");
+    if (!IsId(id)) return Status::NotFound(store_kind::kJob);
     return With(kSql.For(v), {id}, [&](const Result& r) {
-      if (r.rows() == 0) return Status::NotFound("Job not found");
+      if (r.rows() == 0) return Status::NotFound(store_kind::kJob);
       ReadJob(PgRow{r, 0}, out);
       return Status::Ok();
     });
@@ -758,16 +758,16 @@ class PostgresStore final : public Store {
   }
 
   Status MarkJobDeleted(const std::string& id, Micros now) override {
-    if (!IsId(id)) return Status::NotFound("Job not found");
+    if (!IsId(id)) return Status::NotFound(store_kind::kJob);
     int64_t n = 0;
     STUDIO_RETURN_IF_ERROR(Run("UPDATE generation_jobs SET deleted_at = micros_to_ts($1::bigint) "
                                "WHERE id = $2 AND deleted_at IS NULL",
                                Params().AddTime(now).Add(id), &n));
-    return n == 1 ? Status::Ok() : Status::NotFound("Job not found");
+    return n == 1 ? Status::Ok() : Status::NotFound(store_kind::kJob);
   }
 
   Status LockLiveJob(const std::string& id, RowLock mode) override {
-    if (!IsId(id)) return Status::NotFound("Job not found");
+    if (!IsId(id)) return Status::NotFound(store_kind::kJob);
     // Why this orders a job delete against a feedback insert (lifecycle.cc):
     // DeleteJob locks the row FOR UPDATE before anything else, AddFeedback
     // locks the sample's job FOR SHARE before inserting. The two modes
@@ -787,17 +787,17 @@ class PostgresStore final : public Store {
     static const std::string kExclusiveSql =
         "SELECT 1 FROM generation_jobs WHERE id = $1 AND deleted_at IS NULL FOR UPDATE";
     return With(mode == RowLock::kShare ? kShareSql : kExclusiveSql, {id}, [&](const Result& r) {
-      return r.rows() == 1 ? Status::Ok() : Status::NotFound("Job not found");
+      return r.rows() == 1 ? Status::Ok() : Status::NotFound(store_kind::kJob);
     });
   }
 
   // Held until the transaction ends; a concurrent update of the same
   // adapter waits here and then reads what this one wrote.
   Status LockLiveAdapter(const std::string& id) override {
-    if (!IsId(id)) return Status::NotFound("Adapter not found");
+    if (!IsId(id)) return Status::NotFound(store_kind::kAdapter);
     return With("SELECT 1 FROM adapters WHERE id = $1 AND deleted_at IS NULL FOR UPDATE", {id},
                 [&](const Result& r) {
-                  return r.rows() == 1 ? Status::Ok() : Status::NotFound("Adapter not found");
+                  return r.rows() == 1 ? Status::Ok() : Status::NotFound(store_kind::kAdapter);
                 });
   }
 
@@ -870,9 +870,9 @@ class PostgresStore final : public Store {
   Status GetAudioSample(const std::string& id, Visibility v, AudioSample* out) override {
     static const VisibilitySql kSql(std::string("SELECT ") + kAudioColumns +
                                     " FROM {audio} a JOIN generation_jobs j ON j.id = a.job_id WHERE a.id = $1");
-    if (!IsId(id)) return Status::NotFound("Audio sample not found");
+    if (!IsId(id)) return Status::NotFound(store_kind::kAudioSample);
     return With(kSql.For(v), {id}, [&](const Result& r) {
-      if (r.rows() == 0) return Status::NotFound("Audio sample not found");
+      if (r.rows() == 0) return Status::NotFound(store_kind::kAudioSample);
       ReadAudio(PgRow{r, 0}, out);
       return Status::Ok();
     });
@@ -899,20 +899,20 @@ class PostgresStore final : public Store {
   }
 
   Status GetFeedback(const std::string& id, Feedback* out) override {
-    if (!IsId(id)) return Status::NotFound("Feedback not found");
+    if (!IsId(id)) return Status::NotFound(store_kind::kFeedback);
     return With(std::string("SELECT ") + kFeedbackColumns + " FROM feedback f WHERE f.id = $1", {id},
                 [&](const Result& r) {
-                  if (r.rows() == 0) return Status::NotFound("Feedback not found");
+                  if (r.rows() == 0) return Status::NotFound(store_kind::kFeedback);
                   ReadFeedback(PgRow{r, 0}, out);
                   return Status::Ok();
                 });
   }
 
   Status DeleteFeedback(const std::string& id) override {
-    if (!IsId(id)) return Status::NotFound("Feedback not found");
+    if (!IsId(id)) return Status::NotFound(store_kind::kFeedback);
     int64_t n = 0;
     STUDIO_RETURN_IF_ERROR(Run("DELETE FROM feedback WHERE id = $1", {id}, &n));
-    return n == 1 ? Status::Ok() : Status::NotFound("Feedback not found");
+    return n == 1 ? Status::Ok() : Status::NotFound(store_kind::kFeedback);
   }
 
   Status ListFeedback(const FeedbackQuery& fq, std::vector<Feedback>* out, int64_t* total) override {

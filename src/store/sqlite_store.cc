@@ -373,7 +373,7 @@ class SqliteStore final : public Store {
   Status GetPrompt(const std::string& id, Prompt* out) override {
     return With("SELECT id, text, attributes, created_at FROM prompts WHERE id = ?", [&](Query& q) {
       q.Bind(id);
-      if (!q.Step()) return q.status().ok() ? Status::NotFound("Prompt not found") : q.status();
+      if (!q.Step()) return q.status().ok() ? Status::NotFound(store_kind::kPrompt) : q.status();
       ReadPrompt(SqliteRow{q.stmt()}, out);
       return Status::Ok();
     });
@@ -409,7 +409,7 @@ class SqliteStore final : public Store {
     return With(kSql.For(v),
                 [&](Query& q) {
                   q.Bind(id);
-                  if (!q.Step()) return q.status().ok() ? Status::NotFound("Adapter not found") : q.status();
+                  if (!q.Step()) return q.status().ok() ? Status::NotFound(store_kind::kAdapter) : q.status();
                   ReadAdapter(SqliteRow{q.stmt()}, out);
                   return Status::Ok();
                 });
@@ -448,7 +448,7 @@ class SqliteStore final : public Store {
                       .Bind(a.config_json).Bind(a.is_active).Bind(AdapterStatusName(a.status))
                       .Bind(a.current_version).BindTime(a.updated_at).Bind(a.id);
                   STUDIO_RETURN_IF_ERROR(NameConflictAware(q.Run()));
-                  return q.changes() == 1 ? Status::Ok() : Status::NotFound("Adapter not found");
+                  return q.changes() == 1 ? Status::Ok() : Status::NotFound(store_kind::kAdapter);
                 });
   }
 
@@ -457,7 +457,7 @@ class SqliteStore final : public Store {
                 "WHERE id = ?2 AND deleted_at IS NULL",
                 [&](Query& q) {
                   STUDIO_RETURN_IF_ERROR(q.BindTime(now).Bind(id).Run());
-                  return q.changes() == 1 ? Status::Ok() : Status::NotFound("Adapter not found");
+                  return q.changes() == 1 ? Status::Ok() : Status::NotFound(store_kind::kAdapter);
                 });
   }
 
@@ -496,7 +496,7 @@ class SqliteStore final : public Store {
     static const VisibilitySql kSql(kJobSelectTemplate + " WHERE j.id = ?");
     return With(kSql.For(v), [&](Query& q) {
       q.Bind(id);
-      if (!q.Step()) return q.status().ok() ? Status::NotFound("Job not found") : q.status();
+      if (!q.Step()) return q.status().ok() ? Status::NotFound(store_kind::kJob) : q.status();
       ReadJob(SqliteRow{q.stmt()}, out);
       return Status::Ok();
     });
@@ -586,7 +586,7 @@ class SqliteStore final : public Store {
     return With("UPDATE generation_jobs SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
                 [&](Query& q) {
                   STUDIO_RETURN_IF_ERROR(q.BindTime(now).Bind(id).Run());
-                  return q.changes() == 1 ? Status::Ok() : Status::NotFound("Job not found");
+                  return q.changes() == 1 ? Status::Ok() : Status::NotFound(store_kind::kJob);
                 });
   }
 
@@ -595,13 +595,13 @@ class SqliteStore final : public Store {
     // single write lock, which orders this against every other writer.
     int64_t live = 0;
     STUDIO_RETURN_IF_ERROR(ScalarInt("SELECT COUNT(*) FROM live_jobs WHERE id = ?", {id}, &live));
-    return live == 1 ? Status::Ok() : Status::NotFound("Job not found");
+    return live == 1 ? Status::Ok() : Status::NotFound(store_kind::kJob);
   }
 
   Status LockLiveAdapter(const std::string& id) override {
     int64_t live = 0;
     STUDIO_RETURN_IF_ERROR(ScalarInt("SELECT COUNT(*) FROM live_adapters WHERE id = ?", {id}, &live));
-    return live == 1 ? Status::Ok() : Status::NotFound("Adapter not found");
+    return live == 1 ? Status::Ok() : Status::NotFound(store_kind::kAdapter);
   }
 
   // ---- queue ----
@@ -678,7 +678,7 @@ class SqliteStore final : public Store {
     return With(kSql.For(v),
                 [&](Query& q) {
                   q.Bind(id);
-                  if (!q.Step()) return q.status().ok() ? Status::NotFound("Audio sample not found") : q.status();
+                  if (!q.Step()) return q.status().ok() ? Status::NotFound(store_kind::kAudioSample) : q.status();
                   ReadAudio(SqliteRow{q.stmt()}, out);
                   return Status::Ok();
                 });
@@ -710,7 +710,7 @@ class SqliteStore final : public Store {
   Status GetFeedback(const std::string& id, Feedback* out) override {
     return With(std::string("SELECT ") + kFeedbackColumns + " FROM feedback f WHERE f.id = ?", [&](Query& q) {
       q.Bind(id);
-      if (!q.Step()) return q.status().ok() ? Status::NotFound("Feedback not found") : q.status();
+      if (!q.Step()) return q.status().ok() ? Status::NotFound(store_kind::kFeedback) : q.status();
       ReadFeedback(SqliteRow{q.stmt()}, out);
       return Status::Ok();
     });
@@ -719,7 +719,7 @@ class SqliteStore final : public Store {
   Status DeleteFeedback(const std::string& id) override {
     return With("DELETE FROM feedback WHERE id = ?", [&](Query& q) {
       STUDIO_RETURN_IF_ERROR(q.Bind(id).Run());
-      return q.changes() == 1 ? Status::Ok() : Status::NotFound("Feedback not found");
+      return q.changes() == 1 ? Status::Ok() : Status::NotFound(store_kind::kFeedback);
     });
   }
 

@@ -193,7 +193,7 @@ TEST_F(PostgresStoreTest, DisplayFieldsAsOnSqlite) {
   again.id = NewUuid();
   Status s = store_->InsertAdapter(again);
   EXPECT_EQ(s.code(), Status::Code::kConflict);
-  EXPECT_EQ(s.message(), "An adapter with this name already exists");
+  EXPECT_EQ(s.message(), store_kind::kAdapterName);  // a kind; lifecycle/messages.h words it
 }
 
 TEST_F(PostgresStoreTest, MalformedIdIsNotFoundAndDoesNotAbortTheTransaction) {
