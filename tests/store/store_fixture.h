@@ -14,6 +14,7 @@
 #include "store/postgres_store.h"
 #include "store/sqlite_store.h"
 #include "support/pg_test_database.h"
+#include "support/status_matchers.h"
 #include "support/test_backend.h"
 #include "util/env.h"
 #include "util/uuid.h"
@@ -58,7 +59,7 @@ class StoreFixture : public ::testing::Test {
   std::string NewPrompt(const std::string& text = "a calm lofi beat") {
     Prompt p;
     Status s = lifecycle_->CreatePrompt(text, PromptAttributes{}, &p);
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_OK(s);
     return p.id;
   }
 
@@ -71,7 +72,7 @@ class StoreFixture : public ::testing::Test {
     r.duration = 1;
     Job job;
     Status s = lifecycle_->SubmitJob(r, &job);
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_OK(s);
     return job;
   }
 
@@ -80,13 +81,13 @@ class StoreFixture : public ::testing::Test {
   std::vector<std::string> RenderAll(const std::string& worker = "w") {
     Job claimed;
     Status s = lifecycle_->ClaimJob(worker, &claimed);
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_OK(s);
     std::vector<std::string> ids;
     for (int i = 0; i < claimed.num_samples; ++i) {
       ids.push_back(CommitFakeSample(claimed, worker, i));
     }
     s = lifecycle_->FinishJob(claimed, worker, true, std::nullopt);
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_OK(s);
     return ids;
   }
 
@@ -96,10 +97,10 @@ class StoreFixture : public ::testing::Test {
     StagedSample staged;
     Status s = lifecycle_->StageSample(job, index, /*duration_seconds=*/1, /*sample_rate=*/44100,
                                        FakeWav("RIFF fake wav"), &staged);
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_OK(s);
     s = lifecycle_->CommitSample(job, worker, staged);
     if (result) *result = s;
-    else EXPECT_TRUE(s.ok()) << s.ToString();
+    else EXPECT_OK(s);
     return staged.sample.id;
   }
 
@@ -115,7 +116,7 @@ class StoreFixture : public ::testing::Test {
     f.preferred_over = preferred_over;
     Feedback out;
     Status s = lifecycle_->AddFeedback(f, &out);
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_OK(s);
     return out.id;
   }
 
