@@ -497,7 +497,7 @@ TEST_F(PostgresStoreTest, LiveReadsUseAnIndexAt100kJobs) {
                            "get_audio"}) {
     std::vector<std::string> lines;
     Status s = ExplainPostgresQuery(store_.get(), name, &lines);
-    ASSERT_OK(s) << name << ": " << s.ToString();
+    ASSERT_OK(s) << name;
     std::string plan;
     for (const auto& l : lines) plan += l + "\n";
     // job_day_counters is left out: one row per day, and at a few hundred
