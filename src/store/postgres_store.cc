@@ -866,6 +866,18 @@ class PostgresStore final : public Store {
   Pool pool_;
 };
 
+// Typical list queries, for the query-plan check.
+JobQuery ByStatus(JobStatus status) {
+  JobQuery q;
+  q.status = status;
+  return q;
+}
+JobQuery ByAdapter(const std::string& adapter_id) {
+  JobQuery q;
+  q.adapter_id = adapter_id;
+  return q;
+}
+
 // The statements the query-plan check explains, by name: the ones the
 // methods above run (store/postgres_statements.h), for a typical query,
 // with sample values for their parameters (an id that exists or not plans
@@ -879,9 +891,9 @@ Status PostgresStore::ExplainQuery(const std::string& name, std::vector<std::str
   static const std::unordered_map<std::string, Explained> kQueries = {
       {"get_job", {SourceFor(kGetJobTemplate, Visibility::kLive), {kSomeId}}},
       {"list_jobs", {JobPageSql(JobQuery{}), {"20", "0"}}},
-      {"list_jobs_by_status", {JobPageSql(JobQuery{.status = JobStatus::kQueued}), {"queued", "20", "0"}}},
-      {"list_jobs_by_adapter", {JobPageSql(JobQuery{.adapter_id = kSomeId}), {kSomeId, "20", "0"}}},
-      {"count_jobs_by_adapter", {JobCountSql(JobQuery{.adapter_id = kSomeId}), {kSomeId}}},
+      {"list_jobs_by_status", {JobPageSql(ByStatus(JobStatus::kQueued)), {"queued", "20", "0"}}},
+      {"list_jobs_by_adapter", {JobPageSql(ByAdapter(kSomeId)), {kSomeId, "20", "0"}}},
+      {"count_jobs_by_adapter", {JobCountSql(ByAdapter(kSomeId)), {kSomeId}}},
       {"jobs_today", {kSelectJobStats, {"1764201600000000"}}},
       {"job_counters", {kCountLiveJobs, {}}},
       {"list_adapters", {AdapterPageSql(AdapterQuery{}), {"100", "0"}}},

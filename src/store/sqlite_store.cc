@@ -732,15 +732,27 @@ class SqliteStore final : public Store {
   std::thread checkpointer_;
 };
 
+// Typical list queries, for the query-plan check.
+JobQuery ByStatus(JobStatus status) {
+  JobQuery q;
+  q.status = status;
+  return q;
+}
+JobQuery ByAdapter(const std::string& adapter_id) {
+  JobQuery q;
+  q.adapter_id = adapter_id;
+  return q;
+}
+
 // The statements the query-plan test checks, by name: the ones the methods
 // above run (store/sqlite_statements.h), for a typical query.
 Status SqliteStore::ExplainQuery(const std::string& name, std::vector<std::string>* lines) {
   static const std::unordered_map<std::string, std::string> kQueries = {
       {"get_job", SourceFor(kGetJobTemplate, Visibility::kLive)},
       {"list_jobs", JobPageSql(JobQuery{})},
-      {"list_jobs_by_status", JobPageSql(JobQuery{.status = JobStatus::kQueued})},
-      {"list_jobs_by_adapter", JobPageSql(JobQuery{.adapter_id = "x"})},
-      {"count_jobs_by_adapter", JobCountSql(JobQuery{.adapter_id = "x"})},
+      {"list_jobs_by_status", JobPageSql(ByStatus(JobStatus::kQueued))},
+      {"list_jobs_by_adapter", JobPageSql(ByAdapter("x"))},
+      {"count_jobs_by_adapter", JobCountSql(ByAdapter("x"))},
       {"jobs_today", kSelectJobsToday},
       {"job_counters", kSelectJobCounters},
       {"list_adapters", AdapterPageSql(AdapterQuery{})},
