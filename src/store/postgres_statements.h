@@ -155,6 +155,38 @@ inline std::string AdapterCountSql(const AdapterQuery& q) {
 }
 
 
+// The feedback list's filter. Its parameters are $1..$*count, in this
+// order: audio_id, job_id, min_rating, max_rating, and the tags as one JSON
+// array (any of them matches: one statement for any number of tags).
+inline std::string FeedbackFilter(const FeedbackQuery& q, int* count) {
+  std::string where = " WHERE true";
+  int n = 0;
+  if (q.audio_id) where += " AND f.audio_id = $" + std::to_string(++n);
+  if (q.job_id) {
+    where += " AND f.audio_id IN (SELECT id FROM live_audio_samples WHERE job_id = $" +
+             std::to_string(++n) + ")";
+  }
+  if (q.min_rating) where += " AND f.rating >= $" + std::to_string(++n);
+  if (q.max_rating) where += " AND f.rating <= $" + std::to_string(++n);
+  if (!q.tags.empty()) {
+    where += " AND f.tags ?| ARRAY(SELECT jsonb_array_elements_text($" + std::to_string(++n) + "::jsonb))";
+  }
+  *count = n;
+  return where;
+}
+// One page of the feedback list: the filter's parameters, then limit and offset.
+inline std::string FeedbackPageSql(const FeedbackQuery& q) {
+  int n = 0;
+  const std::string where = FeedbackFilter(q, &n);
+  return std::string("SELECT ") + kFeedbackColumns + " FROM feedback f" + where +
+         " ORDER BY f.created_at DESC, f.id DESC LIMIT $" + std::to_string(n + 1) + " OFFSET $" +
+         std::to_string(n + 2);
+}
+inline std::string FeedbackCountSql(const FeedbackQuery& q) {
+  int n = 0;
+  return "SELECT COUNT(*) FROM feedback f" + FeedbackFilter(q, &n);
+}
+
 // ---- every other statement, named after the method that runs it ----
 
 inline constexpr char kBegin[] =

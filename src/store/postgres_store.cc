@@ -781,40 +781,18 @@ class PostgresStore final : public Store {
     out->clear();
     *total = 0;
     if ((fq.audio_id && !IsId(*fq.audio_id)) || (fq.job_id && !IsId(*fq.job_id))) return Status::Ok();
-    std::string where = " WHERE true";
-    Params p;
-    auto n = [&] { return std::to_string(p.size()); };
-    if (fq.audio_id) {
-      p.Add(*fq.audio_id);
-      where += " AND f.audio_id = $" + n();
-    }
-    if (fq.job_id) {
-      p.Add(*fq.job_id);
-      where += " AND f.audio_id IN (SELECT id FROM live_audio_samples WHERE job_id = $" + n() + ")";
-    }
-    if (fq.min_rating) {
-      p.Add(*fq.min_rating);
-      where += " AND f.rating >= $" + n();
-    }
-    if (fq.max_rating) {
-      p.Add(*fq.max_rating);
-      where += " AND f.rating <= $" + n();
-    }
-    if (!fq.tags.empty()) {
-      // Any of the tags, as one JSON array parameter: one statement for any
-      // number of tags.
-      p.Add(json(fq.tags).dump());
-      where += " AND f.tags ?| ARRAY(SELECT jsonb_array_elements_text($" + n() + "::jsonb))";
-    }
-    STUDIO_RETURN_IF_ERROR(ScalarInt("SELECT COUNT(*) FROM feedback f" + where, p, total));
-    const std::string page = " LIMIT $" + std::to_string(p.size() + 1) + " OFFSET $" + std::to_string(p.size() + 2);
+    Params p;  // in FeedbackFilter's order
+    if (fq.audio_id) p.Add(*fq.audio_id);
+    if (fq.job_id) p.Add(*fq.job_id);
+    if (fq.min_rating) p.Add(*fq.min_rating);
+    if (fq.max_rating) p.Add(*fq.max_rating);
+    if (!fq.tags.empty()) p.Add(json(fq.tags).dump());
+    STUDIO_RETURN_IF_ERROR(ScalarInt(FeedbackCountSql(fq), p, total));
     p.Add(fq.limit).Add(fq.offset);
-    return With(std::string("SELECT ") + kFeedbackColumns + " FROM feedback f" + where +
-                    " ORDER BY f.created_at DESC, f.id DESC" + page,
-                p, [&](const Result& r) {
-                  for (int i = 0; i < r.rows(); ++i) ReadFeedback(PgRow{r, i}, &out->emplace_back());
-                  return Status::Ok();
-                });
+    return With(FeedbackPageSql(fq), p, [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadFeedback(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
   }
 
   Status ListFeedbackForJob(const std::string& job_id, std::vector<Feedback>* out) override {

@@ -116,6 +116,30 @@ inline std::string AdapterCountSql(const AdapterQuery& q) {
 }
 
 
+// The feedback list's filter; binds audio_id, job_id, min_rating,
+// max_rating, then each tag (those set).
+inline std::string FeedbackFilter(const FeedbackQuery& q) {
+  std::string where = " WHERE 1 = 1";
+  if (q.audio_id) where += " AND f.audio_id = ?";
+  if (q.job_id) where += " AND f.audio_id IN (SELECT id FROM live_audio_samples WHERE job_id = ?)";
+  if (q.min_rating) where += " AND f.rating >= ?";
+  if (q.max_rating) where += " AND f.rating <= ?";
+  if (!q.tags.empty()) {
+    where += " AND EXISTS (SELECT 1 FROM json_each(f.tags) t WHERE t.value IN (?";
+    for (size_t i = 1; i < q.tags.size(); ++i) where += ", ?";
+    where += "))";
+  }
+  return where;
+}
+// One page of the feedback list: the filter's parameters, then limit and offset.
+inline std::string FeedbackPageSql(const FeedbackQuery& q) {
+  return std::string("SELECT ") + kFeedbackColumns + " FROM feedback f" + FeedbackFilter(q) +
+         " ORDER BY f.created_at DESC, f.id DESC LIMIT ? OFFSET ?";
+}
+inline std::string FeedbackCountSql(const FeedbackQuery& q) {
+  return "SELECT COUNT(*) FROM feedback f" + FeedbackFilter(q);
+}
+
 // ---- every other statement, named after the method that runs it ----
 
 inline constexpr char kConnectionPragmas[] =

@@ -637,16 +637,6 @@ class SqliteStore final : public Store {
 
   Status ListFeedback(const FeedbackQuery& fq, std::vector<Feedback>* out, int64_t* total) override {
     out->clear();
-    std::string where = " WHERE 1 = 1";
-    if (fq.audio_id) where += " AND f.audio_id = ?";
-    if (fq.job_id) where += " AND f.audio_id IN (SELECT id FROM live_audio_samples WHERE job_id = ?)";
-    if (fq.min_rating) where += " AND f.rating >= ?";
-    if (fq.max_rating) where += " AND f.rating <= ?";
-    if (!fq.tags.empty()) {
-      where += " AND EXISTS (SELECT 1 FROM json_each(f.tags) t WHERE t.value IN (?";
-      for (size_t i = 1; i < fq.tags.size(); ++i) where += ", ?";
-      where += "))";
-    }
     auto bind_filters = [&](Query& q) {
       if (fq.audio_id) q.Bind(*fq.audio_id);
       if (fq.job_id) q.Bind(*fq.job_id);
@@ -654,13 +644,12 @@ class SqliteStore final : public Store {
       if (fq.max_rating) q.Bind(*fq.max_rating);
       for (const auto& t : fq.tags) q.Bind(t);
     };
-    STUDIO_RETURN_IF_ERROR(With("SELECT COUNT(*) FROM feedback f" + where, [&](Query& q) {
+    STUDIO_RETURN_IF_ERROR(With(FeedbackCountSql(fq), [&](Query& q) {
       bind_filters(q);
       *total = q.Step() ? sqlite3_column_int64(q.stmt(), 0) : 0;
       return q.status();
     }));
-    return With(std::string("SELECT ") + kFeedbackColumns + " FROM feedback f" + where +
-                    " ORDER BY f.created_at DESC, f.id DESC LIMIT ? OFFSET ?",
+    return With(FeedbackPageSql(fq),
                 [&](Query& q) {
                   bind_filters(q);
                   q.Bind(fq.limit).Bind(fq.offset);
