@@ -20,7 +20,7 @@ PACKAGES=(
 )
 TEST_PACKAGES=(
   libgtest-dev sqlite3 aubio-tools sox wrk hyperfine curl
-  chromium postgresql postgresql-contrib
+  chromium postgresql postgresql-contrib clang
 )
 
 case "${1:-}" in

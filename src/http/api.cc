@@ -8,6 +8,7 @@
 
 #include "domain/validation.h"
 #include "http/json_io.h"
+#include "lifecycle/messages.h"
 #include "util/uuid.h"
 
 namespace studio {
@@ -34,7 +35,8 @@ HttpResponse Detail(int status, const std::string& detail) {
   return JsonResponse(status, {{"detail", detail}});
 }
 
-HttpResponse ErrorResponse(const Status& s) {
+HttpResponse ErrorResponse(const Status& status) {
+  const Status s = UserFacing(status);  // the Store's kinds of error, in words
   switch (s.code()) {
     case Status::Code::kNotFound: return Detail(404, s.message());
     case Status::Code::kInvalidArgument: return Detail(422, s.message());
@@ -139,9 +141,9 @@ std::vector<std::string> Split(const std::string& text, char separator) {
 
 }  // namespace
 
-Api::Api(Lifecycle* lifecycle, ApiOptions options)
+Api::Api(Lifecycle* lifecycle, Store* store, ApiOptions options)
     : lifecycle_(lifecycle),
-      store_(lifecycle->store()),
+      store_(store),
       options_(std::move(options)),
       routes_({
           {"GET", {"health"}, &Api::Health},
@@ -349,7 +351,7 @@ HttpResponse Api::ListJobs(const HttpRequest& req, const Params&) const {
 
 HttpResponse Api::GetJobStats(const HttpRequest&, const Params&) const {
   JobStats stats;
-  RETURN_ERROR_RESPONSE(store_->GetJobStats(StartOfUtcDay(lifecycle_->env()->NowMicros()), &stats));
+  RETURN_ERROR_RESPONSE(lifecycle_->GetJobStats(&stats));
   return JsonResponse(200, JobStatsJson(stats));
 }
 
@@ -386,7 +388,7 @@ HttpResponse Api::GetAudio(const HttpRequest&, const Params& ids) const {
 HttpResponse Api::StreamAudio(const HttpRequest&, const Params& ids) const {
   AudioSample s;
   RETURN_ERROR_RESPONSE(store_->GetAudioSample(ids[0], Visibility::kLive, &s));
-  std::optional<std::string> local = lifecycle_->storage()->LocalPath(s.storage_path);
+  std::optional<std::string> local = lifecycle_->AudioLocalPath(s);
   if (!local) return Detail(501, "Streaming from non-local storage is not implemented");
   HttpResponse r;
   r.content_type = "audio/wav";

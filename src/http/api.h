@@ -2,7 +2,8 @@
 // request, call the Lifecycle (writes) or the Store (reads), format JSON.
 // No rule lives here. Status codes map to HTTP as: NotFound 404,
 // InvalidArgument 422, RuleViolation 400, Conflict 409, Forbidden 403,
-// Unavailable 503, anything else 500 (a bug, logged).
+// Unavailable 503, anything else 500 (a bug, logged); the Store's kinds of
+// error get their words from UserFacing (lifecycle/messages.h).
 //
 // Thread-safety: Handle() may be called concurrently from many threads.
 #pragma once
@@ -23,8 +24,9 @@ struct ApiOptions {
 
 class Api {
  public:
-  // REQUIRES: lifecycle outlives the Api.
-  Api(Lifecycle* lifecycle, ApiOptions options);
+  // Writes go through `lifecycle`; plain reads go to `store` (the store the
+  // lifecycle was built on). REQUIRES: both outlive the Api.
+  Api(Lifecycle* lifecycle, Store* store, ApiOptions options);
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
 

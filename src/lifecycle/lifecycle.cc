@@ -2,6 +2,9 @@
 
 #include <random>
 
+#include "lifecycle/messages.h"
+#include "store/storage_keys.h"
+#include "util/time_format.h"
 #include "util/uuid.h"
 
 namespace studio {
@@ -51,6 +54,11 @@ Status Lifecycle::ResolveVisibility(bool include_deleted, const std::string& aut
   }
   *out = Visibility::kIncludeDeleted;
   return Status::Ok();
+}
+
+void Lifecycle::SetJobQueuedListener(std::function<void()> listener) {
+  MutexLock lock(&listener_mu_);
+  on_job_queued_ = std::move(listener);
 }
 
 // ---- prompts ----
@@ -105,7 +113,12 @@ Status Lifecycle::SubmitJob(const GenerateRequest& request, Job* out) {
     return store_->InsertJob(job);
   }));
   STUDIO_RETURN_IF_ERROR(store_->GetJob(job.id, Visibility::kLive, out));
-  if (on_job_queued_) on_job_queued_();
+  std::function<void()> listener;
+  {
+    MutexLock lock(&listener_mu_);
+    listener = on_job_queued_;
+  }
+  if (listener) listener();  // called unlocked: it may take its own locks
   return Status::Ok();
 }
 
@@ -158,11 +171,21 @@ Status Lifecycle::PreviewJobDelete(const std::string& job_id, JobDeletePreview* 
   return store_->CountFeedbackTouchingJob(job_id, &out->feedback_count);
 }
 
+Status Lifecycle::GetJobStats(JobStats* out) {
+  return store_->GetJobStats(StartOfUtcDay(env_->NowMicros()), out);
+}
+
+// ---- audio ----
+
+std::optional<std::string> Lifecycle::AudioLocalPath(const AudioSample& sample) const {
+  return storage_->LocalPath(sample.storage_path);
+}
+
 // ---- adapters ----
 
 Status Lifecycle::WriteAdapterStyle(const std::string& adapter_id, int version,
                                     const std::string& config_json, std::string* key) {
-  *key = "adapters/" + adapter_id + "/v" + std::to_string(version) + ".json";
+  *key = AdapterStyleKey(adapter_id, version);
   return storage_->Put(*key, config_json);
 }
 
@@ -181,7 +204,7 @@ Status Lifecycle::CreateAdapter(const AdapterCreate& request, Adapter* out) {
   std::string path;
   STUDIO_RETURN_IF_ERROR(WriteAdapterStyle(a.id, 1, a.config_json, &path));
   a.storage_path = path;
-  a.current_version = "v1";
+  a.current_version = AdapterVersionName(1);
   Status s = store_->InsertAdapter(a);
   if (!s.ok()) {
     storage_->Remove(path);  // the row never existed; neither should its file
@@ -207,16 +230,13 @@ Status Lifecycle::UpdateAdapter(const std::string& id, const AdapterPatch& patch
     if (patch.is_active) a.is_active = *patch.is_active;
     if (patch.status) a.status = *patch.status;
     if (patch.config_json && *patch.config_json != a.config_json) {
-      int version = 1;
-      if (a.current_version && a.current_version->size() > 1) {
-        version = std::atoi(a.current_version->c_str() + 1) + 1;
-      }
+      const int version = NextAdapterVersion(a.current_version ? &*a.current_version : nullptr);
       std::string path;
       STUDIO_RETURN_IF_ERROR(WriteAdapterStyle(a.id, version, *patch.config_json, &path));
       new_file = path;
       a.config_json = *patch.config_json;
       a.storage_path = path;
-      a.current_version = "v" + std::to_string(version);
+      a.current_version = AdapterVersionName(version);
     }
     a.updated_at = env_->NowMicros();
     STUDIO_RETURN_IF_ERROR(store_->UpdateAdapter(a));
@@ -279,7 +299,60 @@ Status Lifecycle::ReportProgress(const Job& job, const std::string& worker_id, d
                                 env_->NowMicros() + options_.lease_seconds * 1'000'000LL);
 }
 
-Status Lifecycle::CommitSample(const Job& job, const std::string& worker_id, AudioSample sample) {
+Status Lifecycle::PrepareRender(const Job& job, RenderInputs* out) {
+  Prompt prompt;
+  // Worded here: a failure becomes the job's error, which users read.
+  STUDIO_RETURN_IF_ERROR(
+      UserFacing(store_->GetPrompt(job.prompt_id, &prompt)).WithContext("prompt unavailable"));
+  out->prompt_text = prompt.text;
+  out->attributes = prompt.attributes;
+  out->params = job.params;
+  out->adapter_config_json.reset();
+  if (job.adapter_id) {
+    // A deleted adapter still styles the jobs queued before its deletion.
+    Adapter adapter;
+    STUDIO_RETURN_IF_ERROR(
+        UserFacing(store_->GetAdapter(*job.adapter_id, Visibility::kIncludeDeleted, &adapter))
+            .WithContext("adapter unavailable"));
+    out->adapter_config_json = adapter.config_json;
+    if (adapter.storage_path) {
+      std::string file_config;
+      if (storage_->Read(*adapter.storage_path, &file_config).ok()) out->adapter_config_json = file_config;
+    }
+  }
+  // A job claimed again after its lease expired may hold a dead worker's
+  // half-written file; samples it finished are kept.
+  DiscardUnfinishedOutputs(job.id);
+  std::vector<AudioSample> existing;
+  STUDIO_RETURN_IF_ERROR(
+      UserFacing(store_->ListAudioSamplesForJob(job.id, &existing)).WithContext("cannot list samples"));
+  out->finished_samples.clear();
+  for (const auto& a : existing) out->finished_samples.insert(a.sample_index);
+  return Status::Ok();
+}
+
+Status Lifecycle::StageSample(const Job& job, int index, double duration_seconds, int sample_rate,
+                              const SampleWriter& write, StagedSample* out) {
+  AudioSample& sample = out->sample;
+  sample = AudioSample{};
+  sample.id = NewUuid();
+  sample.job_id = job.id;
+  sample.prompt_id = job.prompt_id;
+  sample.adapter_id = job.adapter_id;
+  sample.sample_index = index;
+  sample.storage_path = AudioKey(job.id, sample.id);
+  sample.duration_seconds = duration_seconds;
+  sample.sample_rate = sample_rate;
+  sample.params = job.params;
+  sample.created_at = env_->NowMicros();
+  Status s = storage_->PrepareStaging(sample.storage_path, &out->staging_path);
+  if (s.ok()) s = write(env_, out->staging_path);
+  if (!s.ok()) storage_->DiscardStaged(sample.storage_path);
+  return s;
+}
+
+Status Lifecycle::CommitSample(const Job& job, const std::string& worker_id, const StagedSample& staged) {
+  const AudioSample& sample = staged.sample;
   bool published = false;
   Status s = store_->InTransaction([&]() -> Status {
     // The guard: the job must still be live, processing and ours. A delete
@@ -301,6 +374,8 @@ Status Lifecycle::CommitSample(const Job& job, const std::string& worker_id, Aud
   return s;
 }
 
+void Lifecycle::DiscardSample(const StagedSample& staged) { storage_->DiscardStaged(staged.sample.storage_path); }
+
 Status Lifecycle::ReleaseJob(const Job& job, const std::string& worker_id) {
   return store_->ReleaseJob(job.id, worker_id);
 }
@@ -312,20 +387,16 @@ Status Lifecycle::FinishJob(const Job& job, const std::string& worker_id, bool s
 }
 
 void Lifecycle::DiscardUnfinishedOutputs(const std::string& job_id) {
-  storage_->DiscardAllStaged("audio/" + job_id);
+  storage_->DiscardAllStaged(JobAudioPrefix(job_id));
 }
 
 Status Lifecycle::RecoverInterruptedJobs(int64_t* requeued) {
   STUDIO_RETURN_IF_ERROR(store_->RequeueAllProcessing(requeued));
   std::vector<std::string> job_ids;
-  if (storage_->List("audio", &job_ids).ok()) {
+  if (storage_->List(kAudioRoot, &job_ids).ok()) {
     for (const auto& job_id : job_ids) DiscardUnfinishedOutputs(job_id);
   }
   return Status::Ok();
-}
-
-std::string Lifecycle::AudioKey(const std::string& job_id, const std::string& audio_id) {
-  return "audio/" + job_id + "/" + audio_id + ".wav";
 }
 
 }  // namespace studio

@@ -15,11 +15,18 @@
 // Handlers and workers call these methods and never combine Store writes
 // themselves. Every multi-row change is one Store transaction.
 //
-// Thread-safety: safe for concurrent use; holds no mutable state of its own.
+// Errors: a NotFound or Conflict that comes from the Store keeps its
+// store_kind message ("job"); UserFacing (lifecycle/messages.h) gives the
+// words users read ("Job not found"), once, where a status leaves for a
+// user: the Api's error response, and a job's error (PrepareRender).
+//
+// Thread-safety: safe for concurrent use; its only mutable state is the
+// job-queued listener, under its own mutex.
 #pragma once
 
 #include <functional>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -28,6 +35,7 @@
 #include "store/file_storage.h"
 #include "store/store.h"
 #include "util/env.h"
+#include "util/mutex.h"
 
 namespace studio {
 
@@ -41,6 +49,27 @@ struct LifecycleOptions {
   // unset accepts any JSON object. Called from the requesting thread.
   std::function<Status(const std::string& config_json)> validate_adapter_config;
 };
+
+// What a worker renders for a job it owns (Lifecycle::PrepareRender).
+struct RenderInputs {
+  std::string prompt_text;
+  PromptAttributes attributes;
+  GenerationParams params;
+  // The adapter's style (its current style file, else the row's config);
+  // also for an adapter deleted after the job was queued. Unset without one.
+  std::optional<std::string> adapter_config_json;
+  std::set<int> finished_samples;  // indexes already committed: render only the rest
+};
+
+// A rendered sample between StageSample and CommitSample/DiscardSample.
+struct StagedSample {
+  AudioSample sample;        // the row CommitSample inserts; storage_path is its key
+  std::string staging_path;  // the local file its bytes were written to
+};
+
+// Writes a sample's bytes to the local file `path`, through `env` (so
+// tests' injected faults reach it).
+using SampleWriter = std::function<Status(Env* env, const std::string& path)>;
 
 struct JobDeletePreview {
   std::string job_id;
@@ -57,14 +86,11 @@ class Lifecycle {
   Lifecycle(const Lifecycle&) = delete;
   Lifecycle& operator=(const Lifecycle&) = delete;
 
-  Store* store() const { return store_; }
-  Env* env() const { return env_; }
-  FileStorage* storage() const { return storage_.get(); }
   const LifecycleOptions& options() const { return options_; }
 
   // Called (from the submitting thread) after a job is queued, so workers
   // in this process can start at once instead of at their next poll.
-  void SetJobQueuedListener(std::function<void()> listener) { on_job_queued_ = std::move(listener); }
+  void SetJobQueuedListener(std::function<void()> listener) LOCKS_EXCLUDED(listener_mu_);
 
   // Which rows a read may see. `include_deleted` as asked by the client;
   // `authorization` is the Authorization header. Forbidden when a token is
@@ -86,6 +112,13 @@ class Lifecycle {
   // its feedback, in one transaction. NotFound when unknown or already deleted.
   Status DeleteJob(const std::string& job_id, int64_t* feedback_deleted);
   Status PreviewJobDelete(const std::string& job_id, JobDeletePreview* out);
+  // Live job counts; "today" is the UTC day of the Lifecycle's clock.
+  Status GetJobStats(JobStats* out);
+
+  // ---- audio ----
+  // The sample's file as a local path (for streaming), or nullopt when the
+  // storage is not local.
+  std::optional<std::string> AudioLocalPath(const AudioSample& sample) const;
 
   // ---- adapters ----
   // Writes the style file, then the row. InvalidArgument (nothing written)
@@ -110,13 +143,25 @@ class Lifecycle {
   // Publishes progress and renews the claim; Cancelled when the job was
   // cancelled or deleted meanwhile (the worker must stop and discard).
   Status ReportProgress(const Job& job, const std::string& worker_id, double progress);
-  // Makes a rendered sample visible: in one transaction, checks the job is
-  // still live and ours, inserts the audio row and publishes the file staged
-  // under sample.storage_path (FileStorage::PrepareStaging). Cancelled (and
-  // the staged file removed) when the job was cancelled or deleted meanwhile;
-  // Unavailable (staged file kept, so the caller may retry) when the
-  // database is away.
-  Status CommitSample(const Job& job, const std::string& worker_id, AudioSample sample);
+  // For the job's owner, just after ClaimJob: reads what to render, and
+  // removes what a dead worker left staged for the job. Errors carry the
+  // failed step ("prompt unavailable: …", "adapter unavailable: …",
+  // "cannot list samples: …"); Unavailable when the database is away.
+  Status PrepareRender(const Job& job, RenderInputs* out);
+  // Stages sample `index` of `job`: assigns its id, key and time, prepares
+  // a local file and has `write` fill it. On failure nothing stays staged
+  // (the error is write's, or the storage's).
+  Status StageSample(const Job& job, int index, double duration_seconds, int sample_rate,
+                     const SampleWriter& write, StagedSample* out);
+  // Makes a staged sample visible: in one transaction, checks the job is
+  // still live and ours, inserts the audio row and publishes the file.
+  // Cancelled (and the staged file removed) when the job was cancelled or
+  // deleted meanwhile; Unavailable (staged file kept, so the caller may
+  // retry) when the database is away; any other error removes the file.
+  Status CommitSample(const Job& job, const std::string& worker_id, const StagedSample& staged);
+  // Removes a staged sample that will not be committed (a caller giving up
+  // its retries). Best effort.
+  void DiscardSample(const StagedSample& staged);
   // Hands a job back to the queue (a worker shutting down); Cancelled when
   // it is no longer ours/live.
   Status ReleaseJob(const Job& job, const std::string& worker_id);
@@ -131,9 +176,6 @@ class Lifecycle {
   // a dead process are queued again and stray temp files removed.
   Status RecoverInterruptedJobs(int64_t* requeued);
 
-  // Storage key of a sample's audio: audio/<job_id>/<audio_id>.wav.
-  static std::string AudioKey(const std::string& job_id, const std::string& audio_id);
-
  private:
   Status CheckAdapterUsable(const std::string& adapter_id);
   Status WriteAdapterStyle(const std::string& adapter_id, int version, const std::string& config_json,
@@ -143,7 +185,8 @@ class Lifecycle {
   Env* const env_;
   const LifecycleOptions options_;
   const std::unique_ptr<FileStorage> storage_;
-  std::function<void()> on_job_queued_;
+  Mutex listener_mu_;
+  std::function<void()> on_job_queued_ GUARDED_BY(listener_mu_);
 };
 
 // Shown instead of an adapter's name on jobs whose adapter was deleted.

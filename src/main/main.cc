@@ -25,6 +25,7 @@
 #include "lifecycle/lifecycle.h"
 #include "store/postgres_store.h"
 #include "store/sqlite_store.h"
+#include "store/storage_keys.h"
 #include "util/env.h"
 #include "worker/worker.h"
 
@@ -139,7 +140,7 @@ struct Studio {
   int Open(const DataConfig& data, const WorkerConfig& work, int connections,
            std::optional<std::string> admin_token) {
     data_dir = AbsoluteDir(data.data_dir);
-    if (Status s = Env::Default()->CreateDirs(data_dir + "/audio"); !s.ok()) {
+    if (Status s = Env::Default()->CreateDirs(data_dir + "/" + kAudioRoot); !s.ok()) {
       spdlog::critical("{}", s.ToString());
       return 1;
     }
@@ -265,8 +266,9 @@ int Serve(const DataConfig& data, const WorkerConfig& work, ServeConfig config) 
   auto workers = studio.NewWorkers(work.workers);
   studio.lifecycle->SetJobQueuedListener([&] { workers->Notify(); });
 
-  Api api(studio.lifecycle.get(), ApiOptions{.version = STUDIO_VERSION,
-                                             .database_kind = data.shared() ? "postgresql" : "sqlite"});
+  Api api(studio.lifecycle.get(), studio.store.get(),
+          ApiOptions{.version = STUDIO_VERSION,
+                     .database_kind = data.shared() ? "postgresql" : "sqlite"});
   HttpServerOptions http_options;
   http_options.host = config.host;
   http_options.port = config.port;

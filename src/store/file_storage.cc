@@ -1,21 +1,17 @@
 #include "store/file_storage.h"
 
+#include "store/storage_keys.h"
+
 namespace studio {
 
 namespace {
-
-constexpr const char* kStagingSuffix = ".tmp";
-
-bool EndsWith(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
 
 std::string ParentOf(const std::string& path) {
   size_t slash = path.rfind('/');
   return slash == std::string::npos ? "." : path.substr(0, slash);
 }
 
-// Staged files sit next to their final name with a suffix, so Publish is a
+// Staged files sit next to their final name (StagedName), so Publish is a
 // rename within one folder: atomic on a local or shared POSIX file system.
 class LocalFileStorage : public FileStorage {
  public:
@@ -24,23 +20,23 @@ class LocalFileStorage : public FileStorage {
   Status PrepareStaging(const std::string& key, std::string* staging_path) override {
     const std::string path = Path(key);
     STUDIO_RETURN_IF_ERROR(env_->CreateDirs(ParentOf(path)));
-    *staging_path = path + kStagingSuffix;
+    *staging_path = StagedName(path);
     return Status::Ok();
   }
 
   Status Publish(const std::string& key) override {
     const std::string path = Path(key);
-    return env_->RenameFile(path + kStagingSuffix, path);
+    return env_->RenameFile(StagedName(path), path);
   }
 
-  void DiscardStaged(const std::string& key) override { env_->RemoveFile(Path(key) + kStagingSuffix); }
+  void DiscardStaged(const std::string& key) override { env_->RemoveFile(StagedName(Path(key))); }
 
   void DiscardAllStaged(const std::string& prefix) override {
     const std::string dir = Path(prefix);
     std::vector<std::string> names;
     if (!env_->ListDir(dir, &names).ok()) return;
     for (const auto& name : names) {
-      if (EndsWith(name, kStagingSuffix)) env_->RemoveFile(dir + "/" + name);
+      if (IsStagedName(name)) env_->RemoveFile(dir + "/" + name);
     }
   }
 

@@ -6,15 +6,15 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
-#include <condition_variable>
 #include <cstdlib>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
 #include <vector>
 
 #include "store/migrations.h"
+#include "store/postgres_statements.h"
 #include "store/row_codec.h"
+#include "util/mutex.h"
 #include "util/uuid.h"
 
 namespace studio {
@@ -23,74 +23,9 @@ namespace {
 
 using json = nlohmann::json;
 using namespace store_internal;
+using namespace store_internal::pg_sql;
 
 // ---------------------------------------------------------------------------
-// Statements. As in sqlite_store.cc: default reads name the live_* views,
-// reads with Visibility::kIncludeDeleted the base tables. Times travel as
-// bigint microseconds and are converted by the schema's micros_to_ts /
-// ts_to_micros, exactly.
-
-// Job rows carry what a list item shows, in one statement: no per-row
-// queries. audio_ids is one range of audio_samples' primary key.
-constexpr const char* kJobColumns = R"(
-  j.id, j.prompt_id, j.adapter_id, j.status, j.progress, j.num_samples, j.error,
-  j.seed, j.temperature, j.top_k, j.top_p, j.duration, ts_to_micros(j.created_at),
-  ts_to_micros(j.completed_at), ts_to_micros(j.deleted_at),
-  CASE WHEN length(p.text) > 100 THEN substr(p.text, 1, 100) || '...' ELSE p.text END,
-  a.name, a.deleted_at IS NOT NULL,
-  (SELECT string_agg(s.id::text, ',' ORDER BY s.sample_index)
-     FROM audio_samples s WHERE s.job_id = j.id))";
-
-const std::string kJobSelectTemplate = std::string("SELECT ") + kJobColumns +
-                                       " FROM {jobs} j JOIN prompts p ON p.id = j.prompt_id"
-                                       " LEFT JOIN adapters a ON a.id = j.adapter_id";
-
-std::string JobSelect(Visibility v) { return SourceFor(kJobSelectTemplate, v); }
-
-constexpr const char* kAdapterColumns =
-    "id, name, description, base_model, storage_path, config, is_active, status, "
-    "current_version, ts_to_micros(created_at), ts_to_micros(updated_at), ts_to_micros(deleted_at)";
-
-constexpr const char* kAudioColumns =
-    "a.id, a.job_id, a.prompt_id, a.adapter_id, a.sample_index, a.storage_path, "
-    "a.duration_seconds, a.sample_rate, ts_to_micros(a.created_at), j.seed, j.temperature, "
-    "j.top_k, j.top_p, j.duration";
-
-constexpr const char* kFeedbackColumns =
-    "f.id, f.audio_id, f.rating, f.rating_criterion, f.preferred_over, f.tags, f.notes, "
-    "ts_to_micros(f.created_at)";
-
-// The queue's claim: oldest queued job, or a processing one whose lease ran
-// out. SKIP LOCKED: a candidate another worker is claiming right now is
-// passed over instead of waited for, so workers in any number of processes
-// never claim the same job and never block each other. A candidate claimed
-// and committed meanwhile is re-checked after locking (READ COMMITTED) and
-// dropped because it no longer matches. Served by the jobs_queue index.
-constexpr const char* kClaimSql = R"(
-  UPDATE generation_jobs
-     SET status = 'processing', claimed_by = $1, lease_expires_at = micros_to_ts($3::bigint)
-   WHERE id = (SELECT id FROM generation_jobs
-                WHERE deleted_at IS NULL AND status IN ('queued', 'processing')
-                  AND (status = 'queued' OR lease_expires_at < micros_to_ts($2::bigint))
-                ORDER BY created_at LIMIT 1
-                FOR UPDATE SKIP LOCKED)
-  RETURNING id)";
-
-// Only for a single-process database at start-up (see store.h); a shared
-// database relies on leases: a dead worker's job is claimed again once its
-// lease expires.
-constexpr const char* kRequeueSql =
-    "UPDATE generation_jobs SET status = 'queued', claimed_by = NULL, lease_expires_at = NULL "
-    "WHERE status = 'processing' AND deleted_at IS NULL";
-
-// Feedback on one job's samples (by audio_id or preferred_over). The sample
-// ids are collected first (= ANY of an array) so that each side of the OR is
-// an index lookup; "IN (subquery) OR IN (subquery)" would scan feedback.
-constexpr const char* kFeedbackTouchingJob = R"(
-  FROM feedback
-  WHERE audio_id = ANY (ARRAY(SELECT id FROM audio_samples WHERE job_id = $1))
-     OR preferred_over = ANY (ARRAY(SELECT id FROM audio_samples WHERE job_id = $1)))";
-
 // Ids reach the database only in canonical form (what NewUuid makes). Any
 // other text names no row, exactly as on SQLite where ids are plain text;
 // checking here keeps a malformed id from raising an error that would abort
@@ -322,9 +257,45 @@ class Pool {
   Pool(const Pool&) = delete;
   Pool& operator=(const Pool&) = delete;
 
-  Status Acquire(std::unique_ptr<PgConnection>* out) {
+  Status Acquire(std::unique_ptr<PgConnection>* out) LOCKS_EXCLUDED(mu_) {
     const auto deadline = std::chrono::steady_clock::now() + acquire_timeout_;
-    std::unique_lock<std::mutex> lock(mu_);
+    {
+      MutexLock lock(&mu_);
+      bool reserved = false;
+      Status s = TakeIdleOrReserve(deadline, out, &reserved);
+      if (!s.ok() || !reserved) return s;
+    }
+    // A place is reserved (counted in open_): connect without the lock.
+    Status s = Connect(url_, connect_timeout_s_, out);
+    if (!s.ok()) {
+      MutexLock lock(&mu_);
+      --open_;
+      cv_.Signal();
+    }
+    return s;
+  }
+
+  // Takes back a connection; a lost one, or one left inside a transaction,
+  // is closed and its place freed.
+  void Release(std::unique_ptr<PgConnection> c) {
+    bool reusable = !c->broken && PQstatus(c->conn) == CONNECTION_OK &&
+                    PQtransactionStatus(c->conn) == PQTRANS_IDLE;
+    MutexLock lock(&mu_);
+    if (reusable) {
+      idle_.push_back(std::move(c));
+    } else {
+      --open_;
+    }
+    cv_.Signal();
+  }
+
+ private:
+  // Hands out a usable idle connection (ok, *reserved false), or counts a
+  // new one the caller must open (ok, *reserved true), waiting for either
+  // until `deadline`; Unavailable when none came.
+  Status TakeIdleOrReserve(std::chrono::steady_clock::time_point deadline,
+                           std::unique_ptr<PgConnection>* out, bool* reserved)
+      EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     for (;;) {
       while (!idle_.empty()) {
         std::unique_ptr<PgConnection> c = std::move(idle_.back());
@@ -337,17 +308,10 @@ class Pool {
       }
       if (open_ < size_) {
         ++open_;
-        lock.unlock();
-        Status s = Connect(url_, connect_timeout_s_, out);
-        if (!s.ok()) {
-          lock.lock();
-          --open_;
-          cv_.notify_one();
-        }
-        return s;
+        *reserved = true;
+        return Status::Ok();
       }
-      if (cv_.wait_until(lock, deadline) == std::cv_status::timeout && idle_.empty() &&
-          open_ >= size_) {
+      if (!cv_.WaitUntil(&mu_, deadline) && idle_.empty() && open_ >= size_) {
         return Status::Unavailable("database busy: all " + std::to_string(size_) +
                                    " connections in use for " +
                                    std::to_string(acquire_timeout_.count()) + " ms");
@@ -355,29 +319,14 @@ class Pool {
     }
   }
 
-  // Takes back a connection; a lost one, or one left inside a transaction,
-  // is closed and its place freed.
-  void Release(std::unique_ptr<PgConnection> c) {
-    bool reusable = !c->broken && PQstatus(c->conn) == CONNECTION_OK &&
-                    PQtransactionStatus(c->conn) == PQTRANS_IDLE;
-    std::lock_guard<std::mutex> lock(mu_);
-    if (reusable) {
-      idle_.push_back(std::move(c));
-    } else {
-      --open_;
-    }
-    cv_.notify_one();
-  }
-
- private:
   const std::string url_;
   const int size_;
   const std::chrono::milliseconds acquire_timeout_;
   const int connect_timeout_s_;
-  std::mutex mu_;  // guards idle_ and open_
-  std::condition_variable cv_;
-  std::vector<std::unique_ptr<PgConnection>> idle_;
-  int open_ = 0;  // connections in idle_ or lent out (or being opened)
+  Mutex mu_;
+  CondVar cv_;
+  std::vector<std::unique_ptr<PgConnection>> idle_ GUARDED_BY(mu_);
+  int open_ GUARDED_BY(mu_) = 0;  // connections in idle_ or lent out (or being opened)
 };
 
 // Same key in every process: one migration runs at a time per database.
@@ -388,30 +337,28 @@ Status ApplyMigrations(PgConnection* c, int* applied) {
   for (const Migration& m : postgresqlMigrations()) {
     // The lock first, then the check: two processes migrating at once apply
     // each migration exactly once; the second waits, then finds it recorded.
-    STUDIO_RETURN_IF_ERROR(ExecSimple(c, "BEGIN"));
+    STUDIO_RETURN_IF_ERROR(ExecSimple(c, kBegin));
     Result r;
-    Status s = Exec(c, "SELECT pg_advisory_xact_lock($1::bigint)", Params().Add(kMigrationLockKey), &r);
+    Status s = Exec(c, kLockMigrations, Params().Add(kMigrationLockKey), &r);
     if (s.ok()) {
       s = ExecSimple(c,
-                     "CREATE TABLE IF NOT EXISTS schema_migrations ("
-                     " version integer PRIMARY KEY, name text NOT NULL,"
-                     " applied_at timestamptz NOT NULL DEFAULT now())");
+                     kCreateMigrationsTable);
     }
-    if (s.ok()) s = Exec(c, "SELECT 1 FROM schema_migrations WHERE version = $1", Params().Add(m.version), &r);
+    if (s.ok()) s = Exec(c, kMigrationApplied, Params().Add(m.version), &r);
     if (s.ok() && r.rows() == 0) {
       s = ExecSimple(c, m.sql);
       if (s.ok()) {
-        s = Exec(c, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)",
+        s = Exec(c, kRecordMigration,
                  Params().Add(m.version).Add(m.name), &r);
       }
       if (s.ok()) ++*applied;
     }
     if (!s.ok()) {
-      if (!c->broken) ExecSimple(c, "ROLLBACK");
+      if (!c->broken) ExecSimple(c, kRollback);
       if (s.code() == Status::Code::kUnavailable) return s;
       return Status::IOError("migration " + std::string(m.name) + " failed: " + s.message());
     }
-    STUDIO_RETURN_IF_ERROR(ExecSimple(c, "COMMIT"));
+    STUDIO_RETURN_IF_ERROR(ExecSimple(c, kCommit));
   }
   return Status::Ok();
 }
@@ -496,7 +443,7 @@ class PostgresStore final : public Store {
     if (pinned.count(store_id_)) return body();  // joins the thread's transaction
     std::unique_ptr<PgConnection> c;
     STUDIO_RETURN_IF_ERROR(pool_.Acquire(&c));
-    Status s = ExecSimple(c.get(), "BEGIN ISOLATION LEVEL READ COMMITTED");
+    Status s = ExecSimple(c.get(), kBeginReadCommitted);
     if (!s.ok()) {
       pool_.Release(std::move(c));
       return s;
@@ -506,14 +453,14 @@ class PostgresStore final : public Store {
     pinned.erase(store_id_);
     if (s.ok()) {
       std::string tag;
-      s = ExecSimple(c.get(), "COMMIT", &tag);
+      s = ExecSimple(c.get(), kCommit, &tag);
       // A transaction in which a statement failed ends in ROLLBACK even when
       // COMMIT is asked for: the body ignored an error, and nothing was kept.
       if (s.ok() && tag != "COMMIT") {
         s = Status::IOError("postgresql: transaction rolled back after an earlier error");
       }
     } else if (!c->broken) {
-      if (!ExecSimple(c.get(), "ROLLBACK").ok()) c->broken = true;
+      if (!ExecSimple(c.get(), kRollback).ok()) c->broken = true;
     }
     pool_.Release(std::move(c));
     return s;
@@ -521,21 +468,20 @@ class PostgresStore final : public Store {
 
   Status Ping() override {
     int64_t one = 0;
-    return ScalarInt("SELECT 1", {}, &one);
+    return ScalarInt(kSelectOne, {}, &one);
   }
 
   // ---- prompts ----
   Status InsertPrompt(const Prompt& p) override {
-    return Run("INSERT INTO prompts (id, text, attributes, created_at) "
-               "VALUES ($1, $2, $3, micros_to_ts($4::bigint))",
+    return Run(kInsertPrompt,
                Params().Add(p.id).Add(p.text).Add(PromptAttributesJson(p.attributes)).AddTime(p.created_at));
   }
 
   Status GetPrompt(const std::string& id, Prompt* out) override {
-    if (!IsId(id)) return Status::NotFound("Prompt not found");
-    return With("SELECT id, text, attributes, ts_to_micros(created_at) FROM prompts WHERE id = $1",
+    if (!IsId(id)) return Status::NotFound(store_kind::kPrompt);
+    return With(kGetPrompt,
                 {id}, [&](const Result& r) {
-                  if (r.rows() == 0) return Status::NotFound("Prompt not found");
+                  if (r.rows() == 0) return Status::NotFound(store_kind::kPrompt);
                   ReadPrompt(PgRow{r, 0}, out);
                   return Status::Ok();
                 });
@@ -544,8 +490,7 @@ class PostgresStore final : public Store {
   Status ListPrompts(int64_t offset, int limit, std::vector<Prompt>* out, int64_t* total) override {
     out->clear();
     STUDIO_RETURN_IF_ERROR(CountPrompts(total));
-    return With("SELECT id, text, attributes, ts_to_micros(created_at) FROM prompts "
-                "ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2",
+    return With(kListPrompts,
                 Params().Add(limit).Add(offset), [&](const Result& r) {
                   for (int i = 0; i < r.rows(); ++i) ReadPrompt(PgRow{r, i}, &out->emplace_back());
                   return Status::Ok();
@@ -553,7 +498,7 @@ class PostgresStore final : public Store {
   }
 
   Status CountPrompts(int64_t* total) override {
-    return ScalarInt("SELECT COUNT(*) FROM prompts", {}, total);
+    return ScalarInt(kCountPrompts, {}, total);
   }
 
   // ---- adapters ----
@@ -561,18 +506,15 @@ class PostgresStore final : public Store {
     Params p;
     AddAdapter(p, a);
     return NameConflictAware(Run(
-        "INSERT INTO adapters (id, name, description, base_model, storage_path, config, is_active, "
-        "status, current_version, created_at, updated_at, deleted_at) VALUES ($1, $2, $3, $4, $5, "
-        "$6, $7, $8, $9, micros_to_ts($10::bigint), micros_to_ts($11::bigint), "
-        "micros_to_ts($12::bigint))",
+        kInsertAdapter,
         p));
   }
 
   Status GetAdapter(const std::string& id, Visibility v, Adapter* out) override {
-    static const VisibilitySql kSql(std::string("SELECT ") + kAdapterColumns + " FROM {adapters} WHERE id = $1");
-    if (!IsId(id)) return Status::NotFound("Adapter not found");
+    static const VisibilitySql kSql(kGetAdapterTemplate);
+    if (!IsId(id)) return Status::NotFound(store_kind::kAdapter);
     return With(kSql.For(v), {id}, [&](const Result& r) {
-      if (r.rows() == 0) return Status::NotFound("Adapter not found");
+      if (r.rows() == 0) return Status::NotFound(store_kind::kAdapter);
       ReadAdapter(PgRow{r, 0}, out);
       return Status::Ok();
     });
@@ -580,53 +522,38 @@ class PostgresStore final : public Store {
 
   Status ListAdapters(const AdapterQuery& aq, std::vector<Adapter>* out, int64_t* total) override {
     out->clear();
-    std::string where = " WHERE true";
-    Params p;
-    if (aq.active_only) where += " AND is_active";
-    if (aq.status) {
-      p.Add(AdapterStatusName(*aq.status));
-      where += " AND status = $" + std::to_string(p.size());
-    }
-    STUDIO_RETURN_IF_ERROR(ScalarInt(SourceFor("SELECT COUNT(*) FROM {adapters}" + where, aq.visibility), p, total));
-    const std::string page = " LIMIT $" + std::to_string(p.size() + 1) + " OFFSET $" + std::to_string(p.size() + 2);
+    Params p;  // in AdapterFilter's order
+    if (aq.status) p.Add(AdapterStatusName(*aq.status));
+    STUDIO_RETURN_IF_ERROR(ScalarInt(AdapterCountSql(aq), p, total));
     p.Add(aq.limit).Add(aq.skip);
-    return With(SourceFor(std::string("SELECT ") + kAdapterColumns + " FROM {adapters}" + where +
-                              " ORDER BY created_at DESC, id DESC" + page,
-                          aq.visibility),
-                p, [&](const Result& r) {
-                  for (int i = 0; i < r.rows(); ++i) ReadAdapter(PgRow{r, i}, &out->emplace_back());
-                  return Status::Ok();
-                });
+    return With(AdapterPageSql(aq), p, [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadAdapter(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
   }
 
   Status UpdateAdapter(const Adapter& a) override {
-    if (!IsId(a.id)) return Status::NotFound("Adapter not found");
+    if (!IsId(a.id)) return Status::NotFound(store_kind::kAdapter);
     int64_t changed = 0;
     STUDIO_RETURN_IF_ERROR(NameConflictAware(Run(
-        "UPDATE adapters SET name = $1, description = $2, base_model = $3, storage_path = $4, "
-        "config = $5, is_active = $6, status = $7, current_version = $8, "
-        "updated_at = micros_to_ts($9::bigint) WHERE id = $10 AND deleted_at IS NULL",
+        kUpdateAdapter,
         Params().Add(a.name).Add(a.description).Add(a.base_model).Add(a.storage_path)
             .Add(a.config_json).Add(a.is_active).Add(AdapterStatusName(a.status))
             .Add(a.current_version).AddTime(a.updated_at).Add(a.id),
         &changed)));
-    return changed == 1 ? Status::Ok() : Status::NotFound("Adapter not found");
+    return changed == 1 ? Status::Ok() : Status::NotFound(store_kind::kAdapter);
   }
 
   Status MarkAdapterDeleted(const std::string& id, Micros now) override {
-    if (!IsId(id)) return Status::NotFound("Adapter not found");
+    if (!IsId(id)) return Status::NotFound(store_kind::kAdapter);
     int64_t changed = 0;
-    STUDIO_RETURN_IF_ERROR(Run("UPDATE adapters SET deleted_at = micros_to_ts($1::bigint), "
-                               "updated_at = micros_to_ts($1::bigint), is_active = false "
-                               "WHERE id = $2 AND deleted_at IS NULL",
+    STUDIO_RETURN_IF_ERROR(Run(kMarkAdapterDeleted,
                                Params().AddTime(now).Add(id), &changed));
-    return changed == 1 ? Status::Ok() : Status::NotFound("Adapter not found");
+    return changed == 1 ? Status::Ok() : Status::NotFound(store_kind::kAdapter);
   }
 
   Status GetAdapterStats(AdapterStats* out) override {
-    return With("SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'active'), "
-                "COUNT(*) FILTER (WHERE status = 'archived') FROM live_adapters",
-                {}, [&](const Result& r) {
+    return With(kSelectAdapterStats, {}, [&](const Result& r) {
                   if (r.rows() > 0) {
                     out->total = r.Int(0, 0);
                     out->active = r.Int(0, 1);
@@ -639,15 +566,12 @@ class PostgresStore final : public Store {
   Status CountJobsUsingAdapter(const std::string& adapter_id, int64_t* count) override {
     *count = 0;
     if (!IsId(adapter_id)) return Status::Ok();
-    return ScalarInt("SELECT COUNT(*) FROM live_jobs WHERE adapter_id = $1", {adapter_id}, count);
+    return ScalarInt(kCountJobsUsingAdapter, {adapter_id}, count);
   }
 
   // ---- jobs ----
   Status InsertJob(const Job& j) override {
-    return Run("INSERT INTO generation_jobs (id, prompt_id, adapter_id, status, progress, "
-               "num_samples, error, seed, temperature, top_k, top_p, duration, created_at, "
-               "completed_at, deleted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
-               "$12, micros_to_ts($13::bigint), micros_to_ts($14::bigint), micros_to_ts($15::bigint))",
+    return Run(kInsertJob,
                Params().Add(j.id).Add(j.prompt_id).Add(j.adapter_id).Add(JobStatusName(j.status))
                    .Add(j.progress).Add(j.num_samples).Add(j.error).Add(j.params.seed)
                    .Add(j.params.temperature).Add(j.params.top_k).Add(j.params.top_p)
@@ -656,10 +580,10 @@ class PostgresStore final : public Store {
   }
 
   Status GetJob(const std::string& id, Visibility v, Job* out) override {
-    static const VisibilitySql kSql(kJobSelectTemplate + " WHERE j.id = $1");
-    if (!IsId(id)) return Status::NotFound("Job not found");
+    static const VisibilitySql kSql(kGetJobTemplate);
+    if (!IsId(id)) return Status::NotFound(store_kind::kJob);
     return With(kSql.For(v), {id}, [&](const Result& r) {
-      if (r.rows() == 0) return Status::NotFound("Job not found");
+      if (r.rows() == 0) return Status::NotFound(store_kind::kJob);
       ReadJob(PgRow{r, 0}, out);
       return Status::Ok();
     });
@@ -670,56 +594,30 @@ class PostgresStore final : public Store {
     *total = 0;
     // A malformed adapter id matches no job (as on SQLite, where ids are text).
     if (jq.adapter_id && !IsId(*jq.adapter_id)) return Status::Ok();
-    std::string where = " WHERE true";
-    Params p;
-    auto add = [&](const char* cond, auto value) {
-      p.Add(value);
-      where += std::string(" AND ") + cond + std::to_string(p.size());
-    };
-    if (jq.status) add("j.status = $", JobStatusName(*jq.status));
-    if (jq.adapter_id) add("j.adapter_id = $", *jq.adapter_id);
-    if (jq.start_date) {
-      p.AddTime(*jq.start_date);
-      where += " AND j.created_at >= micros_to_ts($" + std::to_string(p.size()) + "::bigint)";
-    }
-    if (jq.end_date) {
-      p.AddTime(*jq.end_date);
-      where += " AND j.created_at <= micros_to_ts($" + std::to_string(p.size()) + "::bigint)";
-    }
+    Params p;  // in JobFilter's order
+    if (jq.status) p.Add(JobStatusName(*jq.status));
+    if (jq.adapter_id) p.Add(*jq.adapter_id);
+    if (jq.start_date) p.AddTime(*jq.start_date);
+    if (jq.end_date) p.AddTime(*jq.end_date);
     const bool counters_suffice = jq.visibility == Visibility::kLive && !jq.adapter_id &&
                                   !jq.start_date && !jq.end_date;
     if (counters_suffice) {
       // Maintained by triggers: the total costs the same at any table size.
-      // "WHERE id = 1" (the only row) makes it a primary-key lookup: every
-      // job insert or status change leaves a dead version of the row, and
-      // after many in one transaction (or while a long one holds back
-      // vacuum) the table spans hundreds of pages, which a scan would read
-      // on every request (2 ms at 452 pages after seeding 100k jobs).
-      STUDIO_RETURN_IF_ERROR(ScalarInt(
-          jq.status ? "SELECT CASE $1::text WHEN 'queued' THEN queued WHEN 'processing' THEN processing "
-                      "WHEN 'completed' THEN completed WHEN 'failed' THEN failed "
-                      "WHEN 'cancelled' THEN cancelled END FROM job_counters WHERE id = 1"
-                    : "SELECT queued + processing + completed + failed + cancelled FROM job_counters WHERE id = 1",
-          jq.status ? Params{JobStatusName(*jq.status)} : Params{}, total));
+      STUDIO_RETURN_IF_ERROR(ScalarInt(jq.status ? kCountLiveJobsWithStatus : kCountLiveJobs,
+                                       jq.status ? Params{JobStatusName(*jq.status)} : Params{}, total));
     } else {
-      STUDIO_RETURN_IF_ERROR(ScalarInt(SourceFor("SELECT COUNT(*) FROM {jobs} j" + where, jq.visibility), p, total));
+      STUDIO_RETURN_IF_ERROR(ScalarInt(JobCountSql(jq), p, total));
     }
-    const std::string page = " LIMIT $" + std::to_string(p.size() + 1) + " OFFSET $" + std::to_string(p.size() + 2);
     p.Add(jq.limit).Add(jq.offset);
-    return With(JobSelect(jq.visibility) + where + " ORDER BY j.created_at DESC, j.id DESC" + page, p,
-                [&](const Result& r) {
-                  for (int i = 0; i < r.rows(); ++i) ReadJob(PgRow{r, i}, &out->emplace_back());
-                  return Status::Ok();
-                });
+    return With(JobPageSql(jq), p, [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadJob(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
   }
 
   Status GetJobStats(Micros day_start, JobStats* out) override {
     *out = JobStats{};
-    return With("SELECT queued, processing, completed, failed, cancelled, processing_ms, "
-                "(SELECT COALESCE(SUM(live_count), 0) FROM job_day_counters "
-                "  WHERE day = (micros_to_ts($1::bigint) AT TIME ZONE 'UTC')::date) "
-                "FROM job_counters WHERE id = 1",  // a key lookup (see ListJobs)
-                Params().AddTime(day_start), [&](const Result& r) {
+    return With(kSelectJobStats, Params().AddTime(day_start), [&](const Result& r) {
                   if (r.rows() == 0) return Status::Ok();
                   out->queued = r.Int(0, 0);
                   out->processing = r.Int(0, 1);
@@ -736,26 +634,22 @@ class PostgresStore final : public Store {
     *changed = false;
     if (!IsId(id)) return Status::Ok();
     int64_t n = 0;
-    STUDIO_RETURN_IF_ERROR(Run("UPDATE generation_jobs SET status = 'cancelled', "
-                               "completed_at = micros_to_ts($1::bigint), claimed_by = NULL, "
-                               "lease_expires_at = NULL "
-                               "WHERE id = $2 AND status IN ('queued', 'processing')",
+    STUDIO_RETURN_IF_ERROR(Run(kMarkJobCancelled,
                                Params().AddTime(now).Add(id), &n));
     *changed = n == 1;
     return Status::Ok();
   }
 
   Status MarkJobDeleted(const std::string& id, Micros now) override {
-    if (!IsId(id)) return Status::NotFound("Job not found");
+    if (!IsId(id)) return Status::NotFound(store_kind::kJob);
     int64_t n = 0;
-    STUDIO_RETURN_IF_ERROR(Run("UPDATE generation_jobs SET deleted_at = micros_to_ts($1::bigint) "
-                               "WHERE id = $2 AND deleted_at IS NULL",
+    STUDIO_RETURN_IF_ERROR(Run(kMarkJobDeleted,
                                Params().AddTime(now).Add(id), &n));
-    return n == 1 ? Status::Ok() : Status::NotFound("Job not found");
+    return n == 1 ? Status::Ok() : Status::NotFound(store_kind::kJob);
   }
 
   Status LockLiveJob(const std::string& id, RowLock mode) override {
-    if (!IsId(id)) return Status::NotFound("Job not found");
+    if (!IsId(id)) return Status::NotFound(store_kind::kJob);
     // Why this orders a job delete against a feedback insert (lifecycle.cc):
     // DeleteJob locks the row FOR UPDATE before anything else, AddFeedback
     // locks the sample's job FOR SHARE before inserting. The two modes
@@ -770,22 +664,18 @@ class PostgresStore final : public Store {
     //    deleted job's sample.
     // FOR SHARE holders do not block each other, so feedback inserts stay
     // parallel. Both locks last until the transaction ends.
-    static const std::string kShareSql =
-        "SELECT 1 FROM generation_jobs WHERE id = $1 AND deleted_at IS NULL FOR SHARE";
-    static const std::string kExclusiveSql =
-        "SELECT 1 FROM generation_jobs WHERE id = $1 AND deleted_at IS NULL FOR UPDATE";
-    return With(mode == RowLock::kShare ? kShareSql : kExclusiveSql, {id}, [&](const Result& r) {
-      return r.rows() == 1 ? Status::Ok() : Status::NotFound("Job not found");
+    return With(mode == RowLock::kShare ? kLockLiveJobForShare : kLockLiveJobForUpdate, {id}, [&](const Result& r) {
+      return r.rows() == 1 ? Status::Ok() : Status::NotFound(store_kind::kJob);
     });
   }
 
   // Held until the transaction ends; a concurrent update of the same
   // adapter waits here and then reads what this one wrote.
   Status LockLiveAdapter(const std::string& id) override {
-    if (!IsId(id)) return Status::NotFound("Adapter not found");
-    return With("SELECT 1 FROM adapters WHERE id = $1 AND deleted_at IS NULL FOR UPDATE", {id},
+    if (!IsId(id)) return Status::NotFound(store_kind::kAdapter);
+    return With(kLockLiveAdapter, {id},
                 [&](const Result& r) {
-                  return r.rows() == 1 ? Status::Ok() : Status::NotFound("Adapter not found");
+                  return r.rows() == 1 ? Status::Ok() : Status::NotFound(store_kind::kAdapter);
                 });
   }
 
@@ -809,9 +699,7 @@ class PostgresStore final : public Store {
                         Micros lease_until) override {
     if (!IsId(job_id)) return Status::Cancelled("job no longer ours");
     int64_t n = 0;
-    STUDIO_RETURN_IF_ERROR(Run("UPDATE generation_jobs SET progress = $1, "
-                               "lease_expires_at = micros_to_ts($2::bigint) WHERE id = $3 "
-                               "AND claimed_by = $4 AND status = 'processing' AND deleted_at IS NULL",
+    STUDIO_RETURN_IF_ERROR(Run(kReportProgress,
                                Params().Add(progress).AddTime(lease_until).Add(job_id).Add(worker_id), &n));
     return n == 1 ? Status::Ok() : Status::Cancelled("job no longer ours");
   }
@@ -820,12 +708,7 @@ class PostgresStore final : public Store {
                    const std::optional<std::string>& error, Micros now) override {
     if (!IsId(job_id)) return Status::Cancelled("job no longer ours");
     int64_t n = 0;
-    STUDIO_RETURN_IF_ERROR(Run("UPDATE generation_jobs SET status = $1::text, error = $2, "
-                               "completed_at = micros_to_ts($3::bigint), "
-                               "progress = CASE WHEN $1::text = 'completed' THEN 1.0 ELSE progress END, "
-                               "claimed_by = NULL, lease_expires_at = NULL "
-                               "WHERE id = $4 AND claimed_by = $5 AND status = 'processing' "
-                               "AND deleted_at IS NULL",
+    STUDIO_RETURN_IF_ERROR(Run(kFinishJob,
                                Params().Add(JobStatusName(final_status)).Add(error).AddTime(now)
                                    .Add(job_id).Add(worker_id),
                                &n));
@@ -835,9 +718,7 @@ class PostgresStore final : public Store {
   Status ReleaseJob(const std::string& job_id, const std::string& worker_id) override {
     if (!IsId(job_id)) return Status::Cancelled("job no longer ours");
     int64_t n = 0;
-    STUDIO_RETURN_IF_ERROR(Run("UPDATE generation_jobs SET status = 'queued', claimed_by = NULL, "
-                               "lease_expires_at = NULL WHERE id = $1 AND claimed_by = $2 "
-                               "AND status = 'processing' AND deleted_at IS NULL",
+    STUDIO_RETURN_IF_ERROR(Run(kReleaseJob,
                                Params().Add(job_id).Add(worker_id), &n));
     return n == 1 ? Status::Ok() : Status::Cancelled("job no longer ours");
   }
@@ -848,19 +729,16 @@ class PostgresStore final : public Store {
 
   // ---- audio ----
   Status InsertAudioSample(const AudioSample& s) override {
-    return Run("INSERT INTO audio_samples (id, job_id, prompt_id, adapter_id, sample_index, "
-               "storage_path, duration_seconds, sample_rate, created_at) "
-               "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, micros_to_ts($9::bigint))",
+    return Run(kInsertAudioSample,
                Params().Add(s.id).Add(s.job_id).Add(s.prompt_id).Add(s.adapter_id).Add(s.sample_index)
                    .Add(s.storage_path).Add(s.duration_seconds).Add(s.sample_rate).AddTime(s.created_at));
   }
 
   Status GetAudioSample(const std::string& id, Visibility v, AudioSample* out) override {
-    static const VisibilitySql kSql(std::string("SELECT ") + kAudioColumns +
-                                    " FROM {audio} a JOIN generation_jobs j ON j.id = a.job_id WHERE a.id = $1");
-    if (!IsId(id)) return Status::NotFound("Audio sample not found");
+    static const VisibilitySql kSql(kGetAudioTemplate);
+    if (!IsId(id)) return Status::NotFound(store_kind::kAudioSample);
     return With(kSql.For(v), {id}, [&](const Result& r) {
-      if (r.rows() == 0) return Status::NotFound("Audio sample not found");
+      if (r.rows() == 0) return Status::NotFound(store_kind::kAudioSample);
       ReadAudio(PgRow{r, 0}, out);
       return Status::Ok();
     });
@@ -869,9 +747,7 @@ class PostgresStore final : public Store {
   Status ListAudioSamplesForJob(const std::string& job_id, std::vector<AudioSample>* out) override {
     out->clear();
     if (!IsId(job_id)) return Status::Ok();
-    return With(std::string("SELECT ") + kAudioColumns +
-                    " FROM audio_samples a JOIN generation_jobs j ON j.id = a.job_id "
-                    "WHERE a.job_id = $1 ORDER BY a.sample_index",
+    return With(kListAudioSamplesForJob,
                 {job_id}, [&](const Result& r) {
                   for (int i = 0; i < r.rows(); ++i) ReadAudio(PgRow{r, i}, &out->emplace_back());
                   return Status::Ok();
@@ -880,75 +756,50 @@ class PostgresStore final : public Store {
 
   // ---- feedback ----
   Status InsertFeedback(const Feedback& f) override {
-    return Run("INSERT INTO feedback (id, audio_id, rating, rating_criterion, preferred_over, tags, "
-               "notes, created_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, micros_to_ts($8::bigint))",
+    return Run(kInsertFeedback,
                Params().Add(f.id).Add(f.audio_id).Add(f.rating).Add(f.rating_criterion)
                    .Add(f.preferred_over).Add(json(f.tags).dump()).Add(f.notes).AddTime(f.created_at));
   }
 
   Status GetFeedback(const std::string& id, Feedback* out) override {
-    if (!IsId(id)) return Status::NotFound("Feedback not found");
-    return With(std::string("SELECT ") + kFeedbackColumns + " FROM feedback f WHERE f.id = $1", {id},
+    if (!IsId(id)) return Status::NotFound(store_kind::kFeedback);
+    return With(kGetFeedback, {id},
                 [&](const Result& r) {
-                  if (r.rows() == 0) return Status::NotFound("Feedback not found");
+                  if (r.rows() == 0) return Status::NotFound(store_kind::kFeedback);
                   ReadFeedback(PgRow{r, 0}, out);
                   return Status::Ok();
                 });
   }
 
   Status DeleteFeedback(const std::string& id) override {
-    if (!IsId(id)) return Status::NotFound("Feedback not found");
+    if (!IsId(id)) return Status::NotFound(store_kind::kFeedback);
     int64_t n = 0;
-    STUDIO_RETURN_IF_ERROR(Run("DELETE FROM feedback WHERE id = $1", {id}, &n));
-    return n == 1 ? Status::Ok() : Status::NotFound("Feedback not found");
+    STUDIO_RETURN_IF_ERROR(Run(kDeleteFeedback, {id}, &n));
+    return n == 1 ? Status::Ok() : Status::NotFound(store_kind::kFeedback);
   }
 
   Status ListFeedback(const FeedbackQuery& fq, std::vector<Feedback>* out, int64_t* total) override {
     out->clear();
     *total = 0;
     if ((fq.audio_id && !IsId(*fq.audio_id)) || (fq.job_id && !IsId(*fq.job_id))) return Status::Ok();
-    std::string where = " WHERE true";
-    Params p;
-    auto n = [&] { return std::to_string(p.size()); };
-    if (fq.audio_id) {
-      p.Add(*fq.audio_id);
-      where += " AND f.audio_id = $" + n();
-    }
-    if (fq.job_id) {
-      p.Add(*fq.job_id);
-      where += " AND f.audio_id IN (SELECT id FROM live_audio_samples WHERE job_id = $" + n() + ")";
-    }
-    if (fq.min_rating) {
-      p.Add(*fq.min_rating);
-      where += " AND f.rating >= $" + n();
-    }
-    if (fq.max_rating) {
-      p.Add(*fq.max_rating);
-      where += " AND f.rating <= $" + n();
-    }
-    if (!fq.tags.empty()) {
-      // Any of the tags, as one JSON array parameter: one statement for any
-      // number of tags.
-      p.Add(json(fq.tags).dump());
-      where += " AND f.tags ?| ARRAY(SELECT jsonb_array_elements_text($" + n() + "::jsonb))";
-    }
-    STUDIO_RETURN_IF_ERROR(ScalarInt("SELECT COUNT(*) FROM feedback f" + where, p, total));
-    const std::string page = " LIMIT $" + std::to_string(p.size() + 1) + " OFFSET $" + std::to_string(p.size() + 2);
+    Params p;  // in FeedbackFilter's order
+    if (fq.audio_id) p.Add(*fq.audio_id);
+    if (fq.job_id) p.Add(*fq.job_id);
+    if (fq.min_rating) p.Add(*fq.min_rating);
+    if (fq.max_rating) p.Add(*fq.max_rating);
+    if (!fq.tags.empty()) p.Add(json(fq.tags).dump());
+    STUDIO_RETURN_IF_ERROR(ScalarInt(FeedbackCountSql(fq), p, total));
     p.Add(fq.limit).Add(fq.offset);
-    return With(std::string("SELECT ") + kFeedbackColumns + " FROM feedback f" + where +
-                    " ORDER BY f.created_at DESC, f.id DESC" + page,
-                p, [&](const Result& r) {
-                  for (int i = 0; i < r.rows(); ++i) ReadFeedback(PgRow{r, i}, &out->emplace_back());
-                  return Status::Ok();
-                });
+    return With(FeedbackPageSql(fq), p, [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadFeedback(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
   }
 
   Status ListFeedbackForJob(const std::string& job_id, std::vector<Feedback>* out) override {
     out->clear();
     if (!IsId(job_id)) return Status::Ok();
-    return With(std::string("SELECT ") + kFeedbackColumns +
-                    " FROM feedback f WHERE f.audio_id = ANY (ARRAY(SELECT id FROM audio_samples "
-                    "WHERE job_id = $1)) ORDER BY f.created_at, f.id",
+    return With(kListFeedbackForJob,
                 {job_id}, [&](const Result& r) {
                   for (int i = 0; i < r.rows(); ++i) ReadFeedback(PgRow{r, i}, &out->emplace_back());
                   return Status::Ok();
@@ -958,25 +809,19 @@ class PostgresStore final : public Store {
   Status CountFeedbackTouchingJob(const std::string& job_id, int64_t* count) override {
     *count = 0;
     if (!IsId(job_id)) return Status::Ok();
-    return ScalarInt(std::string("SELECT COUNT(*) ") + kFeedbackTouchingJob, {job_id}, count);
+    return ScalarInt(kCountFeedbackTouchingJob, {job_id}, count);
   }
 
   Status DeleteFeedbackTouchingJob(const std::string& job_id, int64_t* deleted) override {
     *deleted = 0;
     if (!IsId(job_id)) return Status::Ok();
-    return Run(std::string("DELETE ") + kFeedbackTouchingJob, {job_id}, deleted);
+    return Run(kDeleteFeedbackTouchingJob, {job_id}, deleted);
   }
 
   Status GetFeedbackSummary(FeedbackSummary* out) override {
     *out = FeedbackSummary{};
     return With(
-        "SELECT COUNT(*), COUNT(rating), COUNT(preferred_over), "
-        "COUNT(*) FILTER (WHERE rating = 1), COUNT(*) FILTER (WHERE rating = 2), "
-        "COUNT(*) FILTER (WHERE rating = 3), COUNT(*) FILTER (WHERE rating = 4), "
-        "COUNT(*) FILTER (WHERE rating = 5), "
-        "(SELECT COUNT(*) FROM (SELECT audio_id FROM feedback WHERE rating IS NOT NULL "
-        "  GROUP BY audio_id HAVING AVG(rating) >= 4) high) "
-        "FROM feedback",
+        kGetFeedbackSummary,
         {}, [&](const Result& r) {
           if (r.rows() == 0) return Status::Ok();
           out->total_feedback = r.Int(0, 0);
@@ -1000,8 +845,22 @@ class PostgresStore final : public Store {
   Pool pool_;
 };
 
-// The statements the query-plan check explains, by name, with sample values
-// for their parameters (an id that exists or not plans the same).
+// Typical list queries, for the query-plan check.
+JobQuery ByStatus(JobStatus status) {
+  JobQuery q;
+  q.status = status;
+  return q;
+}
+JobQuery ByAdapter(const std::string& adapter_id) {
+  JobQuery q;
+  q.adapter_id = adapter_id;
+  return q;
+}
+
+// The statements the query-plan check explains, by name: the ones the
+// methods above run (store/postgres_statements.h), for a typical query,
+// with sample values for their parameters (an id that exists or not plans
+// the same).
 Status PostgresStore::ExplainQuery(const std::string& name, std::vector<std::string>* lines) {
   static const std::string kSomeId = "00000000-0000-4000-8000-000000000000";
   struct Explained {
@@ -1009,19 +868,19 @@ Status PostgresStore::ExplainQuery(const std::string& name, std::vector<std::str
     std::vector<std::string> params;
   };
   static const std::unordered_map<std::string, Explained> kQueries = {
-      {"get_job", {JobSelect(Visibility::kLive) + " WHERE j.id = $1", {kSomeId}}},
-      {"list_jobs", {JobSelect(Visibility::kLive) + " WHERE true ORDER BY j.created_at DESC, j.id DESC LIMIT $1 OFFSET $2", {"20", "0"}}},
-      {"list_jobs_by_status", {JobSelect(Visibility::kLive) + " WHERE true AND j.status = $1 ORDER BY j.created_at DESC, j.id DESC LIMIT $2 OFFSET $3", {"queued", "20", "0"}}},
-      {"list_jobs_by_adapter", {JobSelect(Visibility::kLive) + " WHERE true AND j.adapter_id = $1 ORDER BY j.created_at DESC, j.id DESC LIMIT $2 OFFSET $3", {kSomeId, "20", "0"}}},
-      {"count_jobs_by_adapter", {"SELECT COUNT(*) FROM live_jobs j WHERE true AND j.adapter_id = $1", {kSomeId}}},
-      {"jobs_today", {"SELECT COALESCE(SUM(live_count), 0) FROM job_day_counters WHERE day = (micros_to_ts($1::bigint) AT TIME ZONE 'UTC')::date", {"1764201600000000"}}},
-      {"job_counters", {"SELECT queued, processing, completed, failed, cancelled, processing_ms FROM job_counters WHERE id = 1", {}}},
-      {"list_adapters", {std::string("SELECT ") + kAdapterColumns + " FROM live_adapters WHERE true ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2", {"100", "0"}}},
-      {"adapter_stats", {"SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'active'), COUNT(*) FILTER (WHERE status = 'archived') FROM live_adapters", {}}},
+      {"get_job", {SourceFor(kGetJobTemplate, Visibility::kLive), {kSomeId}}},
+      {"list_jobs", {JobPageSql(JobQuery{}), {"20", "0"}}},
+      {"list_jobs_by_status", {JobPageSql(ByStatus(JobStatus::kQueued)), {"queued", "20", "0"}}},
+      {"list_jobs_by_adapter", {JobPageSql(ByAdapter(kSomeId)), {kSomeId, "20", "0"}}},
+      {"count_jobs_by_adapter", {JobCountSql(ByAdapter(kSomeId)), {kSomeId}}},
+      {"jobs_today", {kSelectJobStats, {"1764201600000000"}}},
+      {"job_counters", {kCountLiveJobs, {}}},
+      {"list_adapters", {AdapterPageSql(AdapterQuery{}), {"100", "0"}}},
+      {"adapter_stats", {kSelectAdapterStats, {}}},
       {"claim_job", {kClaimSql, {"worker", "1764201600000000", "1764201630000000"}}},
       {"requeue_processing", {kRequeueSql, {}}},
-      {"delete_feedback_touching_job", {std::string("DELETE ") + kFeedbackTouchingJob, {kSomeId}}},
-      {"get_audio", {std::string("SELECT ") + kAudioColumns + " FROM live_audio_samples a JOIN generation_jobs j ON j.id = a.job_id WHERE a.id = $1", {kSomeId}}},
+      {"delete_feedback_touching_job", {kDeleteFeedbackTouchingJob, {kSomeId}}},
+      {"get_audio", {SourceFor(kGetAudioTemplate, Visibility::kLive), {kSomeId}}},
   };
   auto it = kQueries.find(name);
   if (it == kQueries.end()) return Status::NotFound("no query named " + name);

@@ -21,7 +21,7 @@ std::string SourceFor(std::string sql, Visibility v) {
 
 Status NameConflictAware(Status s) {
   if (s.code() == Status::Code::kConflict) {
-    return Status::Conflict("An adapter with this name already exists");
+    return Status::Conflict(store_kind::kAdapterName);
   }
   return s;
 }

@@ -19,6 +19,7 @@
 #include <string>
 
 #include "domain/types.h"
+#include "store/store.h"
 #include "util/status.h"
 
 namespace studio::store_internal {
@@ -38,7 +39,7 @@ class VisibilitySql {
   std::string live_, all_;
 };
 
-// A Conflict from the live-name unique index, in the API's words.
+// A Conflict from the live-name unique index, as the store_kind::kAdapterName kind.
 Status NameConflictAware(Status s);
 
 std::string PromptAttributesJson(const PromptAttributes& a);

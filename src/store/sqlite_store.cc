@@ -5,8 +5,6 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
-#include <condition_variable>
-#include <mutex>
 #include <thread>
 #include <nlohmann/json.hpp>
 #include <unordered_map>
@@ -14,6 +12,8 @@
 
 #include "store/migrations.h"
 #include "store/row_codec.h"
+#include "store/sqlite_statements.h"
+#include "util/mutex.h"
 #include "util/time_format.h"
 
 namespace studio {
@@ -30,63 +30,9 @@ bool IsStorageFull(sqlite3* db, int rc) {
 
 using json = nlohmann::json;
 using namespace store_internal;
+using namespace store_internal::sqlite_sql;
 
 // ---------------------------------------------------------------------------
-// Statements. Default reads name the live_* views; reads with
-// Visibility::kIncludeDeleted name the base tables. {jobs}, {adapters} and
-// {audio} in a template are replaced by SourceFor().
-
-// Job rows carry what a list item shows, in one statement: no per-row queries.
-constexpr const char* kJobColumns = R"(
-  j.id, j.prompt_id, j.adapter_id, j.status, j.progress, j.num_samples, j.error,
-  j.seed, j.temperature, j.top_k, j.top_p, j.duration, j.created_at, j.completed_at,
-  j.deleted_at,
-  CASE WHEN length(p.text) > 100 THEN substr(p.text, 1, 100) || '...' ELSE p.text END,
-  a.name, a.deleted_at IS NOT NULL,
-  (SELECT group_concat(s.id) FROM
-     (SELECT id FROM audio_samples WHERE job_id = j.id ORDER BY sample_index) s))";
-
-const std::string kJobSelectTemplate = std::string("SELECT ") + kJobColumns +
-                                       " FROM {jobs} j JOIN prompts p ON p.id = j.prompt_id"
-                                       " LEFT JOIN adapters a ON a.id = j.adapter_id";
-
-std::string JobSelect(Visibility v) { return SourceFor(kJobSelectTemplate, v); }
-
-constexpr const char* kAdapterColumns =
-    "id, name, description, base_model, storage_path, config, is_active, status, "
-    "current_version, created_at, updated_at, deleted_at";
-
-constexpr const char* kAudioColumns =
-    "a.id, a.job_id, a.prompt_id, a.adapter_id, a.sample_index, a.storage_path, "
-    "a.duration_seconds, a.sample_rate, a.created_at, j.seed, j.temperature, j.top_k, j.top_p, "
-    "j.duration";
-
-constexpr const char* kFeedbackColumns =
-    "f.id, f.audio_id, f.rating, f.rating_criterion, f.preferred_over, f.tags, f.notes, "
-    "f.created_at";
-
-// The queue's claim: oldest queued job, or a processing one whose lease ran out.
-constexpr const char* kClaimSql = R"(
-  UPDATE generation_jobs
-     SET status = 'processing', claimed_by = ?1, lease_expires_at = ?3
-   WHERE id = (SELECT id FROM generation_jobs
-                WHERE status IN ('queued', 'processing') AND deleted_at IS NULL
-                  AND (status = 'queued' OR lease_expires_at < ?2)
-                ORDER BY created_at LIMIT 1)
-  RETURNING id)";
-
-// deleted_at IS NULL always holds for a processing job (deleting cancels it)
-// and lets the live status index serve this instead of a table scan.
-constexpr const char* kRequeueSql =
-    "UPDATE generation_jobs SET status = 'queued', claimed_by = NULL, lease_expires_at = NULL "
-    "WHERE status = 'processing' AND deleted_at IS NULL";
-
-// Sample ids of one job, for the feedback cascade (by audio_id or preferred_over).
-constexpr const char* kFeedbackTouchingJob = R"(
-  FROM feedback
-  WHERE audio_id IN (SELECT id FROM audio_samples WHERE job_id = ?1)
-     OR preferred_over IN (SELECT id FROM audio_samples WHERE job_id = ?1))";
-
 // ---------------------------------------------------------------------------
 
 std::optional<Micros> TimeColumn(sqlite3_stmt* st, int col) {
@@ -201,9 +147,7 @@ class Connection {
     // database (that made one delete in a hundred take 30+ ms); the store's
     // checkpointer thread does it in the background instead.
     return Exec(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-        "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=2147418112;"
-        "PRAGMA wal_autocheckpoint=0;");
+        kConnectionPragmas);
   }
 
   Status Exec(const char* sql) {
@@ -243,14 +187,13 @@ class Connection {
 Status ApplyMigrations(Connection* conn, int* applied) {
   *applied = 0;
   STUDIO_RETURN_IF_ERROR(conn->Exec(
-      "CREATE TABLE IF NOT EXISTS schema_migrations ("
-      " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)"));
+      kCreateMigrationsTable));
   for (const Migration& m : sqliteMigrations()) {
     // BEGIN IMMEDIATE first, then check: two processes migrating at once
     // apply each migration exactly once.
-    STUDIO_RETURN_IF_ERROR(conn->Exec("BEGIN IMMEDIATE"));
+    STUDIO_RETURN_IF_ERROR(conn->Exec(kBeginImmediate));
     sqlite3_stmt* st = nullptr;
-    Status s = conn->Prepare("SELECT 1 FROM schema_migrations WHERE version = ?", &st);
+    Status s = conn->Prepare(kMigrationApplied, &st);
     bool done = false;
     if (s.ok()) {
       Query q(conn->db(), st);
@@ -262,7 +205,7 @@ Status ApplyMigrations(Connection* conn, int* applied) {
       s = conn->Exec(m.sql);
       if (s.ok()) {
         sqlite3_stmt* ins = nullptr;
-        s = conn->Prepare("INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))", &ins);
+        s = conn->Prepare(kRecordMigration, &ins);
         if (s.ok()) {
           Query q(conn->db(), ins);
           s = q.Bind(m.version).Bind(m.name).Run();
@@ -271,10 +214,10 @@ Status ApplyMigrations(Connection* conn, int* applied) {
       if (s.ok()) ++*applied;
     }
     if (!s.ok()) {
-      conn->Exec("ROLLBACK");
+      conn->Exec(kRollback);
       return Status::IOError("migration " + std::string(m.name) + " failed: " + s.message());
     }
-    STUDIO_RETURN_IF_ERROR(conn->Exec("COMMIT"));
+    STUDIO_RETURN_IF_ERROR(conn->Exec(kCommit));
   }
   return Status::Ok();
 }
@@ -290,28 +233,35 @@ class SqliteStore final : public Store {
 
   ~SqliteStore() override {
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       stopping_ = true;
     }
-    stop_checkpointer_.notify_all();
+    stop_checkpointer_.SignalAll();
     if (checkpointer_.joinable()) checkpointer_.join();
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     connections_.clear();
   }
 
   // Copies committed WAL frames into the database every interval, off the
   // request path. PASSIVE never blocks readers or writers.
   void StartCheckpointer(std::chrono::milliseconds interval) {
-    checkpointer_ = std::thread([this, interval] {
-      Connection* conn = nullptr;
-      if (!Conn(&conn).ok()) return;
-      std::unique_lock<std::mutex> lock(mu_);
-      while (!stop_checkpointer_.wait_for(lock, interval, [this] { return stopping_; })) {
-        lock.unlock();
-        sqlite3_wal_checkpoint_v2(conn->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
-        lock.lock();
+    checkpointer_ = std::thread([this, interval] { CheckpointUntilStopped(interval); });
+  }
+
+  void CheckpointUntilStopped(std::chrono::milliseconds interval) LOCKS_EXCLUDED(mu_) {
+    Connection* conn = nullptr;
+    if (!Conn(&conn).ok()) return;
+    mu_.Lock();
+    while (true) {
+      const auto deadline = std::chrono::steady_clock::now() + interval;
+      while (!stopping_ && stop_checkpointer_.WaitUntil(&mu_, deadline)) {
       }
-    });
+      if (stopping_) break;
+      mu_.Unlock();
+      sqlite3_wal_checkpoint_v2(conn->db(), nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+      mu_.Lock();
+    }
+    mu_.Unlock();
   }
 
   // The calling thread's connection, opened on first use.
@@ -328,7 +278,7 @@ class SqliteStore final : public Store {
     STUDIO_RETURN_IF_ERROR(conn->Open(options_.path, options_.busy_timeout_ms));
     *out = conn.get();
     by_store[store_id_] = conn.get();
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     connections_.push_back(std::move(conn));
     return Status::Ok();
   }
@@ -350,35 +300,35 @@ class SqliteStore final : public Store {
     Connection* conn;
     STUDIO_RETURN_IF_ERROR(Conn(&conn));
     if (conn->transaction_depth > 0) return body();
-    STUDIO_RETURN_IF_ERROR(conn->Exec("BEGIN IMMEDIATE"));
+    STUDIO_RETURN_IF_ERROR(conn->Exec(kBeginImmediate));
     ++conn->transaction_depth;
     Status s = body();
     --conn->transaction_depth;
     if (s.ok()) {
-      s = conn->Exec("COMMIT");
+      s = conn->Exec(kCommit);
       if (s.ok()) return s;
     }
-    conn->Exec("ROLLBACK");
+    conn->Exec(kRollback);
     return s;
   }
 
   Status Ping() override {
     int64_t one = 0;
-    return ScalarInt("SELECT 1", {}, &one);
+    return ScalarInt(kSelectOne, {}, &one);
   }
 
   // ---- prompts ----
   Status InsertPrompt(const Prompt& p) override {
-    return With("INSERT INTO prompts (id, text, attributes, created_at) VALUES (?, ?, ?, ?)",
+    return With(kInsertPrompt,
                 [&](Query& q) {
                   return q.Bind(p.id).Bind(p.text).Bind(PromptAttributesJson(p.attributes)).BindTime(p.created_at).Run();
                 });
   }
 
   Status GetPrompt(const std::string& id, Prompt* out) override {
-    return With("SELECT id, text, attributes, created_at FROM prompts WHERE id = ?", [&](Query& q) {
+    return With(kGetPrompt, [&](Query& q) {
       q.Bind(id);
-      if (!q.Step()) return q.status().ok() ? Status::NotFound("Prompt not found") : q.status();
+      if (!q.Step()) return q.status().ok() ? Status::NotFound(store_kind::kPrompt) : q.status();
       ReadPrompt(SqliteRow{q.stmt()}, out);
       return Status::Ok();
     });
@@ -387,7 +337,7 @@ class SqliteStore final : public Store {
   Status ListPrompts(int64_t offset, int limit, std::vector<Prompt>* out, int64_t* total) override {
     out->clear();
     STUDIO_RETURN_IF_ERROR(CountPrompts(total));
-    return With("SELECT id, text, attributes, created_at FROM prompts ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+    return With(kListPrompts,
                 [&](Query& q) {
                   q.Bind(limit).Bind(offset);
                   while (q.Step()) ReadPrompt(SqliteRow{q.stmt()}, &out->emplace_back());
@@ -396,13 +346,12 @@ class SqliteStore final : public Store {
   }
 
   Status CountPrompts(int64_t* total) override {
-    return ScalarInt("SELECT COUNT(*) FROM prompts", {}, total);
+    return ScalarInt(kCountPrompts, {}, total);
   }
 
   // ---- adapters ----
   Status InsertAdapter(const Adapter& a) override {
-    return With(std::string("INSERT INTO adapters (") + kAdapterColumns +
-                    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    return With(kInsertAdapter,
                 [&](Query& q) {
                   BindAdapter(q, a);
                   return NameConflictAware(q.Run());
@@ -410,11 +359,11 @@ class SqliteStore final : public Store {
   }
 
   Status GetAdapter(const std::string& id, Visibility v, Adapter* out) override {
-    static const VisibilitySql kSql(std::string("SELECT ") + kAdapterColumns + " FROM {adapters} WHERE id = ?");
+    static const VisibilitySql kSql(kGetAdapterTemplate);
     return With(kSql.For(v),
                 [&](Query& q) {
                   q.Bind(id);
-                  if (!q.Step()) return q.status().ok() ? Status::NotFound("Adapter not found") : q.status();
+                  if (!q.Step()) return q.status().ok() ? Status::NotFound(store_kind::kAdapter) : q.status();
                   ReadAdapter(SqliteRow{q.stmt()}, out);
                   return Status::Ok();
                 });
@@ -422,20 +371,15 @@ class SqliteStore final : public Store {
 
   Status ListAdapters(const AdapterQuery& aq, std::vector<Adapter>* out, int64_t* total) override {
     out->clear();
-    std::string where = " WHERE 1 = 1";
-    if (aq.active_only) where += " AND is_active = 1";
-    if (aq.status) where += " AND status = ?";
     auto bind_filters = [&](Query& q) {
       if (aq.status) q.Bind(AdapterStatusName(*aq.status));
     };
-    STUDIO_RETURN_IF_ERROR(With(SourceFor("SELECT COUNT(*) FROM {adapters}" + where, aq.visibility), [&](Query& q) {
+    STUDIO_RETURN_IF_ERROR(With(AdapterCountSql(aq), [&](Query& q) {
       bind_filters(q);
       *total = q.Step() ? sqlite3_column_int64(q.stmt(), 0) : 0;
       return q.status();
     }));
-    return With(SourceFor(std::string("SELECT ") + kAdapterColumns + " FROM {adapters}" + where +
-                              " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
-                          aq.visibility),
+    return With(AdapterPageSql(aq),
                 [&](Query& q) {
                   bind_filters(q);
                   q.Bind(aq.limit).Bind(aq.skip);
@@ -445,30 +389,25 @@ class SqliteStore final : public Store {
   }
 
   Status UpdateAdapter(const Adapter& a) override {
-    return With("UPDATE adapters SET name = ?, description = ?, base_model = ?, storage_path = ?, "
-                "config = ?, is_active = ?, status = ?, current_version = ?, updated_at = ? "
-                "WHERE id = ? AND deleted_at IS NULL",
+    return With(kUpdateAdapter,
                 [&](Query& q) {
                   q.Bind(a.name).Bind(a.description).Bind(a.base_model).Bind(a.storage_path)
                       .Bind(a.config_json).Bind(a.is_active).Bind(AdapterStatusName(a.status))
                       .Bind(a.current_version).BindTime(a.updated_at).Bind(a.id);
                   STUDIO_RETURN_IF_ERROR(NameConflictAware(q.Run()));
-                  return q.changes() == 1 ? Status::Ok() : Status::NotFound("Adapter not found");
+                  return q.changes() == 1 ? Status::Ok() : Status::NotFound(store_kind::kAdapter);
                 });
   }
 
   Status MarkAdapterDeleted(const std::string& id, Micros now) override {
-    return With("UPDATE adapters SET deleted_at = ?1, updated_at = ?1, is_active = 0 "
-                "WHERE id = ?2 AND deleted_at IS NULL",
+    return With(kMarkAdapterDeleted,
                 [&](Query& q) {
                   STUDIO_RETURN_IF_ERROR(q.BindTime(now).Bind(id).Run());
-                  return q.changes() == 1 ? Status::Ok() : Status::NotFound("Adapter not found");
+                  return q.changes() == 1 ? Status::Ok() : Status::NotFound(store_kind::kAdapter);
                 });
   }
-
   Status GetAdapterStats(AdapterStats* out) override {
-    return With("SELECT COUNT(*), COALESCE(SUM(status = 'active'), 0), "
-                "COALESCE(SUM(status = 'archived'), 0) FROM live_adapters",
+    return With(kSelectAdapterStats,
                 [&](Query& q) {
                   if (q.Step()) {
                     out->total = sqlite3_column_int64(q.stmt(), 0);
@@ -480,14 +419,12 @@ class SqliteStore final : public Store {
   }
 
   Status CountJobsUsingAdapter(const std::string& adapter_id, int64_t* count) override {
-    return ScalarInt("SELECT COUNT(*) FROM live_jobs WHERE adapter_id = ?", {adapter_id}, count);
+    return ScalarInt(kCountJobsUsingAdapter, {adapter_id}, count);
   }
 
   // ---- jobs ----
   Status InsertJob(const Job& j) override {
-    return With("INSERT INTO generation_jobs (id, prompt_id, adapter_id, status, progress, "
-                "num_samples, error, seed, temperature, top_k, top_p, duration, created_at, "
-                "completed_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    return With(kInsertJob,
                 [&](Query& q) {
                   return q.Bind(j.id).Bind(j.prompt_id).Bind(j.adapter_id).Bind(JobStatusName(j.status))
                       .Bind(j.progress).Bind(j.num_samples).Bind(j.error).Bind(j.params.seed)
@@ -498,10 +435,10 @@ class SqliteStore final : public Store {
   }
 
   Status GetJob(const std::string& id, Visibility v, Job* out) override {
-    static const VisibilitySql kSql(kJobSelectTemplate + " WHERE j.id = ?");
+    static const VisibilitySql kSql(kGetJobTemplate);
     return With(kSql.For(v), [&](Query& q) {
       q.Bind(id);
-      if (!q.Step()) return q.status().ok() ? Status::NotFound("Job not found") : q.status();
+      if (!q.Step()) return q.status().ok() ? Status::NotFound(store_kind::kJob) : q.status();
       ReadJob(SqliteRow{q.stmt()}, out);
       return Status::Ok();
     });
@@ -509,11 +446,6 @@ class SqliteStore final : public Store {
 
   Status ListJobs(const JobQuery& jq, std::vector<Job>* out, int64_t* total) override {
     out->clear();
-    std::string where = " WHERE 1 = 1";
-    if (jq.status) where += " AND j.status = ?";
-    if (jq.adapter_id) where += " AND j.adapter_id = ?";
-    if (jq.start_date) where += " AND j.created_at >= ?";
-    if (jq.end_date) where += " AND j.created_at <= ?";
     auto bind_filters = [&](Query& q) {
       if (jq.status) q.Bind(JobStatusName(*jq.status));
       if (jq.adapter_id) q.Bind(*jq.adapter_id);
@@ -525,23 +457,22 @@ class SqliteStore final : public Store {
     if (counters_suffice) {
       // Maintained by triggers: the total costs the same at any table size.
       STUDIO_RETURN_IF_ERROR(With(
-          jq.status ? "SELECT live_count FROM job_counters WHERE status = ?"
-                    : "SELECT COALESCE(SUM(live_count), 0) FROM job_counters",
+          jq.status ? kCountLiveJobsWithStatus
+                    : kCountLiveJobs,
           [&](Query& q) {
             if (jq.status) q.Bind(JobStatusName(*jq.status));
             *total = q.Step() ? sqlite3_column_int64(q.stmt(), 0) : 0;
             return q.status();
           }));
     } else {
-      STUDIO_RETURN_IF_ERROR(With(SourceFor("SELECT COUNT(*) FROM {jobs} j" + where, jq.visibility),
+      STUDIO_RETURN_IF_ERROR(With(JobCountSql(jq),
                                   [&](Query& q) {
                                     bind_filters(q);
                                     *total = q.Step() ? sqlite3_column_int64(q.stmt(), 0) : 0;
                                     return q.status();
                                   }));
     }
-    return With(JobSelect(jq.visibility) + where +
-                    " ORDER BY j.created_at DESC, j.id DESC LIMIT ? OFFSET ?",
+    return With(JobPageSql(jq),
                 [&](Query& q) {
                   bind_filters(q);
                   q.Bind(jq.limit).Bind(jq.offset);
@@ -553,7 +484,7 @@ class SqliteStore final : public Store {
   Status GetJobStats(Micros day_start, JobStats* out) override {
     *out = JobStats{};
     int64_t completed_ms = 0;
-    STUDIO_RETURN_IF_ERROR(With("SELECT status, live_count, processing_ms FROM job_counters", [&](Query& q) {
+    STUDIO_RETURN_IF_ERROR(With(kSelectJobCounters, [&](Query& q) {
       while (q.Step()) {
         auto status = ParseJobStatus(TextColumn(q.stmt(), 0));
         int64_t n = sqlite3_column_int64(q.stmt(), 1);
@@ -572,14 +503,11 @@ class SqliteStore final : public Store {
       return q.status();
     }));
     if (out->completed > 0) out->avg_processing_seconds = completed_ms / 1000.0 / out->completed;
-    return ScalarInt("SELECT COALESCE(SUM(live_count), 0) FROM job_day_counters WHERE day = ?",
-                     {FormatIsoMicros(day_start).substr(0, 10)}, &out->jobs_today);
+    return ScalarInt(kSelectJobsToday, {FormatIsoMicros(day_start).substr(0, 10)}, &out->jobs_today);
   }
 
   Status MarkJobCancelled(const std::string& id, Micros now, bool* changed) override {
-    return With("UPDATE generation_jobs SET status = 'cancelled', completed_at = ?, "
-                "claimed_by = NULL, lease_expires_at = NULL "
-                "WHERE id = ? AND status IN ('queued', 'processing')",
+    return With(kMarkJobCancelled,
                 [&](Query& q) {
                   STUDIO_RETURN_IF_ERROR(q.BindTime(now).Bind(id).Run());
                   *changed = q.changes() == 1;
@@ -588,10 +516,10 @@ class SqliteStore final : public Store {
   }
 
   Status MarkJobDeleted(const std::string& id, Micros now) override {
-    return With("UPDATE generation_jobs SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL",
+    return With(kMarkJobDeleted,
                 [&](Query& q) {
                   STUDIO_RETURN_IF_ERROR(q.BindTime(now).Bind(id).Run());
-                  return q.changes() == 1 ? Status::Ok() : Status::NotFound("Job not found");
+                  return q.changes() == 1 ? Status::Ok() : Status::NotFound(store_kind::kJob);
                 });
   }
 
@@ -599,14 +527,14 @@ class SqliteStore final : public Store {
     // The surrounding BEGIN IMMEDIATE transaction already holds SQLite's
     // single write lock, which orders this against every other writer.
     int64_t live = 0;
-    STUDIO_RETURN_IF_ERROR(ScalarInt("SELECT COUNT(*) FROM live_jobs WHERE id = ?", {id}, &live));
-    return live == 1 ? Status::Ok() : Status::NotFound("Job not found");
+    STUDIO_RETURN_IF_ERROR(ScalarInt(kLockLiveJob, {id}, &live));
+    return live == 1 ? Status::Ok() : Status::NotFound(store_kind::kJob);
   }
 
   Status LockLiveAdapter(const std::string& id) override {
     int64_t live = 0;
-    STUDIO_RETURN_IF_ERROR(ScalarInt("SELECT COUNT(*) FROM live_adapters WHERE id = ?", {id}, &live));
-    return live == 1 ? Status::Ok() : Status::NotFound("Adapter not found");
+    STUDIO_RETURN_IF_ERROR(ScalarInt(kLockLiveAdapter, {id}, &live));
+    return live == 1 ? Status::Ok() : Status::NotFound(store_kind::kAdapter);
   }
 
   // ---- queue ----
@@ -627,8 +555,7 @@ class SqliteStore final : public Store {
 
   Status ReportProgress(const std::string& job_id, const std::string& worker_id, double progress,
                         Micros lease_until) override {
-    return With("UPDATE generation_jobs SET progress = ?, lease_expires_at = ? WHERE id = ? "
-                "AND claimed_by = ? AND status = 'processing' AND deleted_at IS NULL",
+    return With(kReportProgress,
                 [&](Query& q) {
                   STUDIO_RETURN_IF_ERROR(q.Bind(progress).BindTime(lease_until).Bind(job_id).Bind(worker_id).Run());
                   return q.changes() == 1 ? Status::Ok() : Status::Cancelled("job no longer ours");
@@ -636,8 +563,7 @@ class SqliteStore final : public Store {
   }
 
   Status ReleaseJob(const std::string& job_id, const std::string& worker_id) override {
-    return With("UPDATE generation_jobs SET status = 'queued', claimed_by = NULL, lease_expires_at = NULL "
-                "WHERE id = ? AND claimed_by = ? AND status = 'processing' AND deleted_at IS NULL",
+    return With(kReleaseJob,
                 [&](Query& q) {
                   STUDIO_RETURN_IF_ERROR(q.Bind(job_id).Bind(worker_id).Run());
                   return q.changes() == 1 ? Status::Ok() : Status::Cancelled("job no longer ours");
@@ -646,10 +572,7 @@ class SqliteStore final : public Store {
 
   Status FinishJob(const std::string& job_id, const std::string& worker_id, JobStatus final_status,
                    const std::optional<std::string>& error, Micros now) override {
-    return With("UPDATE generation_jobs SET status = ?, error = ?, completed_at = ?, "
-                "progress = CASE WHEN ? = 'completed' THEN 1.0 ELSE progress END, "
-                "claimed_by = NULL, lease_expires_at = NULL "
-                "WHERE id = ? AND claimed_by = ? AND status = 'processing' AND deleted_at IS NULL",
+    return With(kFinishJob,
                 [&](Query& q) {
                   const char* name = JobStatusName(final_status);
                   STUDIO_RETURN_IF_ERROR(q.Bind(name).Bind(error).BindTime(now).Bind(name).Bind(job_id).Bind(worker_id).Run());
@@ -668,8 +591,7 @@ class SqliteStore final : public Store {
 
   // ---- audio ----
   Status InsertAudioSample(const AudioSample& s) override {
-    return With("INSERT INTO audio_samples (id, job_id, prompt_id, adapter_id, sample_index, "
-                "storage_path, duration_seconds, sample_rate, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    return With(kInsertAudioSample,
                 [&](Query& q) {
                   return q.Bind(s.id).Bind(s.job_id).Bind(s.prompt_id).Bind(s.adapter_id)
                       .Bind(s.sample_index).Bind(s.storage_path).Bind(s.duration_seconds)
@@ -678,12 +600,11 @@ class SqliteStore final : public Store {
   }
 
   Status GetAudioSample(const std::string& id, Visibility v, AudioSample* out) override {
-    static const VisibilitySql kSql(std::string("SELECT ") + kAudioColumns +
-                                    " FROM {audio} a JOIN generation_jobs j ON j.id = a.job_id WHERE a.id = ?");
+    static const VisibilitySql kSql(kGetAudioTemplate);
     return With(kSql.For(v),
                 [&](Query& q) {
                   q.Bind(id);
-                  if (!q.Step()) return q.status().ok() ? Status::NotFound("Audio sample not found") : q.status();
+                  if (!q.Step()) return q.status().ok() ? Status::NotFound(store_kind::kAudioSample) : q.status();
                   ReadAudio(SqliteRow{q.stmt()}, out);
                   return Status::Ok();
                 });
@@ -691,9 +612,7 @@ class SqliteStore final : public Store {
 
   Status ListAudioSamplesForJob(const std::string& job_id, std::vector<AudioSample>* out) override {
     out->clear();
-    return With(std::string("SELECT ") + kAudioColumns +
-                    " FROM audio_samples a JOIN generation_jobs j ON j.id = a.job_id "
-                    "WHERE a.job_id = ? ORDER BY a.sample_index",
+    return With(kListAudioSamplesForJob,
                 [&](Query& q) {
                   q.Bind(job_id);
                   while (q.Step()) ReadAudio(SqliteRow{q.stmt()}, &out->emplace_back());
@@ -703,8 +622,7 @@ class SqliteStore final : public Store {
 
   // ---- feedback ----
   Status InsertFeedback(const Feedback& f) override {
-    return With("INSERT INTO feedback (id, audio_id, rating, rating_criterion, preferred_over, tags, "
-                "notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    return With(kInsertFeedback,
                 [&](Query& q) {
                   return q.Bind(f.id).Bind(f.audio_id).Bind(f.rating).Bind(f.rating_criterion)
                       .Bind(f.preferred_over).Bind(json(f.tags).dump()).Bind(f.notes)
@@ -713,33 +631,23 @@ class SqliteStore final : public Store {
   }
 
   Status GetFeedback(const std::string& id, Feedback* out) override {
-    return With(std::string("SELECT ") + kFeedbackColumns + " FROM feedback f WHERE f.id = ?", [&](Query& q) {
+    return With(kGetFeedback, [&](Query& q) {
       q.Bind(id);
-      if (!q.Step()) return q.status().ok() ? Status::NotFound("Feedback not found") : q.status();
+      if (!q.Step()) return q.status().ok() ? Status::NotFound(store_kind::kFeedback) : q.status();
       ReadFeedback(SqliteRow{q.stmt()}, out);
       return Status::Ok();
     });
   }
 
   Status DeleteFeedback(const std::string& id) override {
-    return With("DELETE FROM feedback WHERE id = ?", [&](Query& q) {
+    return With(kDeleteFeedback, [&](Query& q) {
       STUDIO_RETURN_IF_ERROR(q.Bind(id).Run());
-      return q.changes() == 1 ? Status::Ok() : Status::NotFound("Feedback not found");
+      return q.changes() == 1 ? Status::Ok() : Status::NotFound(store_kind::kFeedback);
     });
   }
 
   Status ListFeedback(const FeedbackQuery& fq, std::vector<Feedback>* out, int64_t* total) override {
     out->clear();
-    std::string where = " WHERE 1 = 1";
-    if (fq.audio_id) where += " AND f.audio_id = ?";
-    if (fq.job_id) where += " AND f.audio_id IN (SELECT id FROM live_audio_samples WHERE job_id = ?)";
-    if (fq.min_rating) where += " AND f.rating >= ?";
-    if (fq.max_rating) where += " AND f.rating <= ?";
-    if (!fq.tags.empty()) {
-      where += " AND EXISTS (SELECT 1 FROM json_each(f.tags) t WHERE t.value IN (?";
-      for (size_t i = 1; i < fq.tags.size(); ++i) where += ", ?";
-      where += "))";
-    }
     auto bind_filters = [&](Query& q) {
       if (fq.audio_id) q.Bind(*fq.audio_id);
       if (fq.job_id) q.Bind(*fq.job_id);
@@ -747,13 +655,12 @@ class SqliteStore final : public Store {
       if (fq.max_rating) q.Bind(*fq.max_rating);
       for (const auto& t : fq.tags) q.Bind(t);
     };
-    STUDIO_RETURN_IF_ERROR(With("SELECT COUNT(*) FROM feedback f" + where, [&](Query& q) {
+    STUDIO_RETURN_IF_ERROR(With(FeedbackCountSql(fq), [&](Query& q) {
       bind_filters(q);
       *total = q.Step() ? sqlite3_column_int64(q.stmt(), 0) : 0;
       return q.status();
     }));
-    return With(std::string("SELECT ") + kFeedbackColumns + " FROM feedback f" + where +
-                    " ORDER BY f.created_at DESC, f.id DESC LIMIT ? OFFSET ?",
+    return With(FeedbackPageSql(fq),
                 [&](Query& q) {
                   bind_filters(q);
                   q.Bind(fq.limit).Bind(fq.offset);
@@ -764,9 +671,7 @@ class SqliteStore final : public Store {
 
   Status ListFeedbackForJob(const std::string& job_id, std::vector<Feedback>* out) override {
     out->clear();
-    return With(std::string("SELECT ") + kFeedbackColumns +
-                    " FROM feedback f WHERE f.audio_id IN (SELECT id FROM audio_samples WHERE job_id = ?)"
-                    " ORDER BY f.created_at, f.id",
+    return With(kListFeedbackForJob,
                 [&](Query& q) {
                   q.Bind(job_id);
                   while (q.Step()) ReadFeedback(SqliteRow{q.stmt()}, &out->emplace_back());
@@ -775,11 +680,11 @@ class SqliteStore final : public Store {
   }
 
   Status CountFeedbackTouchingJob(const std::string& job_id, int64_t* count) override {
-    return ScalarInt(std::string("SELECT COUNT(*) ") + kFeedbackTouchingJob, {job_id}, count);
+    return ScalarInt(kCountFeedbackTouchingJob, {job_id}, count);
   }
 
   Status DeleteFeedbackTouchingJob(const std::string& job_id, int64_t* deleted) override {
-    return With(std::string("DELETE ") + kFeedbackTouchingJob, [&](Query& q) {
+    return With(kDeleteFeedbackTouchingJob, [&](Query& q) {
       STUDIO_RETURN_IF_ERROR(q.Bind(job_id).Run());
       *deleted = q.changes();
       return Status::Ok();
@@ -789,9 +694,7 @@ class SqliteStore final : public Store {
   Status GetFeedbackSummary(FeedbackSummary* out) override {
     *out = FeedbackSummary{};
     STUDIO_RETURN_IF_ERROR(With(
-        "SELECT COUNT(*), COUNT(rating), COUNT(preferred_over), "
-        "COALESCE(SUM(rating = 1), 0), COALESCE(SUM(rating = 2), 0), COALESCE(SUM(rating = 3), 0), "
-        "COALESCE(SUM(rating = 4), 0), COALESCE(SUM(rating = 5), 0) FROM feedback",
+        kGetFeedbackSummary,
         [&](Query& q) {
           if (q.Step()) {
             out->total_feedback = sqlite3_column_int64(q.stmt(), 0);
@@ -801,8 +704,7 @@ class SqliteStore final : public Store {
           }
           return q.status();
         }));
-    return ScalarInt("SELECT COUNT(*) FROM (SELECT audio_id FROM feedback WHERE rating IS NOT NULL "
-                     "GROUP BY audio_id HAVING AVG(rating) >= 4)",
+    return ScalarInt(kCountHighRatedSamples,
                      {}, &out->high_rated_samples);
   }
 
@@ -823,29 +725,42 @@ class SqliteStore final : public Store {
 
   const SqliteStoreOptions options_;
   const uint64_t store_id_;
-  std::mutex mu_;  // guards connections_ and stopping_
-  std::vector<std::unique_ptr<Connection>> connections_;
-  bool stopping_ = false;
-  std::condition_variable stop_checkpointer_;
+  Mutex mu_;
+  std::vector<std::unique_ptr<Connection>> connections_ GUARDED_BY(mu_);
+  bool stopping_ GUARDED_BY(mu_) = false;
+  CondVar stop_checkpointer_;
   std::thread checkpointer_;
 };
 
-// The statements the query-plan test checks, by name.
+// Typical list queries, for the query-plan check.
+JobQuery ByStatus(JobStatus status) {
+  JobQuery q;
+  q.status = status;
+  return q;
+}
+JobQuery ByAdapter(const std::string& adapter_id) {
+  JobQuery q;
+  q.adapter_id = adapter_id;
+  return q;
+}
+
+// The statements the query-plan test checks, by name: the ones the methods
+// above run (store/sqlite_statements.h), for a typical query.
 Status SqliteStore::ExplainQuery(const std::string& name, std::vector<std::string>* lines) {
   static const std::unordered_map<std::string, std::string> kQueries = {
-      {"get_job", JobSelect(Visibility::kLive) + " WHERE j.id = ?"},
-      {"list_jobs", JobSelect(Visibility::kLive) + " WHERE 1 = 1 ORDER BY j.created_at DESC, j.id DESC LIMIT ? OFFSET ?"},
-      {"list_jobs_by_status", JobSelect(Visibility::kLive) + " WHERE 1 = 1 AND j.status = ? ORDER BY j.created_at DESC, j.id DESC LIMIT ? OFFSET ?"},
-      {"list_jobs_by_adapter", JobSelect(Visibility::kLive) + " WHERE 1 = 1 AND j.adapter_id = ? ORDER BY j.created_at DESC, j.id DESC LIMIT ? OFFSET ?"},
-      {"count_jobs_by_adapter", "SELECT COUNT(*) FROM live_jobs j WHERE 1 = 1 AND j.adapter_id = ?"},
-      {"jobs_today", "SELECT COALESCE(SUM(live_count), 0) FROM job_day_counters WHERE day = ?"},
-      {"job_counters", "SELECT status, live_count, processing_ms FROM job_counters"},
-      {"list_adapters", std::string("SELECT ") + kAdapterColumns + " FROM live_adapters WHERE 1 = 1 ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?"},
-      {"adapter_stats", "SELECT COUNT(*), COALESCE(SUM(status = 'active'), 0), COALESCE(SUM(status = 'archived'), 0) FROM live_adapters"},
+      {"get_job", SourceFor(kGetJobTemplate, Visibility::kLive)},
+      {"list_jobs", JobPageSql(JobQuery{})},
+      {"list_jobs_by_status", JobPageSql(ByStatus(JobStatus::kQueued))},
+      {"list_jobs_by_adapter", JobPageSql(ByAdapter("x"))},
+      {"count_jobs_by_adapter", JobCountSql(ByAdapter("x"))},
+      {"jobs_today", kSelectJobsToday},
+      {"job_counters", kSelectJobCounters},
+      {"list_adapters", AdapterPageSql(AdapterQuery{})},
+      {"adapter_stats", kSelectAdapterStats},
       {"claim_job", kClaimSql},
       {"requeue_processing", kRequeueSql},
-      {"delete_feedback_touching_job", std::string("DELETE ") + kFeedbackTouchingJob},
-      {"get_audio", std::string("SELECT ") + kAudioColumns + " FROM live_audio_samples a JOIN generation_jobs j ON j.id = a.job_id WHERE a.id = ?"},
+      {"delete_feedback_touching_job", kDeleteFeedbackTouchingJob},
+      {"get_audio", SourceFor(kGetAudioTemplate, Visibility::kLive)},
   };
   auto it = kQueries.find(name);
   if (it == kQueries.end()) return Status::NotFound("no query named " + name);

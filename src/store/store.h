@@ -15,7 +15,9 @@
 //
 // Errors: NotFound when a row does not exist (or is not visible), Conflict
 // for a live-name clash, Unavailable when the database is busy or away,
-// IOError for anything else.
+// IOError for anything else. A NotFound or Conflict names what it is about
+// with one of the store_kind tokens below as its message, never with words
+// for a user: the layer above words them (lifecycle/messages.h).
 //
 // Thread-safety: a Store is safe for concurrent use from many threads
 // without external synchronization.
@@ -31,6 +33,17 @@
 #include "util/status.h"
 
 namespace studio {
+
+// The messages of the Store's NotFound and Conflict statuses: what was
+// missing, or what clashed.
+namespace store_kind {
+inline constexpr char kPrompt[] = "prompt";
+inline constexpr char kAdapter[] = "adapter";
+inline constexpr char kJob[] = "job";
+inline constexpr char kAudioSample[] = "audio_sample";
+inline constexpr char kFeedback[] = "feedback";
+inline constexpr char kAdapterName[] = "adapter_name";  // Conflict: a live adapter has the name
+}  // namespace store_kind
 
 // How LockLiveJob holds a job row until the transaction ends.
 enum class RowLock {

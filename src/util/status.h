@@ -47,6 +47,10 @@ class Status {
   bool IsStorageFull() const { return code_ == Code::kStorageFull; }
   const std::string& message() const { return message_; }
   std::string ToString() const;
+  // The same status with "context: " before its message (ok stays ok).
+  Status WithContext(const std::string& context) const {
+    return ok() ? *this : Status(code_, context + ": " + message_);
+  }
 
  private:
   Status(Code code, std::string message) : code_(code), message_(std::move(message)) {}

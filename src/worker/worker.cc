@@ -3,10 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <set>
 
 #include "engine/wav_writer.h"
-#include "util/uuid.h"
 
 namespace studio {
 
@@ -31,18 +29,18 @@ Status WorkerPool::Start() {
 
 void WorkerPool::Notify() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     ++wake_count_;
   }
-  wake_.notify_one();
+  wake_.Signal();
 }
 
 void WorkerPool::Stop() {
   {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     if (stopping_.exchange(true)) return;
   }
-  wake_.notify_all();
+  wake_.SignalAll();
   for (auto& t : threads_) t.join();
   threads_.clear();
 }
@@ -52,7 +50,7 @@ void WorkerPool::Run(int index, std::unique_ptr<Engine> engine) {
   while (!stopping_) {
     uint64_t seen;
     {
-      std::lock_guard<std::mutex> lock(mu_);
+      MutexLock lock(&mu_);
       seen = wake_count_;
     }
     Job job;
@@ -62,9 +60,10 @@ void WorkerPool::Run(int index, std::unique_ptr<Engine> engine) {
       continue;
     }
     if (!s.IsNotFound()) spdlog::warn("{}: claim failed: {}", worker_id, s.ToString());
-    std::unique_lock<std::mutex> lock(mu_);
-    wake_.wait_for(lock, std::chrono::milliseconds(options_.idle_poll_ms),
-                   [&] { return stopping_ || wake_count_ != seen; });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.idle_poll_ms);
+    MutexLock lock(&mu_);
+    while (!stopping_ && wake_count_ == seen && wake_.WaitUntil(&mu_, deadline)) {
+    }
   }
 }
 
@@ -83,68 +82,49 @@ Status WorkerPool::RetryWhileDatabaseAway(const std::function<Status()>& write) 
 
 void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const Job& job) {
   using Clock = std::chrono::steady_clock;
-  Store* store = lifecycle_->store();
   spdlog::info("{}: rendering job {} ({} samples, {} s)", worker_id, job.id, job.num_samples,
                job.params.duration);
 
   // Only a staged file written by this worker is ever removed here: after
   // losing the claim (lease expired) another worker may own the job's folder.
-  // CommitSample removes the staged file itself when it refuses it.
+  // The Lifecycle removes a staged sample itself when it refuses it.
   auto abandon = [&](const char* why) {
     spdlog::info("{}: job {} {}; discarding the sample in flight", worker_id, job.id, why);
   };
   // A database outage never fails a job: the worker gives it up instead,
   // and the lease brings it back once the database answers again.
+  // `what` names the failed step ("render failed"); empty when `why`'s
+  // message already does.
   auto fail = [&](const std::string& what, const Status& why) {
     if (why.IsUnavailable()) return abandon("lost its database");
     // The job's error is shown to users. File and database errors name the
     // server's files, so those are worded here and the log keeps the rest.
     const bool names_files = why.code() == Status::Code::kIOError || why.IsStorageFull();
+    const std::string step = what.empty() ? std::string("the job could not run") : what;
     const std::string error = why.IsStorageFull() ? "The studio's storage is full"
-                              : names_files ? what + " (the server log has the details)"
-                                            : what + ": " + why.message();
+                              : names_files       ? step + " (the server log has the details)"
+                              : what.empty()      ? why.message()
+                                                  : what + ": " + why.message();
     if (why.IsStorageFull()) {
       spdlog::warn("{}: job {} failed, storage full: {}", worker_id, job.id, why.message());
     } else {
-      spdlog::warn("{}: job {} failed: {}: {}", worker_id, job.id, what, why.message());
+      spdlog::warn("{}: job {} failed: {}: {}", worker_id, job.id, step, why.message());
     }
     lifecycle_->FinishJob(job, worker_id, /*succeeded=*/false, error);
   };
 
-  Prompt prompt;
-  Status s = store->GetPrompt(job.prompt_id, &prompt);
-  if (!s.ok()) return fail("prompt unavailable", s);
-
+  RenderInputs inputs;
+  Status s = lifecycle_->PrepareRender(job, &inputs);
+  if (!s.ok()) return fail("", s);
   RenderRequest request;
-  request.prompt_text = prompt.text;
-  request.attributes = prompt.attributes;
-  request.params = job.params;
-  if (job.adapter_id) {
-    // A deleted adapter still styles the jobs queued before its deletion.
-    Adapter adapter;
-    s = store->GetAdapter(*job.adapter_id, Visibility::kIncludeDeleted, &adapter);
-    if (!s.ok()) return fail("adapter unavailable", s);
-    request.adapter_config_json = adapter.config_json;
-    if (adapter.storage_path) {
-      std::string file_config;
-      if (lifecycle_->storage()->Read(*adapter.storage_path, &file_config).ok()) {
-        request.adapter_config_json = file_config;
-      }
-    }
-  }
-
-  // A job claimed again after its lease expired may hold a dead worker's
-  // half-written file; samples it finished are kept, so render only the rest.
-  lifecycle_->DiscardUnfinishedOutputs(job.id);
-  std::vector<AudioSample> existing;
-  s = store->ListAudioSamplesForJob(job.id, &existing);
-  if (!s.ok()) return fail("cannot list samples", s);
-  std::set<int> done;
-  for (const auto& a : existing) done.insert(a.sample_index);
+  request.prompt_text = inputs.prompt_text;
+  request.attributes = inputs.attributes;
+  request.params = inputs.params;
+  if (inputs.adapter_config_json) request.adapter_config_json = *inputs.adapter_config_json;
 
   auto last_report = Clock::now();
   for (int index = 0; index < job.num_samples; ++index) {
-    if (done.count(index)) continue;
+    if (inputs.finished_samples.count(index)) continue;
     request.sample_index = index;
     bool cancelled = false;
     auto on_progress = [&](double fraction) {
@@ -166,28 +146,15 @@ void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const 
     }
     if (!s.ok()) return fail("render failed", s);
 
-    AudioSample sample;
-    sample.id = NewUuid();
-    sample.job_id = job.id;
-    sample.prompt_id = job.prompt_id;
-    sample.adapter_id = job.adapter_id;
-    sample.sample_index = index;
-    sample.storage_path = Lifecycle::AudioKey(job.id, sample.id);
-    sample.duration_seconds = pcm.seconds();
-    sample.sample_rate = pcm.sample_rate;
-    sample.params = job.params;
-    sample.created_at = lifecycle_->env()->NowMicros();
-    std::string staging_path;
-    s = lifecycle_->storage()->PrepareStaging(sample.storage_path, &staging_path);
-    if (s.ok()) s = WriteWavFile(lifecycle_->env(), staging_path, pcm);
-    if (!s.ok()) {
-      lifecycle_->storage()->DiscardStaged(sample.storage_path);
-      return fail("cannot write audio", s);
-    }
-    s = RetryWhileDatabaseAway([&] { return lifecycle_->CommitSample(job, worker_id, sample); });
+    StagedSample staged;
+    s = lifecycle_->StageSample(
+        job, index, pcm.seconds(), pcm.sample_rate,
+        [&](Env* env, const std::string& path) { return WriteWavFile(env, path, pcm); }, &staged);
+    if (!s.ok()) return fail("cannot write audio", s);
+    s = RetryWhileDatabaseAway([&] { return lifecycle_->CommitSample(job, worker_id, staged); });
     if (s.IsCancelled()) return abandon("was cancelled or deleted");
     if (!s.ok()) {
-      lifecycle_->storage()->DiscardStaged(sample.storage_path);
+      lifecycle_->DiscardSample(staged);
       return fail("cannot store sample", s);
     }
     last_report = Clock::now();

@@ -9,16 +9,15 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "engine/engine.h"
 #include "lifecycle/lifecycle.h"
+#include "util/mutex.h"
 
 namespace studio {
 
@@ -61,9 +60,9 @@ class WorkerPool {
   const EngineFactory engine_factory_;
   const WorkerOptions options_;
   std::atomic<bool> stopping_{false};
-  std::mutex mu_;
-  std::condition_variable wake_;
-  uint64_t wake_count_ = 0;  // guarded by mu_
+  Mutex mu_;
+  CondVar wake_;
+  uint64_t wake_count_ GUARDED_BY(mu_) = 0;
   std::vector<std::thread> threads_;
 };
 

@@ -13,6 +13,7 @@
 
 #include <gtest/gtest.h>
 
+#include "store/storage_keys.h"
 #include "support/test_server.h"
 #include "util/uuid.h"
 
@@ -192,8 +193,9 @@ TEST_F(AudioTest, SampleStreamIsAValidNonSilentWavOfTheRequestedLength) {
     EXPECT_GT(peak, 1000) << "peak " << peak;
     EXPECT_GT(rms, 100) << "rms " << rms;
 
-    // The file on disk is where the contract says, and is what was served.
-    const std::string path = server().data_dir() + "/audio/" + job_id + "/" + audio_id + ".wav";
+    // The file on disk is where the contract says (store/storage_keys.h,
+    // pinned by tests/unit/storage_keys_test.cc), and is what was served.
+    const std::string path = server().data_dir() + "/" + AudioKey(job_id, audio_id);
     std::ifstream in(path, std::ios::binary);
     ASSERT_TRUE(in.good()) << path;
     std::stringstream ss;

@@ -26,17 +26,17 @@ TEST_F(LifecycleTest, DeletingAJobCascadesFeedbackByAudioIdAndByPreferredOver) {
   std::string survivor2 = AddRating(other[0], 1, other[1]);
 
   AudioSample sample;
-  ASSERT_TRUE(store()->GetAudioSample(doomed[0], Visibility::kLive, &sample).ok());
+  ASSERT_OK(store()->GetAudioSample(doomed[0], Visibility::kLive, &sample));
   int64_t deleted = -1;
-  ASSERT_TRUE(lifecycle()->DeleteJob(sample.job_id, &deleted).ok());
+  ASSERT_OK(lifecycle()->DeleteJob(sample.job_id, &deleted));
   EXPECT_EQ(deleted, 3);
 
   FeedbackSummary summary;
-  ASSERT_TRUE(store()->GetFeedbackSummary(&summary).ok());
+  ASSERT_OK(store()->GetFeedbackSummary(&summary));
   EXPECT_EQ(summary.total_feedback, 2);
   Feedback f;
-  EXPECT_TRUE(store()->GetFeedback(survivor, &f).ok());
-  EXPECT_TRUE(store()->GetFeedback(survivor2, &f).ok());
+  EXPECT_OK(store()->GetFeedback(survivor, &f));
+  EXPECT_OK(store()->GetFeedback(survivor2, &f));
 }
 
 TEST_F(LifecycleTest, DeletedJobIsGoneFromEveryDefaultReadButVisibleToAdmins) {
@@ -45,10 +45,10 @@ TEST_F(LifecycleTest, DeletedJobIsGoneFromEveryDefaultReadButVisibleToAdmins) {
   std::vector<std::string> samples = RenderAll();
   const Micros today = StartOfUtcDay(Env::Default()->NowMicros());
   JobStats before;
-  ASSERT_TRUE(store()->GetJobStats(today, &before).ok());
+  ASSERT_OK(store()->GetJobStats(today, &before));
   EXPECT_EQ(before.jobs_today, 1);
   int64_t deleted;
-  ASSERT_TRUE(lifecycle()->DeleteJob(job.id, &deleted).ok());
+  ASSERT_OK(lifecycle()->DeleteJob(job.id, &deleted));
 
   Job read;
   EXPECT_TRUE(store()->GetJob(job.id, Visibility::kLive, &read).IsNotFound());
@@ -56,27 +56,27 @@ TEST_F(LifecycleTest, DeletedJobIsGoneFromEveryDefaultReadButVisibleToAdmins) {
   EXPECT_TRUE(store()->GetAudioSample(samples[0], Visibility::kLive, &a).IsNotFound());
   std::vector<Job> list;
   int64_t total = -1;
-  ASSERT_TRUE(store()->ListJobs(JobQuery{}, &list, &total).ok());
+  ASSERT_OK(store()->ListJobs(JobQuery{}, &list, &total));
   EXPECT_TRUE(list.empty());
   EXPECT_EQ(total, 0);
   JobStats stats;
-  ASSERT_TRUE(store()->GetJobStats(today, &stats).ok());
+  ASSERT_OK(store()->GetJobStats(today, &stats));
   EXPECT_EQ(stats.total(), 0);
   EXPECT_EQ(stats.jobs_today, 0);
 
-  ASSERT_TRUE(store()->GetJob(job.id, Visibility::kIncludeDeleted, &read).ok());
+  ASSERT_OK(store()->GetJob(job.id, Visibility::kIncludeDeleted, &read));
   EXPECT_TRUE(read.deleted_at.has_value());
   EXPECT_EQ(read.status, JobStatus::kCompleted);
   JobQuery all;
   all.visibility = Visibility::kIncludeDeleted;
-  ASSERT_TRUE(store()->ListJobs(all, &list, &total).ok());
+  ASSERT_OK(store()->ListJobs(all, &list, &total));
   EXPECT_EQ(total, 1);
 }
 
 TEST_F(LifecycleTest, SecondDeleteAndUnknownJobAreNotFound) {
   Job job = Submit(NewPrompt());
   int64_t n;
-  ASSERT_TRUE(lifecycle()->DeleteJob(job.id, &n).ok());
+  ASSERT_OK(lifecycle()->DeleteJob(job.id, &n));
   EXPECT_TRUE(lifecycle()->DeleteJob(job.id, &n).IsNotFound());
   EXPECT_TRUE(lifecycle()->DeleteJob(NewUuid(), &n).IsNotFound());
 }
@@ -84,9 +84,9 @@ TEST_F(LifecycleTest, SecondDeleteAndUnknownJobAreNotFound) {
 TEST_F(LifecycleTest, DeletingAQueuedJobCancelsItAndNoWorkerClaimsIt) {
   Job job = Submit(NewPrompt());
   int64_t n;
-  ASSERT_TRUE(lifecycle()->DeleteJob(job.id, &n).ok());
+  ASSERT_OK(lifecycle()->DeleteJob(job.id, &n));
   Job read;
-  ASSERT_TRUE(store()->GetJob(job.id, Visibility::kIncludeDeleted, &read).ok());
+  ASSERT_OK(store()->GetJob(job.id, Visibility::kIncludeDeleted, &read));
   EXPECT_EQ(read.status, JobStatus::kCancelled);
   Job claimed;
   EXPECT_TRUE(lifecycle()->ClaimJob("w", &claimed).IsNotFound());
@@ -95,10 +95,10 @@ TEST_F(LifecycleTest, DeletingAQueuedJobCancelsItAndNoWorkerClaimsIt) {
 TEST_F(LifecycleTest, DeletingAProcessingJobStopsItsWorkerAndKeepsNoPartialOutput) {
   Job job = Submit(NewPrompt(), 3);
   Job claimed;
-  ASSERT_TRUE(lifecycle()->ClaimJob("w", &claimed).ok());
+  ASSERT_OK(lifecycle()->ClaimJob("w", &claimed));
   std::string finished = CommitFakeSample(claimed, "w", 0);
   int64_t n;
-  ASSERT_TRUE(lifecycle()->DeleteJob(job.id, &n).ok());
+  ASSERT_OK(lifecycle()->DeleteJob(job.id, &n));
 
   EXPECT_TRUE(lifecycle()->ReportProgress(claimed, "w", 0.5).IsCancelled());
   Status commit;
@@ -107,13 +107,13 @@ TEST_F(LifecycleTest, DeletingAProcessingJobStopsItsWorkerAndKeepsNoPartialOutpu
   EXPECT_TRUE(lifecycle()->FinishJob(claimed, "w", true, std::nullopt).IsCancelled());
 
   std::vector<AudioSample> samples;
-  ASSERT_TRUE(store()->ListAudioSamplesForJob(job.id, &samples).ok());
+  ASSERT_OK(store()->ListAudioSamplesForJob(job.id, &samples));
   ASSERT_EQ(samples.size(), 1u);  // the sample finished before the delete stays
   EXPECT_EQ(samples[0].id, finished);
   EXPECT_EQ(CountFiles(".tmp"), 0);
   EXPECT_EQ(CountFiles(".wav"), 1);
   Job read;
-  ASSERT_TRUE(store()->GetJob(job.id, Visibility::kIncludeDeleted, &read).ok());
+  ASSERT_OK(store()->GetJob(job.id, Visibility::kIncludeDeleted, &read));
   EXPECT_EQ(read.status, JobStatus::kCancelled);
   EXPECT_TRUE(read.deleted_at.has_value());
 }
@@ -121,19 +121,19 @@ TEST_F(LifecycleTest, DeletingAProcessingJobStopsItsWorkerAndKeepsNoPartialOutpu
 TEST_F(LifecycleTest, AFailingWorkerCannotResurrectADeletedJob) {
   Job job = Submit(NewPrompt());
   Job claimed;
-  ASSERT_TRUE(lifecycle()->ClaimJob("w", &claimed).ok());
+  ASSERT_OK(lifecycle()->ClaimJob("w", &claimed));
   int64_t n;
-  ASSERT_TRUE(lifecycle()->DeleteJob(job.id, &n).ok());
+  ASSERT_OK(lifecycle()->DeleteJob(job.id, &n));
   EXPECT_TRUE(lifecycle()->FinishJob(claimed, "w", false, "boom").IsCancelled());
   Job read;
-  ASSERT_TRUE(store()->GetJob(job.id, Visibility::kIncludeDeleted, &read).ok());
+  ASSERT_OK(store()->GetJob(job.id, Visibility::kIncludeDeleted, &read));
   EXPECT_EQ(read.status, JobStatus::kCancelled);
   EXPECT_FALSE(read.error.has_value());
 }
 
 TEST_F(LifecycleTest, CancelOnlyAppliesToActiveJobs) {
   Job job = Submit(NewPrompt());
-  ASSERT_TRUE(lifecycle()->CancelJob(job.id).ok());
+  ASSERT_OK(lifecycle()->CancelJob(job.id));
   Status again = lifecycle()->CancelJob(job.id);
   EXPECT_EQ(again.code(), Status::Code::kRuleViolation);
   Job done = Submit(NewPrompt());
@@ -149,7 +149,7 @@ TEST_F(LifecycleTest, FeedbackCannotTouchSamplesOfADeletedJob) {
   Submit(prompt);
   std::vector<std::string> live = RenderAll();
   int64_t n;
-  ASSERT_TRUE(lifecycle()->DeleteJob(job.id, &n).ok());
+  ASSERT_OK(lifecycle()->DeleteJob(job.id, &n));
 
   Feedback f, out;
   f.audio_id = gone[0];
@@ -159,14 +159,14 @@ TEST_F(LifecycleTest, FeedbackCannotTouchSamplesOfADeletedJob) {
   f.preferred_over = gone[1];
   EXPECT_TRUE(lifecycle()->AddFeedback(f, &out).IsNotFound());
   FeedbackSummary summary;
-  ASSERT_TRUE(store()->GetFeedbackSummary(&summary).ok());
+  ASSERT_OK(store()->GetFeedbackSummary(&summary));
   EXPECT_EQ(summary.total_feedback, 0);
 }
 
 TEST_F(LifecycleTest, FeedbackIsHardDeleted) {
   Submit(NewPrompt());
   std::string id = AddRating(RenderAll()[0], 5);
-  ASSERT_TRUE(lifecycle()->DeleteFeedback(id).ok());
+  ASSERT_OK(lifecycle()->DeleteFeedback(id));
   Feedback f;
   EXPECT_TRUE(store()->GetFeedback(id, &f).IsNotFound());
   EXPECT_TRUE(lifecycle()->DeleteFeedback(id).IsNotFound());
@@ -179,7 +179,7 @@ Adapter MakeAdapter(Lifecycle* lc, const std::string& name, bool active = true) 
   c.config_json = R"({"transpose":2})";
   Adapter a;
   Status s = lc->CreateAdapter(c, &a);
-  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_OK(s);
   return a;
 }
 
@@ -187,15 +187,15 @@ TEST_F(LifecycleTest, DeletedAdapterKeepsItsJobsAndRefusesNewOnes) {
   Adapter adapter = MakeAdapter(lifecycle(), "lofi");
   std::string prompt = NewPrompt();
   Job job = Submit(prompt, 1, adapter.id);
-  ASSERT_TRUE(lifecycle()->DeleteAdapter(adapter.id).ok());
+  ASSERT_OK(lifecycle()->DeleteAdapter(adapter.id));
 
   Job read;
-  ASSERT_TRUE(store()->GetJob(job.id, Visibility::kLive, &read).ok());
+  ASSERT_OK(store()->GetJob(job.id, Visibility::kLive, &read));
   EXPECT_EQ(read.adapter_id, adapter.id);
   EXPECT_TRUE(read.adapter_deleted);
   // A job queued before the delete still runs.
   Job claimed;
-  ASSERT_TRUE(lifecycle()->ClaimJob("w", &claimed).ok());
+  ASSERT_OK(lifecycle()->ClaimJob("w", &claimed));
   EXPECT_EQ(claimed.id, job.id);
 
   GenerateRequest r;
@@ -209,12 +209,12 @@ TEST_F(LifecycleTest, DeletedAdapterKeepsItsJobsAndRefusesNewOnes) {
 
   Adapter gone;
   EXPECT_TRUE(store()->GetAdapter(adapter.id, Visibility::kLive, &gone).IsNotFound());
-  ASSERT_TRUE(store()->GetAdapter(adapter.id, Visibility::kIncludeDeleted, &gone).ok());
+  ASSERT_OK(store()->GetAdapter(adapter.id, Visibility::kIncludeDeleted, &gone));
   EXPECT_FALSE(gone.is_active);
   EXPECT_TRUE(gone.deleted_at.has_value());
   EXPECT_TRUE(lifecycle()->DeleteAdapter(adapter.id).IsNotFound());
   AdapterStats stats;
-  ASSERT_TRUE(store()->GetAdapterStats(&stats).ok());
+  ASSERT_OK(store()->GetAdapterStats(&stats));
   EXPECT_EQ(stats.total, 0);
 }
 
@@ -282,9 +282,9 @@ TEST_F(LifecycleTest, AdapterNamesAreUniqueAmongLiveAdaptersOnly) {
   c.name = "lofi";
   Adapter dup;
   EXPECT_EQ(lifecycle()->CreateAdapter(c, &dup).code(), Status::Code::kConflict);
-  ASSERT_TRUE(lifecycle()->DeleteAdapter(first.id).ok());
+  ASSERT_OK(lifecycle()->DeleteAdapter(first.id));
   Adapter second;
-  ASSERT_TRUE(lifecycle()->CreateAdapter(c, &second).ok());
+  ASSERT_OK(lifecycle()->CreateAdapter(c, &second));
   EXPECT_NE(second.id, first.id);
   // Renaming onto a live name is a conflict too.
   Adapter third = MakeAdapter(lifecycle(), "jazz");
@@ -300,10 +300,10 @@ TEST_F(LifecycleTest, AdapterConfigChangesWriteANewStyleFileVersion) {
   AdapterPatch p;
   p.config_json = R"({"transpose":5})";
   Adapter out;
-  ASSERT_TRUE(lifecycle()->UpdateAdapter(a.id, p, &out).ok());
+  ASSERT_OK(lifecycle()->UpdateAdapter(a.id, p, &out));
   EXPECT_EQ(out.current_version, "v2");
   std::string text;
-  ASSERT_TRUE(Env::Default()->ReadFile(dir_ + "/" + *out.storage_path, &text).ok());
+  ASSERT_OK(Env::Default()->ReadFile(dir_ + "/" + *out.storage_path, &text));
   EXPECT_EQ(text, R"({"transpose":5})");
   EXPECT_TRUE(std::filesystem::exists(dir_ + "/" + *a.storage_path));
 }
@@ -324,12 +324,12 @@ TEST_F(LifecycleTest, ConcurrentConfigUpdatesEachGetTheirOwnVersion) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(ok.load(), kWriters);
   Adapter after;
-  ASSERT_TRUE(store()->GetAdapter(a.id, Visibility::kLive, &after).ok());
+  ASSERT_OK(store()->GetAdapter(a.id, Visibility::kLive, &after));
   EXPECT_EQ(after.current_version, "v" + std::to_string(kWriters + 1)) << "an update was lost";
   std::set<std::string> contents;
   for (int v = 2; v <= kWriters + 1; ++v) {
     std::string text;
-    EXPECT_TRUE(Env::Default()->ReadFile(dir_ + "/adapters/" + a.id + "/v" + std::to_string(v) + ".json", &text).ok());
+    EXPECT_OK(Env::Default()->ReadFile(dir_ + "/adapters/" + a.id + "/v" + std::to_string(v) + ".json", &text));
     contents.insert(text);
   }
   EXPECT_EQ(contents.size(), static_cast<size_t>(kWriters)) << "two updates wrote the same version";
@@ -340,35 +340,35 @@ TEST_F(LifecycleTest, ACancelRacingTheWorkersFinishHasExactlyOneOutcome) {
   for (int round = 0; round < 40; ++round) {
     Job job = Submit(prompt, 1);
     Job claimed;
-    ASSERT_TRUE(lifecycle()->ClaimJob("w", &claimed).ok());
+    ASSERT_OK(lifecycle()->ClaimJob("w", &claimed));
     CommitFakeSample(claimed, "w", 0);
     Status finish, cancel;
     std::thread worker([&] { finish = lifecycle()->FinishJob(claimed, "w", true, std::nullopt); });
     cancel = lifecycle()->CancelJob(job.id);
     worker.join();
     Job after;
-    ASSERT_TRUE(store()->GetJob(job.id, Visibility::kLive, &after).ok());
+    ASSERT_OK(store()->GetJob(job.id, Visibility::kLive, &after));
     if (cancel.ok()) {
       EXPECT_EQ(after.status, JobStatus::kCancelled) << "round " << round << ": cancel answered ok";
       EXPECT_TRUE(finish.IsCancelled()) << "round " << round << ": " << finish.ToString();
     } else {
       EXPECT_EQ(cancel.code(), Status::Code::kRuleViolation) << cancel.ToString();
       EXPECT_EQ(after.status, JobStatus::kCompleted) << "round " << round;
-      EXPECT_TRUE(finish.ok()) << finish.ToString();
+      EXPECT_OK(finish);
     }
   }
 }
 
 TEST_F(LifecycleTest, IncludeDeletedNeedsTheAdminTokenWhenOneIsSet) {
   Visibility v;
-  EXPECT_TRUE(lifecycle()->ResolveVisibility(true, "", &v).ok());
+  EXPECT_OK(lifecycle()->ResolveVisibility(true, "", &v));
   EXPECT_EQ(v, Visibility::kIncludeDeleted);
   Open("s3cret");
   EXPECT_EQ(lifecycle()->ResolveVisibility(true, "", &v).code(), Status::Code::kForbidden);
   EXPECT_EQ(lifecycle()->ResolveVisibility(true, "Bearer wrong!", &v).code(), Status::Code::kForbidden);
-  EXPECT_TRUE(lifecycle()->ResolveVisibility(true, "Bearer s3cret", &v).ok());
+  EXPECT_OK(lifecycle()->ResolveVisibility(true, "Bearer s3cret", &v));
   EXPECT_EQ(v, Visibility::kIncludeDeleted);
-  EXPECT_TRUE(lifecycle()->ResolveVisibility(false, "", &v).ok());
+  EXPECT_OK(lifecycle()->ResolveVisibility(false, "", &v));
   EXPECT_EQ(v, Visibility::kLive);
 }
 
@@ -404,10 +404,10 @@ TEST_F(LifecycleTest, FeedbackRacingAJobDeleteNeverOutlivesTheJob) {
       }
     });
     int64_t n;
-    ASSERT_TRUE(lifecycle()->DeleteJob(job.id, &n).ok());
+    ASSERT_OK(lifecycle()->DeleteJob(job.id, &n));
     rater.join();
     int64_t left = -1;
-    ASSERT_TRUE(store()->CountFeedbackTouchingJob(job.id, &left).ok());
+    ASSERT_OK(store()->CountFeedbackTouchingJob(job.id, &left));
     EXPECT_EQ(left, 0) << "round " << round;
   }
 }
@@ -416,25 +416,25 @@ TEST_F(LifecycleTest, JobCountersMatchTheRowsThroughEveryTransition) {
   std::string prompt = NewPrompt();
   Job a = Submit(prompt), b = Submit(prompt), c = Submit(prompt);
   RenderAll();  // a completed
-  ASSERT_TRUE(lifecycle()->CancelJob(b.id).ok());
+  ASSERT_OK(lifecycle()->CancelJob(b.id));
   int64_t n;
-  ASSERT_TRUE(lifecycle()->DeleteJob(c.id, &n).ok());
+  ASSERT_OK(lifecycle()->DeleteJob(c.id, &n));
   JobStats stats;
-  ASSERT_TRUE(store()->GetJobStats(0, &stats).ok());
+  ASSERT_OK(store()->GetJobStats(0, &stats));
   EXPECT_EQ(stats.completed, 1);
   EXPECT_EQ(stats.cancelled, 1);
   EXPECT_EQ(stats.queued, 0);
   EXPECT_EQ(stats.total(), 2);
   EXPECT_TRUE(stats.avg_processing_seconds.has_value());
-  ASSERT_TRUE(lifecycle()->DeleteJob(a.id, &n).ok());
-  ASSERT_TRUE(store()->GetJobStats(0, &stats).ok());
+  ASSERT_OK(lifecycle()->DeleteJob(a.id, &n));
+  ASSERT_OK(store()->GetJobStats(0, &stats));
   EXPECT_EQ(stats.completed, 0);
   EXPECT_FALSE(stats.avg_processing_seconds.has_value());
   JobQuery q;
   q.status = JobStatus::kCancelled;
   std::vector<Job> list;
   int64_t total;
-  ASSERT_TRUE(store()->ListJobs(q, &list, &total).ok());
+  ASSERT_OK(store()->ListJobs(q, &list, &total));
   EXPECT_EQ(total, 1);
   EXPECT_EQ(list.size(), 1u);
 }
@@ -455,19 +455,19 @@ TEST_F(LifecycleTest, AnExpiredLeaseIsClaimedAgainAndVoidsTheDeadWorkersClaim) {
   Open(std::nullopt, &clock);
   Job job = Submit(NewPrompt(), 2);
   Job first;
-  ASSERT_TRUE(lifecycle()->ClaimJob("dead-worker", &first).ok());
+  ASSERT_OK(lifecycle()->ClaimJob("dead-worker", &first));
   CommitFakeSample(first, "dead-worker", 0);
 
   Job other;
   EXPECT_TRUE(lifecycle()->ClaimJob("live-worker", &other).IsNotFound())
       << "a job under a valid lease must not be claimed twice";
   clock.AdvanceSeconds(lifecycle()->options().lease_seconds - 1);
-  ASSERT_TRUE(lifecycle()->ReportProgress(first, "dead-worker", 0.6).ok());  // heartbeat renews
+  ASSERT_OK(lifecycle()->ReportProgress(first, "dead-worker", 0.6));  // heartbeat renews
   clock.AdvanceSeconds(lifecycle()->options().lease_seconds - 1);
   EXPECT_TRUE(lifecycle()->ClaimJob("live-worker", &other).IsNotFound()) << "the heartbeat renewed it";
 
   clock.AdvanceSeconds(2);  // now past the renewed lease
-  ASSERT_TRUE(lifecycle()->ClaimJob("live-worker", &other).ok());
+  ASSERT_OK(lifecycle()->ClaimJob("live-worker", &other));
   EXPECT_EQ(other.id, job.id);
   EXPECT_EQ(other.audio_ids.size(), 1u);  // the finished sample is kept, not redone
   EXPECT_TRUE(lifecycle()->ReportProgress(first, "dead-worker", 0.9).IsCancelled());
@@ -476,9 +476,9 @@ TEST_F(LifecycleTest, AnExpiredLeaseIsClaimedAgainAndVoidsTheDeadWorkersClaim) {
   EXPECT_TRUE(late.IsCancelled()) << late.ToString();
   EXPECT_TRUE(lifecycle()->FinishJob(first, "dead-worker", true, std::nullopt).IsCancelled());
   CommitFakeSample(other, "live-worker", 1);
-  ASSERT_TRUE(lifecycle()->FinishJob(other, "live-worker", true, std::nullopt).ok());
+  ASSERT_OK(lifecycle()->FinishJob(other, "live-worker", true, std::nullopt));
   Job done;
-  ASSERT_TRUE(store()->GetJob(job.id, Visibility::kLive, &done).ok());
+  ASSERT_OK(store()->GetJob(job.id, Visibility::kLive, &done));
   EXPECT_EQ(done.status, JobStatus::kCompleted);
   EXPECT_EQ(done.audio_ids.size(), 2u);
   EXPECT_EQ(CountFiles(".wav"), 2);
@@ -492,19 +492,19 @@ TEST_F(LifecycleTest, RecoveryRequeuesInterruptedJobsAndRemovesTempFiles) {
   }
   Job job = Submit(NewPrompt(), 2);
   Job claimed;
-  ASSERT_TRUE(lifecycle()->ClaimJob("dead-worker", &claimed).ok());
+  ASSERT_OK(lifecycle()->ClaimJob("dead-worker", &claimed));
   CommitFakeSample(claimed, "dead-worker", 0);
-  std::string stray;
-  ASSERT_TRUE(lifecycle()->storage()->PrepareStaging(Lifecycle::AudioKey(job.id, NewUuid()), &stray).ok());
-  ASSERT_TRUE(Env::Default()->WriteFileAtomically(stray, "half").ok());
+  StagedSample half;  // staged, never committed: the dead worker's sample in flight
+  ASSERT_OK(lifecycle()->StageSample(claimed, 1, 1, 44100, FakeWav("half"), &half));
+  const std::string stray = half.staging_path;
 
   Open(std::nullopt);  // as after a restart
   int64_t requeued = 0;
-  ASSERT_TRUE(lifecycle()->RecoverInterruptedJobs(&requeued).ok());
+  ASSERT_OK(lifecycle()->RecoverInterruptedJobs(&requeued));
   EXPECT_EQ(requeued, 1);
   EXPECT_FALSE(std::filesystem::exists(stray));
   Job again;
-  ASSERT_TRUE(lifecycle()->ClaimJob("new-worker", &again).ok());
+  ASSERT_OK(lifecycle()->ClaimJob("new-worker", &again));
   EXPECT_EQ(again.id, job.id);
   EXPECT_EQ(again.audio_ids.size(), 1u);  // the finished sample is kept, not redone
   // The dead worker's claim is void.
@@ -526,12 +526,12 @@ TEST_F(LifecycleTest, AFailedPublishLeavesNeitherRowNorFile) {
   Open(std::nullopt, &env);
   Job job = Submit(NewPrompt(), 1);
   Job claimed;
-  ASSERT_TRUE(lifecycle()->ClaimJob("w", &claimed).ok());
+  ASSERT_OK(lifecycle()->ClaimJob("w", &claimed));
   Status s;
   CommitFakeSample(claimed, "w", 0, &s);
   EXPECT_EQ(s.code(), Status::Code::kIOError);
   std::vector<AudioSample> samples;
-  ASSERT_TRUE(store()->ListAudioSamplesForJob(job.id, &samples).ok());
+  ASSERT_OK(store()->ListAudioSamplesForJob(job.id, &samples));
   EXPECT_TRUE(samples.empty());
   EXPECT_EQ(CountFiles(".wav"), 0);
   EXPECT_EQ(CountFiles(".tmp"), 0);

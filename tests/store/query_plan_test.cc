@@ -4,6 +4,7 @@
 #include <set>
 
 #include "store/store_fixture.h"
+#include "support/status_matchers.h"
 
 namespace studio::testing {
 namespace {
@@ -21,7 +22,7 @@ TEST_P(QueryPlanTest, UsesAnIndexNeverAFullScan) {
   for (int i = 0; i < 30; ++i) Submit(prompt, 1);
   std::vector<std::string> lines;
   Status s = ExplainSqliteQuery(store(), GetParam(), &lines);
-  ASSERT_TRUE(s.ok()) << s.ToString();
+  ASSERT_OK(s);
   ASSERT_FALSE(lines.empty());
   std::string plan;
   for (const auto& l : lines) plan += "  " + l + "\n";

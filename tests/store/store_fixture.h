@@ -14,6 +14,7 @@
 #include "store/postgres_store.h"
 #include "store/sqlite_store.h"
 #include "support/pg_test_database.h"
+#include "support/status_matchers.h"
 #include "support/test_backend.h"
 #include "util/env.h"
 #include "util/uuid.h"
@@ -58,7 +59,7 @@ class StoreFixture : public ::testing::Test {
   std::string NewPrompt(const std::string& text = "a calm lofi beat") {
     Prompt p;
     Status s = lifecycle_->CreatePrompt(text, PromptAttributes{}, &p);
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_OK(s);
     return p.id;
   }
 
@@ -71,7 +72,7 @@ class StoreFixture : public ::testing::Test {
     r.duration = 1;
     Job job;
     Status s = lifecycle_->SubmitJob(r, &job);
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_OK(s);
     return job;
   }
 
@@ -80,35 +81,31 @@ class StoreFixture : public ::testing::Test {
   std::vector<std::string> RenderAll(const std::string& worker = "w") {
     Job claimed;
     Status s = lifecycle_->ClaimJob(worker, &claimed);
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_OK(s);
     std::vector<std::string> ids;
     for (int i = 0; i < claimed.num_samples; ++i) {
       ids.push_back(CommitFakeSample(claimed, worker, i));
     }
     s = lifecycle_->FinishJob(claimed, worker, true, std::nullopt);
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_OK(s);
     return ids;
   }
 
-  // Writes a small temp file and commits it as sample `index` of `job`.
+  // Stages a small fake file as sample `index` of `job` and commits it.
   std::string CommitFakeSample(const Job& job, const std::string& worker, int index,
                                Status* result = nullptr) {
-    AudioSample a;
-    a.id = NewUuid();
-    a.job_id = job.id;
-    a.prompt_id = job.prompt_id;
-    a.adapter_id = job.adapter_id;
-    a.sample_index = index;
-    a.storage_path = Lifecycle::AudioKey(job.id, a.id);
-    a.duration_seconds = 1;
-    a.created_at = Env::Default()->NowMicros();
-    std::string staging;
-    EXPECT_TRUE(lifecycle_->storage()->PrepareStaging(a.storage_path, &staging).ok());
-    EXPECT_TRUE(Env::Default()->WriteFileAtomically(staging, "RIFF fake wav").ok());
-    Status s = lifecycle_->CommitSample(job, worker, a);
+    StagedSample staged;
+    Status s = lifecycle_->StageSample(job, index, /*duration_seconds=*/1, /*sample_rate=*/44100,
+                                       FakeWav("RIFF fake wav"), &staged);
+    EXPECT_OK(s);
+    s = lifecycle_->CommitSample(job, worker, staged);
     if (result) *result = s;
-    else EXPECT_TRUE(s.ok()) << s.ToString();
-    return a.id;
+    else EXPECT_OK(s);
+    return staged.sample.id;
+  }
+
+  static SampleWriter FakeWav(std::string bytes) {
+    return [bytes](Env* env, const std::string& path) { return env->WriteFileAtomically(path, bytes); };
   }
 
   std::string AddRating(const std::string& audio_id, int rating,
@@ -119,7 +116,7 @@ class StoreFixture : public ::testing::Test {
     f.preferred_over = preferred_over;
     Feedback out;
     Status s = lifecycle_->AddFeedback(f, &out);
-    EXPECT_TRUE(s.ok()) << s.ToString();
+    EXPECT_OK(s);
     return out.id;
   }
 

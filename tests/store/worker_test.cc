@@ -40,7 +40,7 @@ class WorkerTest : public StoreFixture {
         lifecycle(),
         [fail_on_sample](Status*) { return std::make_unique<ScriptedEngine>(fail_on_sample); },
         WorkerOptions{.threads = 1, .idle_poll_ms = 20, .progress_interval_ms = 10});
-    ASSERT_TRUE(pool_->Start().ok());
+    ASSERT_OK(pool_->Start());
   }
   void TearDown() override {
     pool_.reset();
@@ -50,7 +50,7 @@ class WorkerTest : public StoreFixture {
   Job WaitFor(const std::string& job_id, std::function<bool(const Job&)> done) {
     Job job;
     for (int i = 0; i < 500; ++i) {
-      EXPECT_TRUE(store()->GetJob(job_id, Visibility::kIncludeDeleted, &job).ok());
+      EXPECT_OK(store()->GetJob(job_id, Visibility::kIncludeDeleted, &job));
       if (done(job)) return job;
       std::this_thread::sleep_for(10ms);
     }
@@ -64,7 +64,7 @@ class WorkerTest : public StoreFixture {
     r.num_samples = samples;
     r.duration = seconds;
     Job job;
-    EXPECT_TRUE(lifecycle()->SubmitJob(r, &job).ok());
+    EXPECT_OK(lifecycle()->SubmitJob(r, &job));
     return job;
   }
 
@@ -85,10 +85,10 @@ TEST_F(WorkerTest, CancelStopsTheRenderAndDiscardsTheSampleInFlight) {
   StartWorkers();
   Job job = SubmitLong(3, 3);  // 3 x 30 blocks x 5 ms
   WaitFor(job.id, [](const Job& j) { return j.audio_ids.size() == 1; });
-  ASSERT_TRUE(lifecycle()->CancelJob(job.id).ok());
+  ASSERT_OK(lifecycle()->CancelJob(job.id));
   std::this_thread::sleep_for(300ms);
   Job after;
-  ASSERT_TRUE(store()->GetJob(job.id, Visibility::kLive, &after).ok());
+  ASSERT_OK(store()->GetJob(job.id, Visibility::kLive, &after));
   EXPECT_EQ(after.status, JobStatus::kCancelled);
   EXPECT_EQ(after.audio_ids.size(), 1u);
   EXPECT_EQ(CountFiles(".wav"), 1);
@@ -101,12 +101,12 @@ TEST_F(WorkerTest, AStoppedWorkerHandsItsJobBackAtOnceKeepingFinishedSamples) {
   WaitFor(job.id, [](const Job& j) { return j.audio_ids.size() == 1; });
   pool_->Stop();  // mid-way through the second sample
   Job after;
-  ASSERT_TRUE(store()->GetJob(job.id, Visibility::kLive, &after).ok());
+  ASSERT_OK(store()->GetJob(job.id, Visibility::kLive, &after));
   EXPECT_EQ(after.status, JobStatus::kQueued) << "the job should not wait for its lease to expire";
   EXPECT_EQ(after.audio_ids.size(), 1u);
   EXPECT_EQ(CountFiles(".tmp"), 0);
   Job next;
-  ASSERT_TRUE(lifecycle()->ClaimJob("another-worker", &next).ok()) << "claimable before the lease ran out";
+  ASSERT_OK(lifecycle()->ClaimJob("another-worker", &next)) << "claimable before the lease ran out";
   EXPECT_EQ(next.id, job.id);
 }
 
@@ -115,10 +115,10 @@ TEST_F(WorkerTest, DeleteMidRenderNeverCompletesTheJob) {
   Job job = SubmitLong(2, 3);
   WaitFor(job.id, [](const Job& j) { return j.status == JobStatus::kProcessing && j.progress > 0.1; });
   int64_t n;
-  ASSERT_TRUE(lifecycle()->DeleteJob(job.id, &n).ok());
+  ASSERT_OK(lifecycle()->DeleteJob(job.id, &n));
   std::this_thread::sleep_for(600ms);  // longer than the rest of the render would take
   Job after;
-  ASSERT_TRUE(store()->GetJob(job.id, Visibility::kIncludeDeleted, &after).ok());
+  ASSERT_OK(store()->GetJob(job.id, Visibility::kIncludeDeleted, &after));
   EXPECT_EQ(after.status, JobStatus::kCancelled);
   EXPECT_EQ(CountFiles(".tmp"), 0);
   EXPECT_EQ(static_cast<int>(after.audio_ids.size()), CountFiles(".wav"));

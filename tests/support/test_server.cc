@@ -17,6 +17,7 @@
 #include <sstream>
 #include <thread>
 
+#include "store/storage_keys.h"
 #include "util/uuid.h"
 
 namespace studio::testing {
@@ -477,7 +478,7 @@ Json TestServer::Snapshot() {
 std::vector<std::string> TestServer::AudioFilesOfJob(const std::string& job_id) const {
   std::vector<std::string> names;
   std::error_code ec;
-  fs::path dir = fs::path(data_dir_) / "audio" / job_id;
+  fs::path dir = fs::path(data_dir_) / JobAudioPrefix(job_id);
   if (!fs::is_directory(dir, ec)) return names;
   for (const auto& entry : fs::directory_iterator(dir, ec)) {
     names.push_back(entry.path().filename().string());
@@ -493,7 +494,7 @@ std::vector<std::string> TestServer::TmpFiles() const {
   for (auto it = fs::recursive_directory_iterator(root, ec); !ec && it != fs::end(it);
        it.increment(ec)) {
     const std::string name = it->path().filename().string();
-    if (name.size() >= 4 && name.compare(name.size() - 4, 4, ".tmp") == 0) {
+    if (IsStagedName(name)) {
       found.push_back(fs::relative(it->path(), root, ec).string());
     }
   }
@@ -513,18 +514,21 @@ std::vector<std::string> TestServer::TmpFiles() const {
   ::testing::AssertionResult result = ::testing::AssertionSuccess();
   bool ok = true;
   std::ostringstream why;
+  const std::string folder = JobAudioPrefix(job_id) + "/";
   for (const auto& id : ids) {
-    if (!files.count(id + ".wav")) {
+    const std::string key = AudioKey(job_id, id);
+    if (!files.count(key.substr(folder.size()))) {
       ok = false;
-      why << "row " << id << " has no file audio/" << job_id << "/" << id << ".wav; ";
+      why << "row " << id << " has no file " << key << "; ";
     }
   }
   for (const auto& name : files) {
-    bool is_row_file = name.size() > 4 && name.substr(name.size() - 4) == ".wav" &&
-                       ids.count(name.substr(0, name.size() - 4));
+    ParsedStorageKey parsed;
+    bool is_row_file = ParseStorageKey(folder + name, &parsed) && parsed.kind == StorageKeyKind::kAudio &&
+                       parsed.owner_id == job_id && ids.count(parsed.object_id);
     if (!is_row_file) {
       ok = false;
-      why << "file audio/" << job_id << "/" << name << " has no row; ";
+      why << "file " << folder << name << " has no row; ";
     }
   }
   if (ok) return ::testing::AssertionSuccess();

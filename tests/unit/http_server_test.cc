@@ -21,6 +21,8 @@
 #include <string>
 #include <thread>
 
+#include "support/status_matchers.h"
+
 namespace studio {
 namespace {
 
@@ -188,7 +190,7 @@ class HttpServerTest : public ::testing::Test {
     if (!handler) handler = [this](const HttpRequest& r) { return Echo(r); };
     server_ = std::make_unique<HttpServer>(options, std::move(handler));
     Status st = server_->Start();
-    ASSERT_TRUE(st.ok()) << st.ToString();
+    ASSERT_OK(st);
     ASSERT_NE(server_->port(), 0);
     thread_ = std::thread([this] { server_->Run(); });
   }
@@ -915,7 +917,7 @@ TEST_F(HttpServerTest, StopFromAnotherThreadEndsRunWithClientsConnected) {
   o.port = 0;
   o.io_threads = 2;
   auto server = std::make_unique<HttpServer>(o, [](const HttpRequest&) { return HttpResponse{}; });
-  ASSERT_TRUE(server->Start().ok());
+  ASSERT_OK(server->Start());
   auto done = std::async(std::launch::async, [&server] { server->Run(); });
   Client idle(server->port());
   ASSERT_TRUE(idle.Send("GET /api/half"));

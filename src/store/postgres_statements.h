@@ -1,0 +1,308 @@
+// The PostgreSQL store's SQL statements, by name. Internal to
+// store/postgres_store.cc: the store runs these, and its query-plan check
+// (ExplainPostgresQuery, unit.PostgresStoreTest.LiveReadsUseAnIndexAt100kJobs)
+// explains these very statements, built by the same functions, never copies.
+//
+// As in sqlite_statements.h: default reads name the live_* views, reads
+// with Visibility::kIncludeDeleted the base tables ({jobs}, {adapters},
+// {audio} are replaced by SourceFor()). Times travel as bigint microseconds
+// and are converted by the schema's micros_to_ts / ts_to_micros, exactly.
+#pragma once
+
+#include <string>
+
+#include "store/row_codec.h"
+#include "store/store.h"
+
+namespace studio::store_internal::pg_sql {
+
+// Job rows carry what a list item shows, in one statement: no per-row
+// queries. audio_ids is one range of audio_samples' primary key.
+inline constexpr char kJobColumns[] = R"(
+  j.id, j.prompt_id, j.adapter_id, j.status, j.progress, j.num_samples, j.error,
+  j.seed, j.temperature, j.top_k, j.top_p, j.duration, ts_to_micros(j.created_at),
+  ts_to_micros(j.completed_at), ts_to_micros(j.deleted_at),
+  CASE WHEN length(p.text) > 100 THEN substr(p.text, 1, 100) || '...' ELSE p.text END,
+  a.name, a.deleted_at IS NOT NULL,
+  (SELECT string_agg(s.id::text, ',' ORDER BY s.sample_index)
+     FROM audio_samples s WHERE s.job_id = j.id))";
+
+inline const std::string kJobSelectTemplate = std::string("SELECT ") + kJobColumns +
+                                       " FROM {jobs} j JOIN prompts p ON p.id = j.prompt_id"
+                                       " LEFT JOIN adapters a ON a.id = j.adapter_id";
+
+inline std::string JobSelect(Visibility v) { return SourceFor(kJobSelectTemplate, v); }
+
+inline constexpr char kAdapterColumns[] =
+    "id, name, description, base_model, storage_path, config, is_active, status, "
+    "current_version, ts_to_micros(created_at), ts_to_micros(updated_at), ts_to_micros(deleted_at)";
+
+inline constexpr char kAudioColumns[] =
+    "a.id, a.job_id, a.prompt_id, a.adapter_id, a.sample_index, a.storage_path, "
+    "a.duration_seconds, a.sample_rate, ts_to_micros(a.created_at), j.seed, j.temperature, "
+    "j.top_k, j.top_p, j.duration";
+
+inline constexpr char kFeedbackColumns[] =
+    "f.id, f.audio_id, f.rating, f.rating_criterion, f.preferred_over, f.tags, f.notes, "
+    "ts_to_micros(f.created_at)";
+
+// The queue's claim: oldest queued job, or a processing one whose lease ran
+// out. SKIP LOCKED: a candidate another worker is claiming right now is
+// passed over instead of waited for, so workers in any number of processes
+// never claim the same job and never block each other. A candidate claimed
+// and committed meanwhile is re-checked after locking (READ COMMITTED) and
+// dropped because it no longer matches. Served by the jobs_queue index.
+inline constexpr char kClaimSql[] = R"(
+  UPDATE generation_jobs
+     SET status = 'processing', claimed_by = $1, lease_expires_at = micros_to_ts($3::bigint)
+   WHERE id = (SELECT id FROM generation_jobs
+                WHERE deleted_at IS NULL AND status IN ('queued', 'processing')
+                  AND (status = 'queued' OR lease_expires_at < micros_to_ts($2::bigint))
+                ORDER BY created_at LIMIT 1
+                FOR UPDATE SKIP LOCKED)
+  RETURNING id)";
+
+// Only for a single-process database at start-up (see store.h); a shared
+// database relies on leases: a dead worker's job is claimed again once its
+// lease expires.
+inline constexpr char kRequeueSql[] =
+    "UPDATE generation_jobs SET status = 'queued', claimed_by = NULL, lease_expires_at = NULL "
+    "WHERE status = 'processing' AND deleted_at IS NULL";
+
+// Feedback on one job's samples (by audio_id or preferred_over). The sample
+// ids are collected first (= ANY of an array) so that each side of the OR is
+// an index lookup; "IN (subquery) OR IN (subquery)" would scan feedback.
+inline constexpr char kFeedbackTouchingJob[] = R"(
+  FROM feedback
+  WHERE audio_id = ANY (ARRAY(SELECT id FROM audio_samples WHERE job_id = $1))
+     OR preferred_over = ANY (ARRAY(SELECT id FROM audio_samples WHERE job_id = $1)))";
+
+// ---- reads the query-plan check explains ----
+
+inline const std::string kGetJobTemplate = kJobSelectTemplate + " WHERE j.id = $1";
+// GetJobStats, in one round trip. "WHERE id = 1" (the only row) makes it a
+// key lookup (see kCountLiveJobs).
+inline constexpr char kSelectJobStats[] =
+    "SELECT queued, processing, completed, failed, cancelled, processing_ms, "
+    "(SELECT COALESCE(SUM(live_count), 0) FROM job_day_counters "
+    "  WHERE day = (micros_to_ts($1::bigint) AT TIME ZONE 'UTC')::date) "
+    "FROM job_counters WHERE id = 1";
+// The job list's total when the trigger-kept counters suffice. "WHERE id =
+// 1" (the only row) makes it a primary-key lookup: every job insert or
+// status change leaves a dead version of the row, and after many in one
+// transaction (or while a long one holds back vacuum) the table spans
+// hundreds of pages, which a scan would read on every request (2 ms at 452
+// pages after seeding 100k jobs).
+inline constexpr char kCountLiveJobs[] =
+    "SELECT queued + processing + completed + failed + cancelled FROM job_counters WHERE id = 1";
+inline constexpr char kCountLiveJobsWithStatus[] =
+    "SELECT CASE $1::text WHEN 'queued' THEN queued WHEN 'processing' THEN processing "
+    "WHEN 'completed' THEN completed WHEN 'failed' THEN failed "
+    "WHEN 'cancelled' THEN cancelled END FROM job_counters WHERE id = 1";
+inline constexpr char kSelectAdapterStats[] =
+    "SELECT COUNT(*), COUNT(*) FILTER (WHERE status = 'active'), "
+    "COUNT(*) FILTER (WHERE status = 'archived') FROM live_adapters";
+inline const std::string kGetAudioTemplate =
+    std::string("SELECT ") + kAudioColumns +
+    " FROM {audio} a JOIN generation_jobs j ON j.id = a.job_id WHERE a.id = $1";
+
+// The job list's filter. Its parameters are $1..$*count, in this order:
+// status, adapter_id, start_date, end_date (those set).
+inline std::string JobFilter(const JobQuery& q, int* count) {
+  std::string where = " WHERE true";
+  int n = 0;
+  if (q.status) where += " AND j.status = $" + std::to_string(++n);
+  if (q.adapter_id) where += " AND j.adapter_id = $" + std::to_string(++n);
+  if (q.start_date) where += " AND j.created_at >= micros_to_ts($" + std::to_string(++n) + "::bigint)";
+  if (q.end_date) where += " AND j.created_at <= micros_to_ts($" + std::to_string(++n) + "::bigint)";
+  *count = n;
+  return where;
+}
+// One page of the job list: the filter's parameters, then limit and offset.
+inline std::string JobPageSql(const JobQuery& q) {
+  int n = 0;
+  const std::string where = JobFilter(q, &n);
+  return JobSelect(q.visibility) + where + " ORDER BY j.created_at DESC, j.id DESC LIMIT $" +
+         std::to_string(n + 1) + " OFFSET $" + std::to_string(n + 2);
+}
+// The job list's total, when the counters do not suffice.
+inline std::string JobCountSql(const JobQuery& q) {
+  int n = 0;
+  return SourceFor("SELECT COUNT(*) FROM {jobs} j" + JobFilter(q, &n), q.visibility);
+}
+
+// The adapter list's filter; $1 is the status when set.
+inline std::string AdapterFilter(const AdapterQuery& q, int* count) {
+  std::string where = " WHERE true";
+  int n = 0;
+  if (q.active_only) where += " AND is_active";
+  if (q.status) where += " AND status = $" + std::to_string(++n);
+  *count = n;
+  return where;
+}
+// One page of the adapter list: the filter's parameters, then limit and skip.
+inline std::string AdapterPageSql(const AdapterQuery& q) {
+  int n = 0;
+  const std::string where = AdapterFilter(q, &n);
+  return SourceFor(std::string("SELECT ") + kAdapterColumns + " FROM {adapters}" + where +
+                       " ORDER BY created_at DESC, id DESC LIMIT $" + std::to_string(n + 1) +
+                       " OFFSET $" + std::to_string(n + 2),
+                   q.visibility);
+}
+inline std::string AdapterCountSql(const AdapterQuery& q) {
+  int n = 0;
+  return SourceFor("SELECT COUNT(*) FROM {adapters}" + AdapterFilter(q, &n), q.visibility);
+}
+
+
+// The feedback list's filter. Its parameters are $1..$*count, in this
+// order: audio_id, job_id, min_rating, max_rating, and the tags as one JSON
+// array (any of them matches: one statement for any number of tags).
+inline std::string FeedbackFilter(const FeedbackQuery& q, int* count) {
+  std::string where = " WHERE true";
+  int n = 0;
+  if (q.audio_id) where += " AND f.audio_id = $" + std::to_string(++n);
+  if (q.job_id) {
+    where += " AND f.audio_id IN (SELECT id FROM live_audio_samples WHERE job_id = $" +
+             std::to_string(++n) + ")";
+  }
+  if (q.min_rating) where += " AND f.rating >= $" + std::to_string(++n);
+  if (q.max_rating) where += " AND f.rating <= $" + std::to_string(++n);
+  if (!q.tags.empty()) {
+    where += " AND f.tags ?| ARRAY(SELECT jsonb_array_elements_text($" + std::to_string(++n) + "::jsonb))";
+  }
+  *count = n;
+  return where;
+}
+// One page of the feedback list: the filter's parameters, then limit and offset.
+inline std::string FeedbackPageSql(const FeedbackQuery& q) {
+  int n = 0;
+  const std::string where = FeedbackFilter(q, &n);
+  return std::string("SELECT ") + kFeedbackColumns + " FROM feedback f" + where +
+         " ORDER BY f.created_at DESC, f.id DESC LIMIT $" + std::to_string(n + 1) + " OFFSET $" +
+         std::to_string(n + 2);
+}
+inline std::string FeedbackCountSql(const FeedbackQuery& q) {
+  int n = 0;
+  return "SELECT COUNT(*) FROM feedback f" + FeedbackFilter(q, &n);
+}
+
+// ---- every other statement, named after the method that runs it ----
+
+inline constexpr char kBegin[] =
+    "BEGIN";
+inline constexpr char kLockMigrations[] =
+    "SELECT pg_advisory_xact_lock($1::bigint)";
+inline constexpr char kCreateMigrationsTable[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version integer PRIMARY KEY, name text NOT NULL,"
+    " applied_at timestamptz NOT NULL DEFAULT now())";
+inline constexpr char kMigrationApplied[] =
+    "SELECT 1 FROM schema_migrations WHERE version = $1";
+inline constexpr char kRecordMigration[] =
+    "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)";
+inline constexpr char kRollback[] =
+    "ROLLBACK";
+inline constexpr char kCommit[] =
+    "COMMIT";
+inline constexpr char kBeginReadCommitted[] =
+    "BEGIN ISOLATION LEVEL READ COMMITTED";
+inline constexpr char kSelectOne[] =
+    "SELECT 1";
+inline constexpr char kInsertPrompt[] =
+    "INSERT INTO prompts (id, text, attributes, created_at) "
+    "VALUES ($1, $2, $3, micros_to_ts($4::bigint))";
+inline constexpr char kGetPrompt[] =
+    "SELECT id, text, attributes, ts_to_micros(created_at) FROM prompts WHERE id = $1";
+inline constexpr char kListPrompts[] =
+    "SELECT id, text, attributes, ts_to_micros(created_at) FROM prompts "
+    "ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2";
+inline constexpr char kCountPrompts[] =
+    "SELECT COUNT(*) FROM prompts";
+inline constexpr char kInsertAdapter[] =
+    "INSERT INTO adapters (id, name, description, base_model, storage_path, config, is_active, "
+    "status, current_version, created_at, updated_at, deleted_at) VALUES ($1, $2, $3, $4, $5, "
+    "$6, $7, $8, $9, micros_to_ts($10::bigint), micros_to_ts($11::bigint), "
+    "micros_to_ts($12::bigint))";
+inline constexpr char kUpdateAdapter[] =
+    "UPDATE adapters SET name = $1, description = $2, base_model = $3, storage_path = $4, "
+    "config = $5, is_active = $6, status = $7, current_version = $8, "
+    "updated_at = micros_to_ts($9::bigint) WHERE id = $10 AND deleted_at IS NULL";
+inline constexpr char kMarkAdapterDeleted[] =
+    "UPDATE adapters SET deleted_at = micros_to_ts($1::bigint), "
+    "updated_at = micros_to_ts($1::bigint), is_active = false "
+    "WHERE id = $2 AND deleted_at IS NULL";
+inline constexpr char kCountJobsUsingAdapter[] =
+    "SELECT COUNT(*) FROM live_jobs WHERE adapter_id = $1";
+inline constexpr char kInsertJob[] =
+    "INSERT INTO generation_jobs (id, prompt_id, adapter_id, status, progress, "
+    "num_samples, error, seed, temperature, top_k, top_p, duration, created_at, "
+    "completed_at, deleted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+    "$12, micros_to_ts($13::bigint), micros_to_ts($14::bigint), micros_to_ts($15::bigint))";
+inline constexpr char kMarkJobCancelled[] =
+    "UPDATE generation_jobs SET status = 'cancelled', "
+    "completed_at = micros_to_ts($1::bigint), claimed_by = NULL, "
+    "lease_expires_at = NULL "
+    "WHERE id = $2 AND status IN ('queued', 'processing')";
+inline constexpr char kMarkJobDeleted[] =
+    "UPDATE generation_jobs SET deleted_at = micros_to_ts($1::bigint) "
+    "WHERE id = $2 AND deleted_at IS NULL";
+inline constexpr char kLockLiveAdapter[] =
+    "SELECT 1 FROM adapters WHERE id = $1 AND deleted_at IS NULL FOR UPDATE";
+inline constexpr char kReportProgress[] =
+    "UPDATE generation_jobs SET progress = $1, "
+    "lease_expires_at = micros_to_ts($2::bigint) WHERE id = $3 "
+    "AND claimed_by = $4 AND status = 'processing' AND deleted_at IS NULL";
+inline constexpr char kFinishJob[] =
+    "UPDATE generation_jobs SET status = $1::text, error = $2, "
+    "completed_at = micros_to_ts($3::bigint), "
+    "progress = CASE WHEN $1::text = 'completed' THEN 1.0 ELSE progress END, "
+    "claimed_by = NULL, lease_expires_at = NULL "
+    "WHERE id = $4 AND claimed_by = $5 AND status = 'processing' "
+    "AND deleted_at IS NULL";
+inline constexpr char kReleaseJob[] =
+    "UPDATE generation_jobs SET status = 'queued', claimed_by = NULL, "
+    "lease_expires_at = NULL WHERE id = $1 AND claimed_by = $2 "
+    "AND status = 'processing' AND deleted_at IS NULL";
+inline constexpr char kInsertAudioSample[] =
+    "INSERT INTO audio_samples (id, job_id, prompt_id, adapter_id, sample_index, "
+    "storage_path, duration_seconds, sample_rate, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, micros_to_ts($9::bigint))";
+inline constexpr char kInsertFeedback[] =
+    "INSERT INTO feedback (id, audio_id, rating, rating_criterion, preferred_over, tags, "
+    "notes, created_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, micros_to_ts($8::bigint))";
+inline constexpr char kDeleteFeedback[] =
+    "DELETE FROM feedback WHERE id = $1";
+inline constexpr char kGetFeedbackSummary[] =
+    "SELECT COUNT(*), COUNT(rating), COUNT(preferred_over), "
+    "COUNT(*) FILTER (WHERE rating = 1), COUNT(*) FILTER (WHERE rating = 2), "
+    "COUNT(*) FILTER (WHERE rating = 3), COUNT(*) FILTER (WHERE rating = 4), "
+    "COUNT(*) FILTER (WHERE rating = 5), "
+    "(SELECT COUNT(*) FROM (SELECT audio_id FROM feedback WHERE rating IS NOT NULL "
+    "  GROUP BY audio_id HAVING AVG(rating) >= 4) high) "
+    "FROM feedback";
+
+inline const std::string kGetAdapterTemplate =
+    std::string("SELECT ") + kAdapterColumns + " FROM {adapters} WHERE id = $1";
+inline const std::string kListAudioSamplesForJob =
+    std::string("SELECT ") + kAudioColumns +
+    " FROM audio_samples a JOIN generation_jobs j ON j.id = a.job_id "
+    "WHERE a.job_id = $1 ORDER BY a.sample_index";
+inline const std::string kGetFeedback =
+    std::string("SELECT ") + kFeedbackColumns + " FROM feedback f WHERE f.id = $1";
+inline const std::string kListFeedbackForJob =
+    std::string("SELECT ") + kFeedbackColumns +
+    " FROM feedback f WHERE f.audio_id = ANY (ARRAY(SELECT id FROM audio_samples "
+    "WHERE job_id = $1)) ORDER BY f.created_at, f.id";
+inline const std::string kCountFeedbackTouchingJob =
+    std::string("SELECT COUNT(*) ") + kFeedbackTouchingJob;
+inline const std::string kDeleteFeedbackTouchingJob =
+    std::string("DELETE ") + kFeedbackTouchingJob;
+
+// LockLiveJob (see the comment there).
+inline constexpr char kLockLiveJobForShare[] =
+    "SELECT 1 FROM generation_jobs WHERE id = $1 AND deleted_at IS NULL FOR SHARE";
+inline constexpr char kLockLiveJobForUpdate[] =
+    "SELECT 1 FROM generation_jobs WHERE id = $1 AND deleted_at IS NULL FOR UPDATE";
+
+}  // namespace studio::store_internal::pg_sql

@@ -1,0 +1,246 @@
+// The SQLite store's SQL statements, by name. Internal to
+// store/sqlite_store.cc: the store runs these, and its query-plan check
+// (ExplainSqliteQuery, tests/store/query_plan_test.cc) explains these very
+// statements, built by the same functions, never copies.
+//
+// Default reads name the live_* views; reads with Visibility::kIncludeDeleted
+// name the base tables. {jobs}, {adapters} and {audio} in a template are
+// replaced by SourceFor() (store/row_codec.h).
+#pragma once
+
+#include <string>
+
+#include "store/row_codec.h"
+#include "store/store.h"
+
+namespace studio::store_internal::sqlite_sql {
+
+// Job rows carry what a list item shows, in one statement: no per-row queries.
+inline constexpr char kJobColumns[] = R"(
+  j.id, j.prompt_id, j.adapter_id, j.status, j.progress, j.num_samples, j.error,
+  j.seed, j.temperature, j.top_k, j.top_p, j.duration, j.created_at, j.completed_at,
+  j.deleted_at,
+  CASE WHEN length(p.text) > 100 THEN substr(p.text, 1, 100) || '...' ELSE p.text END,
+  a.name, a.deleted_at IS NOT NULL,
+  (SELECT group_concat(s.id) FROM
+     (SELECT id FROM audio_samples WHERE job_id = j.id ORDER BY sample_index) s))";
+
+inline const std::string kJobSelectTemplate = std::string("SELECT ") + kJobColumns +
+                                       " FROM {jobs} j JOIN prompts p ON p.id = j.prompt_id"
+                                       " LEFT JOIN adapters a ON a.id = j.adapter_id";
+
+inline std::string JobSelect(Visibility v) { return SourceFor(kJobSelectTemplate, v); }
+
+inline constexpr char kAdapterColumns[] =
+    "id, name, description, base_model, storage_path, config, is_active, status, "
+    "current_version, created_at, updated_at, deleted_at";
+
+inline constexpr char kAudioColumns[] =
+    "a.id, a.job_id, a.prompt_id, a.adapter_id, a.sample_index, a.storage_path, "
+    "a.duration_seconds, a.sample_rate, a.created_at, j.seed, j.temperature, j.top_k, j.top_p, "
+    "j.duration";
+
+inline constexpr char kFeedbackColumns[] =
+    "f.id, f.audio_id, f.rating, f.rating_criterion, f.preferred_over, f.tags, f.notes, "
+    "f.created_at";
+
+// The queue's claim: oldest queued job, or a processing one whose lease ran out.
+inline constexpr char kClaimSql[] = R"(
+  UPDATE generation_jobs
+     SET status = 'processing', claimed_by = ?1, lease_expires_at = ?3
+   WHERE id = (SELECT id FROM generation_jobs
+                WHERE status IN ('queued', 'processing') AND deleted_at IS NULL
+                  AND (status = 'queued' OR lease_expires_at < ?2)
+                ORDER BY created_at LIMIT 1)
+  RETURNING id)";
+
+// deleted_at IS NULL always holds for a processing job (deleting cancels it)
+// and lets the live status index serve this instead of a table scan.
+inline constexpr char kRequeueSql[] =
+    "UPDATE generation_jobs SET status = 'queued', claimed_by = NULL, lease_expires_at = NULL "
+    "WHERE status = 'processing' AND deleted_at IS NULL";
+
+// Sample ids of one job, for the feedback cascade (by audio_id or preferred_over).
+inline constexpr char kFeedbackTouchingJob[] = R"(
+  FROM feedback
+  WHERE audio_id IN (SELECT id FROM audio_samples WHERE job_id = ?1)
+     OR preferred_over IN (SELECT id FROM audio_samples WHERE job_id = ?1))";
+
+// ---- reads the query-plan check explains ----
+
+inline const std::string kGetJobTemplate = kJobSelectTemplate + " WHERE j.id = ?";
+inline constexpr char kSelectJobCounters[] = "SELECT status, live_count, processing_ms FROM job_counters";
+inline constexpr char kSelectJobsToday[] =
+    "SELECT COALESCE(SUM(live_count), 0) FROM job_day_counters WHERE day = ?";
+inline constexpr char kSelectAdapterStats[] =
+    "SELECT COUNT(*), COALESCE(SUM(status = 'active'), 0), "
+    "COALESCE(SUM(status = 'archived'), 0) FROM live_adapters";
+inline const std::string kGetAudioTemplate =
+    std::string("SELECT ") + kAudioColumns +
+    " FROM {audio} a JOIN generation_jobs j ON j.id = a.job_id WHERE a.id = ?";
+
+// The job list's filter; its parameters bind in this order: status,
+// adapter_id, start_date, end_date (those set).
+inline std::string JobFilter(const JobQuery& q) {
+  std::string where = " WHERE 1 = 1";
+  if (q.status) where += " AND j.status = ?";
+  if (q.adapter_id) where += " AND j.adapter_id = ?";
+  if (q.start_date) where += " AND j.created_at >= ?";
+  if (q.end_date) where += " AND j.created_at <= ?";
+  return where;
+}
+// One page of the job list: the filter's parameters, then limit and offset.
+inline std::string JobPageSql(const JobQuery& q) {
+  return JobSelect(q.visibility) + JobFilter(q) + " ORDER BY j.created_at DESC, j.id DESC LIMIT ? OFFSET ?";
+}
+// The job list's total, when the counters do not suffice.
+inline std::string JobCountSql(const JobQuery& q) {
+  return SourceFor("SELECT COUNT(*) FROM {jobs} j" + JobFilter(q), q.visibility);
+}
+
+// The adapter list's filter; binds status when set.
+inline std::string AdapterFilter(const AdapterQuery& q) {
+  std::string where = " WHERE 1 = 1";
+  if (q.active_only) where += " AND is_active = 1";
+  if (q.status) where += " AND status = ?";
+  return where;
+}
+// One page of the adapter list: the filter's parameters, then limit and skip.
+inline std::string AdapterPageSql(const AdapterQuery& q) {
+  return SourceFor(std::string("SELECT ") + kAdapterColumns + " FROM {adapters}" + AdapterFilter(q) +
+                       " ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+                   q.visibility);
+}
+inline std::string AdapterCountSql(const AdapterQuery& q) {
+  return SourceFor("SELECT COUNT(*) FROM {adapters}" + AdapterFilter(q), q.visibility);
+}
+
+
+// The feedback list's filter; binds audio_id, job_id, min_rating,
+// max_rating, then each tag (those set).
+inline std::string FeedbackFilter(const FeedbackQuery& q) {
+  std::string where = " WHERE 1 = 1";
+  if (q.audio_id) where += " AND f.audio_id = ?";
+  if (q.job_id) where += " AND f.audio_id IN (SELECT id FROM live_audio_samples WHERE job_id = ?)";
+  if (q.min_rating) where += " AND f.rating >= ?";
+  if (q.max_rating) where += " AND f.rating <= ?";
+  if (!q.tags.empty()) {
+    where += " AND EXISTS (SELECT 1 FROM json_each(f.tags) t WHERE t.value IN (?";
+    for (size_t i = 1; i < q.tags.size(); ++i) where += ", ?";
+    where += "))";
+  }
+  return where;
+}
+// One page of the feedback list: the filter's parameters, then limit and offset.
+inline std::string FeedbackPageSql(const FeedbackQuery& q) {
+  return std::string("SELECT ") + kFeedbackColumns + " FROM feedback f" + FeedbackFilter(q) +
+         " ORDER BY f.created_at DESC, f.id DESC LIMIT ? OFFSET ?";
+}
+inline std::string FeedbackCountSql(const FeedbackQuery& q) {
+  return "SELECT COUNT(*) FROM feedback f" + FeedbackFilter(q);
+}
+
+// ---- every other statement, named after the method that runs it ----
+
+inline constexpr char kConnectionPragmas[] =
+    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+    "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY; PRAGMA mmap_size=2147418112;"
+    "PRAGMA wal_autocheckpoint=0;";
+inline constexpr char kCreateMigrationsTable[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)";
+inline constexpr char kBeginImmediate[] =
+    "BEGIN IMMEDIATE";
+inline constexpr char kMigrationApplied[] =
+    "SELECT 1 FROM schema_migrations WHERE version = ?";
+inline constexpr char kRecordMigration[] =
+    "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))";
+inline constexpr char kRollback[] =
+    "ROLLBACK";
+inline constexpr char kCommit[] =
+    "COMMIT";
+inline constexpr char kSelectOne[] =
+    "SELECT 1";
+inline constexpr char kInsertPrompt[] =
+    "INSERT INTO prompts (id, text, attributes, created_at) VALUES (?, ?, ?, ?)";
+inline constexpr char kGetPrompt[] =
+    "SELECT id, text, attributes, created_at FROM prompts WHERE id = ?";
+inline constexpr char kListPrompts[] =
+    "SELECT id, text, attributes, created_at FROM prompts ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+inline constexpr char kCountPrompts[] =
+    "SELECT COUNT(*) FROM prompts";
+inline constexpr char kUpdateAdapter[] =
+    "UPDATE adapters SET name = ?, description = ?, base_model = ?, storage_path = ?, "
+    "config = ?, is_active = ?, status = ?, current_version = ?, updated_at = ? "
+    "WHERE id = ? AND deleted_at IS NULL";
+inline constexpr char kMarkAdapterDeleted[] =
+    "UPDATE adapters SET deleted_at = ?1, updated_at = ?1, is_active = 0 "
+    "WHERE id = ?2 AND deleted_at IS NULL";
+inline constexpr char kCountJobsUsingAdapter[] =
+    "SELECT COUNT(*) FROM live_jobs WHERE adapter_id = ?";
+inline constexpr char kInsertJob[] =
+    "INSERT INTO generation_jobs (id, prompt_id, adapter_id, status, progress, "
+    "num_samples, error, seed, temperature, top_k, top_p, duration, created_at, "
+    "completed_at, deleted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+inline constexpr char kCountLiveJobsWithStatus[] =
+    "SELECT live_count FROM job_counters WHERE status = ?";
+inline constexpr char kCountLiveJobs[] =
+    "SELECT COALESCE(SUM(live_count), 0) FROM job_counters";
+inline constexpr char kMarkJobCancelled[] =
+    "UPDATE generation_jobs SET status = 'cancelled', completed_at = ?, "
+    "claimed_by = NULL, lease_expires_at = NULL "
+    "WHERE id = ? AND status IN ('queued', 'processing')";
+inline constexpr char kMarkJobDeleted[] =
+    "UPDATE generation_jobs SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL";
+inline constexpr char kLockLiveJob[] =
+    "SELECT COUNT(*) FROM live_jobs WHERE id = ?";
+inline constexpr char kLockLiveAdapter[] =
+    "SELECT COUNT(*) FROM live_adapters WHERE id = ?";
+inline constexpr char kReportProgress[] =
+    "UPDATE generation_jobs SET progress = ?, lease_expires_at = ? WHERE id = ? "
+    "AND claimed_by = ? AND status = 'processing' AND deleted_at IS NULL";
+inline constexpr char kReleaseJob[] =
+    "UPDATE generation_jobs SET status = 'queued', claimed_by = NULL, lease_expires_at = NULL "
+    "WHERE id = ? AND claimed_by = ? AND status = 'processing' AND deleted_at IS NULL";
+inline constexpr char kFinishJob[] =
+    "UPDATE generation_jobs SET status = ?, error = ?, completed_at = ?, "
+    "progress = CASE WHEN ? = 'completed' THEN 1.0 ELSE progress END, "
+    "claimed_by = NULL, lease_expires_at = NULL "
+    "WHERE id = ? AND claimed_by = ? AND status = 'processing' AND deleted_at IS NULL";
+inline constexpr char kInsertAudioSample[] =
+    "INSERT INTO audio_samples (id, job_id, prompt_id, adapter_id, sample_index, "
+    "storage_path, duration_seconds, sample_rate, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+inline constexpr char kInsertFeedback[] =
+    "INSERT INTO feedback (id, audio_id, rating, rating_criterion, preferred_over, tags, "
+    "notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+inline constexpr char kDeleteFeedback[] =
+    "DELETE FROM feedback WHERE id = ?";
+inline constexpr char kGetFeedbackSummary[] =
+    "SELECT COUNT(*), COUNT(rating), COUNT(preferred_over), "
+    "COALESCE(SUM(rating = 1), 0), COALESCE(SUM(rating = 2), 0), COALESCE(SUM(rating = 3), 0), "
+    "COALESCE(SUM(rating = 4), 0), COALESCE(SUM(rating = 5), 0) FROM feedback";
+inline constexpr char kCountHighRatedSamples[] =
+    "SELECT COUNT(*) FROM (SELECT audio_id FROM feedback WHERE rating IS NOT NULL "
+    "GROUP BY audio_id HAVING AVG(rating) >= 4)";
+
+inline const std::string kInsertAdapter =
+    std::string("INSERT INTO adapters (") + kAdapterColumns +
+    ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+inline const std::string kGetAdapterTemplate =
+    std::string("SELECT ") + kAdapterColumns + " FROM {adapters} WHERE id = ?";
+inline const std::string kListAudioSamplesForJob =
+    std::string("SELECT ") + kAudioColumns +
+    " FROM audio_samples a JOIN generation_jobs j ON j.id = a.job_id "
+    "WHERE a.job_id = ? ORDER BY a.sample_index";
+inline const std::string kGetFeedback =
+    std::string("SELECT ") + kFeedbackColumns + " FROM feedback f WHERE f.id = ?";
+inline const std::string kListFeedbackForJob =
+    std::string("SELECT ") + kFeedbackColumns +
+    " FROM feedback f WHERE f.audio_id IN (SELECT id FROM audio_samples WHERE job_id = ?)"
+    " ORDER BY f.created_at, f.id";
+inline const std::string kCountFeedbackTouchingJob =
+    std::string("SELECT COUNT(*) ") + kFeedbackTouchingJob;
+inline const std::string kDeleteFeedbackTouchingJob =
+    std::string("DELETE ") + kFeedbackTouchingJob;
+
+}  // namespace studio::store_internal::sqlite_sql

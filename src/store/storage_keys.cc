@@ -1,0 +1,93 @@
+#include "store/storage_keys.h"
+
+#include <charconv>
+#include <vector>
+
+namespace studio {
+
+namespace {
+
+constexpr char kAudioExtension[] = ".wav";
+constexpr char kStyleExtension[] = ".json";
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+bool IsId(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s) {
+    const bool ok = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+std::vector<std::string> Split(const std::string& key) {
+  std::vector<std::string> parts;
+  size_t start = 0;
+  while (true) {
+    size_t slash = key.find('/', start);
+    parts.push_back(key.substr(start, slash == std::string::npos ? std::string::npos : slash - start));
+    if (slash == std::string::npos) return parts;
+    start = slash + 1;
+  }
+}
+
+}  // namespace
+
+std::string AudioKey(const std::string& job_id, const std::string& audio_id) {
+  return JobAudioPrefix(job_id) + "/" + audio_id + kAudioExtension;
+}
+
+std::string JobAudioPrefix(const std::string& job_id) { return std::string(kAudioRoot) + "/" + job_id; }
+
+std::string AdapterStyleKey(const std::string& adapter_id, int version) {
+  return std::string(kAdaptersRoot) + "/" + adapter_id + "/" + AdapterVersionName(version) + kStyleExtension;
+}
+
+std::string AdapterVersionName(int version) { return "v" + std::to_string(version); }
+
+bool ParseAdapterVersionName(const std::string& name, int* version) {
+  if (name.size() < 2 || name[0] != 'v' || name[1] == '0' || name[1] == '+' || name[1] == '-') return false;
+  int n = 0;
+  auto [end, ec] = std::from_chars(name.data() + 1, name.data() + name.size(), n);
+  if (ec != std::errc() || end != name.data() + name.size() || n < 1) return false;
+  *version = n;
+  return true;
+}
+
+int NextAdapterVersion(const std::string* current) {
+  int version = 0;
+  if (current && ParseAdapterVersionName(*current, &version)) return version + 1;
+  return 1;
+}
+
+std::string StagedName(const std::string& name) { return name + kStagedSuffix; }
+
+bool IsStagedName(const std::string& name) { return EndsWith(name, kStagedSuffix); }
+
+bool ParseStorageKey(const std::string& key, ParsedStorageKey* out) {
+  const std::vector<std::string> parts = Split(key);
+  if (parts.size() != 3 || !IsId(parts[1])) return false;
+  const std::string& file = parts[2];
+  if (parts[0] == kAudioRoot) {
+    if (!EndsWith(file, kAudioExtension)) return false;
+    std::string audio_id = file.substr(0, file.size() - (sizeof(kAudioExtension) - 1));
+    if (!IsId(audio_id)) return false;
+    *out = ParsedStorageKey{StorageKeyKind::kAudio, parts[1], std::move(audio_id), 0};
+    return true;
+  }
+  if (parts[0] == kAdaptersRoot) {
+    if (!EndsWith(file, kStyleExtension)) return false;
+    int version = 0;
+    if (!ParseAdapterVersionName(file.substr(0, file.size() - (sizeof(kStyleExtension) - 1)), &version)) {
+      return false;
+    }
+    *out = ParsedStorageKey{StorageKeyKind::kAdapterStyle, parts[1], "", version};
+    return true;
+  }
+  return false;
+}
+
+}  // namespace studio
