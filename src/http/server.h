@@ -84,6 +84,12 @@ struct HttpServerOptions {
   // response write may make no progress.
   int read_timeout_seconds = 30;
   int idle_timeout_seconds = 60;  // keep-alive connection waiting for a request
+  // The methods the API serves on `path` (relative to api_prefix) as an
+  // Allow value ("GET, HEAD, DELETE, OPTIONS"), empty for an unknown path;
+  // from the route table (Api::routes().AllowedMethods). For the CORS
+  // preflight's Access-Control-Allow-Methods; unset means the server's
+  // fixed list.
+  std::function<std::string(std::string_view path)> allowed_methods;
 };
 
 class HttpServer {

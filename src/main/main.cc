@@ -195,13 +195,17 @@ int Serve(const DataConfig& data, const WorkerConfig& work, ServeConfig config) 
   auto workers = studio.NewWorkers(work.workers);
   studio.lifecycle->SetJobQueuedListener([&] { workers->Notify(); });
 
-  Api api(studio.lifecycle.get(), ApiOptions{.version = STUDIO_VERSION,
-                                             .database_kind = data.shared() ? "postgresql" : "sqlite"});
   HttpServerOptions http_options;
   http_options.host = config.host;
   http_options.port = config.port;
   http_options.io_threads = config.io_threads;
   http_options.static_dir = config.web_dir.empty() ? DefaultWebDir() : config.web_dir;
+  Api api(studio.lifecycle.get(), ApiOptions{.version = STUDIO_VERSION,
+                                             .database_kind = data.shared() ? "postgresql" : "sqlite",
+                                             .docs_html_path = http_options.static_dir + "/docs.html"});
+  http_options.allowed_methods = [&api](std::string_view path) {
+    return std::string(api.routes().AllowedMethods(path));
+  };
   HttpServer server(http_options, [&](const HttpRequest& r) { return api.Handle(r); });
   if (Status s = server.Start(); !s.ok()) {
     spdlog::critical("{}", s.ToString());
