@@ -23,6 +23,11 @@ STUDIO_TEST_PG_URL=$(scripts/pg-test-cluster.sh start "$pg_dir" "$pg_port")
 export STUDIO_TEST_PG_URL STUDIO_TEST_PG_DIR="$pg_dir"
 echo "PostgreSQL test cluster: $STUDIO_TEST_PG_URL"
 
+# The black-box suites' HTTP client records every response here; the web
+# tests (web/e2e/openapi.test.mjs) check each one against the OpenAPI document.
+export STUDIO_TEST_RECORD_RESPONSES="$PWD/build/api-responses.jsonl"
+rm -f "$STUDIO_TEST_RECORD_RESPONSES"
+
 (cd build && ctest --output-on-failure --timeout 900 "$@")
 if [ $# -eq 0 ]; then
   # The e2e run's screenshots go to the build dir; docs/screenshots holds the

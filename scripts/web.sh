@@ -79,7 +79,7 @@ build() {
 # True when web/dist is missing or a source is newer than it.
 dist_is_stale() {
   [[ ! -f "$web/dist/index.html" ]] && return 0
-  [[ -n "$(find "$web/src" "$web/index.html" "$web/package.json" "$web/package-lock.json" "$web/vite.config.ts" \
+  [[ -n "$(find "$web/src" "$web/index.html" "$web/docs.html" "$web/docs" "$web/package.json" "$web/package-lock.json" "$web/vite.config.ts" \
     "$web/tsconfig.json" -newer "$web/dist/index.html" -print -quit)" ]]
 }
 

@@ -1,12 +1,14 @@
 #include "http/api.h"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <charconv>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "domain/validation.h"
+#include "http/api_schemas.h"
 #include "http/json_io.h"
 #include "lifecycle/messages.h"
 #include "util/uuid.h"
@@ -69,55 +71,9 @@ Status ParseBody(const HttpRequest& req, json* out) {
   return Status::Ok();
 }
 
-// Query parameters. Absent ones keep the default; malformed ones are 422.
-Status QueryInt(const HttpRequest& req, const char* name, int64_t lo, int64_t hi, int64_t* out) {
-  auto it = req.query.find(name);
-  if (it == req.query.end() || it->second.empty()) return Status::Ok();
-  const std::string& v = it->second;
-  int64_t n;
-  auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), n);
-  if (ec != std::errc() || end != v.data() + v.size() || n < lo || n > hi) {
-    return Status::InvalidArgument(std::string(name) + " must be an integer between " +
-                                   std::to_string(lo) + " and " + std::to_string(hi));
-  }
-  *out = n;
-  return Status::Ok();
-}
-
-Status QueryBool(const HttpRequest& req, const char* name, bool* out) {
-  auto it = req.query.find(name);
-  if (it == req.query.end() || it->second.empty()) return Status::Ok();
-  std::string v = it->second;
-  for (char& c : v) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  if (v == "true" || v == "1") *out = true;
-  else if (v == "false" || v == "0") *out = false;
-  else return Status::InvalidArgument(std::string(name) + " must be true or false");
-  return Status::Ok();
-}
-
-Status QueryUuid(const HttpRequest& req, const char* name, std::optional<std::string>* out) {
-  auto it = req.query.find(name);
-  if (it == req.query.end() || it->second.empty()) return Status::Ok();
-  std::string id;
-  STUDIO_RETURN_IF_ERROR(ParseUuidValue(it->second, name, &id));
-  *out = id;
-  return Status::Ok();
-}
-
-Status QueryTime(const HttpRequest& req, const char* name, std::optional<Micros>* out) {
-  auto it = req.query.find(name);
-  if (it == req.query.end() || it->second.empty()) return Status::Ok();
-  *out = ParseIsoTime(it->second);
-  if (!*out) return Status::InvalidArgument(std::string(name) + " must be an ISO-8601 date or time");
-  return Status::Ok();
-}
-
-Status Visible(const Lifecycle* lc, const HttpRequest& req, Visibility* v) {
-  bool include_deleted = false;
-  STUDIO_RETURN_IF_ERROR(QueryBool(req, "include_deleted", &include_deleted));
-  return lc->ResolveVisibility(include_deleted, req.Header("authorization"), v);
+// The include_deleted parameter as the dispatcher resolved it.
+Visibility VisibilityOf(const RouteArgs& args) {
+  return static_cast<Visibility>(args.Int("include_deleted"));
 }
 
 #define RETURN_ERROR_RESPONSE(expr)              \
@@ -145,66 +101,61 @@ Api::Api(Lifecycle* lifecycle, Store* store, ApiOptions options)
     : lifecycle_(lifecycle),
       store_(store),
       options_(std::move(options)),
-      routes_({
-          {"GET", {"health"}, &Api::Health},
-          {"GET", {"vocabulary"}, &Api::GetVocabulary},
-          {"POST", {"prompts"}, &Api::CreatePrompt},
-          {"GET", {"prompts"}, &Api::ListPrompts},
-          {"GET", {"prompts", "{id}"}, &Api::GetPrompt},
-          {"POST", {"generate"}, &Api::SubmitJob},
-          {"GET", {"generate", "{id}"}, &Api::GetJobStatus},
-          {"DELETE", {"generate", "{id}"}, &Api::CancelJob},
-          {"GET", {"generate", "{id}", "feedback"}, &Api::GetJobFeedback},
-          {"GET", {"jobs"}, &Api::ListJobs},
-          {"GET", {"jobs", "stats"}, &Api::GetJobStats},
-          {"GET", {"jobs", "{id}"}, &Api::GetJob},
-          {"DELETE", {"jobs", "{id}"}, &Api::DeleteJob},
-          {"GET", {"jobs", "{id}", "delete-preview"}, &Api::PreviewJobDelete},
-          {"GET", {"audio", "{id}"}, &Api::GetAudio},
-          {"GET", {"audio", "{id}", "stream"}, &Api::StreamAudio},
-          {"POST", {"audio", "compare"}, &Api::CompareAudio},
-          {"GET", {"adapters"}, &Api::ListAdapters},
-          {"POST", {"adapters"}, &Api::CreateAdapter},
-          {"GET", {"adapters", "stats"}, &Api::GetAdapterStats},
-          {"GET", {"adapters", "{id}"}, &Api::GetAdapter},
-          {"PATCH", {"adapters", "{id}"}, &Api::UpdateAdapter},
-          {"DELETE", {"adapters", "{id}"}, &Api::DeleteAdapter},
-          {"GET", {"adapters", "{id}", "delete-preview"}, &Api::PreviewAdapterDelete},
-          {"POST", {"feedback"}, &Api::CreateFeedback},
-          {"GET", {"feedback"}, &Api::ListFeedback},
-          {"GET", {"feedback", "summary"}, &Api::GetFeedbackSummary},
-          {"GET", {"feedback", "{id}"}, &Api::GetFeedback},
-          {"DELETE", {"feedback", "{id}"}, &Api::DeleteFeedback},
-      }) {}
+      routes_(RouteList()),
+      openapi_json_(routes_.OpenApi(options_.version, ApiSchemas()).dump(2)) {}
 
 HttpResponse Api::Handle(const HttpRequest& req) const {
-  const std::vector<std::string> segments = Split(req.path, '/');
-  const std::string method = req.method == "HEAD" ? "GET" : req.method;
-  bool path_known = false;
-  // Literal segments win over {id} ("/jobs/stats" is not a job id).
-  for (int pass = 0; pass < 2; ++pass) {
-    for (const Route& route : routes_) {
-      if (route.segments.size() != segments.size()) continue;
-      bool match = true, has_param = false;
-      for (size_t i = 0; i < segments.size() && match; ++i) {
-        if (route.segments[i] == "{id}") has_param = true;
-        else match = route.segments[i] == segments[i];
-      }
-      if (!match || has_param != (pass == 1)) continue;
-      path_known = true;
-      if (method != route.method) continue;
-      Params params;
-      for (size_t i = 0; i < segments.size(); ++i) {
-        if (route.segments[i] != "{id}") continue;
-        std::string id;
-        RETURN_ERROR_RESPONSE(ParseUuidValue(segments[i], "id", &id));
-        params.push_back(id);
-      }
-      return (this->*route.handler)(req, params);
+  const Route* route = nullptr;
+  PathIds raw;
+  std::string_view allow;
+  switch (routes_.Match(req.method, req.path, &route, &raw, &allow)) {
+    case RouteTable::MatchResult::kNotFound: return Detail(404, "Not Found");
+    case RouteTable::MatchResult::kMethodNotAllowed: {
+      HttpResponse r = Detail(405, "Method Not Allowed");
+      r.headers.emplace_back("Allow", std::string(allow));
+      return r;
     }
-    if (path_known) return Detail(405, "Method Not Allowed");
+    case RouteTable::MatchResult::kFound: break;
   }
-  return Detail(404, "Not Found");
+  Params args;
+  args.ids.reserve(raw.size);
+  for (size_t i = 0; i < raw.size; ++i) {
+    std::string id;
+    RETURN_ERROR_RESPONSE(ParseUuidValue(std::string(raw.ids[i]), "id", &id));
+    args.ids.push_back(std::move(id));
+  }
+  RETURN_ERROR_RESPONSE(routes_.ParseQuery(*route, req,
+                                           [&](bool include_deleted, int64_t* out) {
+                                             Visibility v;
+                                             STUDIO_RETURN_IF_ERROR(lifecycle_->ResolveVisibility(
+                                                 include_deleted, req.Header("authorization"), &v));
+                                             *out = static_cast<int64_t>(v);
+                                             return Status::Ok();
+                                           },
+                                           &args));
+  return (this->*(route->handler))(req, args);
+}
+
+// ---- meta ----
+
+HttpResponse Api::OpenApiDocument(const HttpRequest&, const Params&) const {
+  return RawJsonResponse(200, openapi_json_);
+}
+
+HttpResponse Api::Docs(const HttpRequest&, const Params&) const {
+  HttpResponse r;
+  r.content_type = "text/html; charset=utf-8";
+  r.headers.emplace_back("Cache-Control", "no-cache");
+  if (!options_.docs_html_path.empty() && ::access(options_.docs_html_path.c_str(), R_OK) == 0) {
+    r.file_path = options_.docs_html_path;
+    return r;
+  }
+  r.body =
+      "<!doctype html><html><head><meta charset=\"utf-8\"><title>Song Studio API</title></head>"
+      "<body><h1>Song Studio API</h1><p>The interactive reference is part of the built web UI "
+      "(<code>scripts/web.sh build</code>). The OpenAPI document is at "
+      "<a href=\"/api/openapi.json\">/api/openapi.json</a>.</p></body></html>";
+  return r;
 }
 
 // ---- health and prompts ----
@@ -235,10 +186,8 @@ HttpResponse Api::CreatePrompt(const HttpRequest& req, const Params&) const {
   return JsonResponse(201, PromptJson(p));
 }
 
-HttpResponse Api::ListPrompts(const HttpRequest& req, const Params&) const {
-  int64_t page = 1, limit = 20;
-  RETURN_ERROR_RESPONSE(QueryInt(req, "page", 1, 1'000'000, &page));
-  RETURN_ERROR_RESPONSE(QueryInt(req, "limit", 1, 100, &limit));
+HttpResponse Api::ListPrompts(const HttpRequest&, const Params& args) const {
+  const int64_t page = args.Int("page"), limit = args.Int("limit");
   std::vector<Prompt> prompts;
   int64_t total = 0;
   RETURN_ERROR_RESPONSE(store_->ListPrompts((page - 1) * limit, static_cast<int>(limit), &prompts, &total));
@@ -247,9 +196,9 @@ HttpResponse Api::ListPrompts(const HttpRequest& req, const Params&) const {
   return JsonResponse(200, {{"items", items}, {"total", total}, {"page", page}, {"limit", limit}});
 }
 
-HttpResponse Api::GetPrompt(const HttpRequest&, const Params& ids) const {
+HttpResponse Api::GetPrompt(const HttpRequest&, const Params& args) const {
   Prompt p;
-  RETURN_ERROR_RESPONSE(store_->GetPrompt(ids[0], &p));
+  RETURN_ERROR_RESPONSE(store_->GetPrompt(args.ids[0], &p));
   return JsonResponse(200, PromptJson(p));
 }
 
@@ -265,23 +214,23 @@ HttpResponse Api::SubmitJob(const HttpRequest& req, const Params&) const {
   return RawJsonResponse(201, JobJson(job, false));
 }
 
-HttpResponse Api::GetJobStatus(const HttpRequest&, const Params& ids) const {
+HttpResponse Api::GetJobStatus(const HttpRequest&, const Params& args) const {
   Job job;
-  RETURN_ERROR_RESPONSE(store_->GetJob(ids[0], Visibility::kLive, &job));
+  RETURN_ERROR_RESPONSE(store_->GetJob(args.ids[0], Visibility::kLive, &job));
   return JsonResponse(200, JobStatusJson(job));
 }
 
-HttpResponse Api::CancelJob(const HttpRequest&, const Params& ids) const {
-  RETURN_ERROR_RESPONSE(lifecycle_->CancelJob(ids[0]));
+HttpResponse Api::CancelJob(const HttpRequest&, const Params& args) const {
+  RETURN_ERROR_RESPONSE(lifecycle_->CancelJob(args.ids[0]));
   HttpResponse r;
   r.status = 204;
   r.content_type.clear();
   return r;
 }
 
-HttpResponse Api::GetJobFeedback(const HttpRequest&, const Params& ids) const {
+HttpResponse Api::GetJobFeedback(const HttpRequest&, const Params& args) const {
   Job job;
-  RETURN_ERROR_RESPONSE(store_->GetJob(ids[0], Visibility::kLive, &job));
+  RETURN_ERROR_RESPONSE(store_->GetJob(args.ids[0], Visibility::kLive, &job));
   std::vector<AudioSample> samples;
   std::vector<Feedback> feedback;
   RETURN_ERROR_RESPONSE(store_->ListAudioSamplesForJob(job.id, &samples));
@@ -317,23 +266,15 @@ HttpResponse Api::GetJobFeedback(const HttpRequest&, const Params& ids) const {
 
 // ---- jobs ----
 
-HttpResponse Api::ListJobs(const HttpRequest& req, const Params&) const {
+HttpResponse Api::ListJobs(const HttpRequest&, const Params& args) const {
   JobQuery q;
-  RETURN_ERROR_RESPONSE(Visible(lifecycle_, req, &q.visibility));
-  auto status = req.query.find("status");
-  if (status != req.query.end() && !status->second.empty()) {
-    q.status = ParseJobStatus(status->second);
-    if (!q.status) {
-      return Detail(422, "status must be one of queued, processing, completed, failed, cancelled");
-    }
-  }
-  RETURN_ERROR_RESPONSE(QueryUuid(req, "adapter_id", &q.adapter_id));
-  RETURN_ERROR_RESPONSE(QueryTime(req, "start_date", &q.start_date));
-  RETURN_ERROR_RESPONSE(QueryTime(req, "end_date", &q.end_date));
-  int64_t limit = q.limit;
-  RETURN_ERROR_RESPONSE(QueryInt(req, "limit", 1, 100, &limit));
-  RETURN_ERROR_RESPONSE(QueryInt(req, "offset", 0, INT64_MAX / 2, &q.offset));
-  q.limit = static_cast<int>(limit);
+  q.visibility = VisibilityOf(args);
+  if (const QueryValue& v = args.Query("status"); v.present) q.status = ParseJobStatus(v.text);
+  if (const QueryValue& v = args.Query("adapter_id"); v.present) q.adapter_id = v.text;
+  if (const QueryValue& v = args.Query("start_date"); v.present) q.start_date = v.time;
+  if (const QueryValue& v = args.Query("end_date"); v.present) q.end_date = v.time;
+  q.limit = static_cast<int>(args.Int("limit"));
+  q.offset = args.Int("offset");
   std::vector<Job> jobs;
   int64_t total = 0;
   RETURN_ERROR_RESPONSE(store_->ListJobs(q, &jobs, &total));
@@ -355,39 +296,38 @@ HttpResponse Api::GetJobStats(const HttpRequest&, const Params&) const {
   return JsonResponse(200, JobStatsJson(stats));
 }
 
-HttpResponse Api::GetJob(const HttpRequest& req, const Params& ids) const {
-  Visibility v;
-  RETURN_ERROR_RESPONSE(Visible(lifecycle_, req, &v));
+HttpResponse Api::GetJob(const HttpRequest&, const Params& args) const {
+  const Visibility v = VisibilityOf(args);
   Job job;
-  RETURN_ERROR_RESPONSE(store_->GetJob(ids[0], v, &job));
+  RETURN_ERROR_RESPONSE(store_->GetJob(args.ids[0], v, &job));
   return RawJsonResponse(200, JobJson(job, v == Visibility::kIncludeDeleted));
 }
 
-HttpResponse Api::DeleteJob(const HttpRequest&, const Params& ids) const {
+HttpResponse Api::DeleteJob(const HttpRequest&, const Params& args) const {
   int64_t feedback_deleted = 0;
-  RETURN_ERROR_RESPONSE(lifecycle_->DeleteJob(ids[0], &feedback_deleted));
-  return JsonResponse(200, {{"status", "deleted"}, {"job_id", ids[0]},
+  RETURN_ERROR_RESPONSE(lifecycle_->DeleteJob(args.ids[0], &feedback_deleted));
+  return JsonResponse(200, {{"status", "deleted"}, {"job_id", args.ids[0]},
                             {"feedback_deleted", feedback_deleted}});
 }
 
-HttpResponse Api::PreviewJobDelete(const HttpRequest&, const Params& ids) const {
+HttpResponse Api::PreviewJobDelete(const HttpRequest&, const Params& args) const {
   JobDeletePreview p;
-  RETURN_ERROR_RESPONSE(lifecycle_->PreviewJobDelete(ids[0], &p));
+  RETURN_ERROR_RESPONSE(lifecycle_->PreviewJobDelete(args.ids[0], &p));
   return JsonResponse(200, {{"job_id", p.job_id}, {"status", JobStatusName(p.status)},
                             {"feedback_count", p.feedback_count}, {"will_cancel", p.will_cancel}});
 }
 
 // ---- audio ----
 
-HttpResponse Api::GetAudio(const HttpRequest&, const Params& ids) const {
+HttpResponse Api::GetAudio(const HttpRequest&, const Params& args) const {
   AudioSample s;
-  RETURN_ERROR_RESPONSE(store_->GetAudioSample(ids[0], Visibility::kLive, &s));
+  RETURN_ERROR_RESPONSE(store_->GetAudioSample(args.ids[0], Visibility::kLive, &s));
   return JsonResponse(200, AudioJson(s));
 }
 
-HttpResponse Api::StreamAudio(const HttpRequest&, const Params& ids) const {
+HttpResponse Api::StreamAudio(const HttpRequest&, const Params& args) const {
   AudioSample s;
-  RETURN_ERROR_RESPONSE(store_->GetAudioSample(ids[0], Visibility::kLive, &s));
+  RETURN_ERROR_RESPONSE(store_->GetAudioSample(args.ids[0], Visibility::kLive, &s));
   std::optional<std::string> local = lifecycle_->AudioLocalPath(s);
   if (!local) return Detail(501, "Streaming from non-local storage is not implemented");
   HttpResponse r;
@@ -414,19 +354,13 @@ HttpResponse Api::CompareAudio(const HttpRequest& req, const Params&) const {
 
 // ---- adapters ----
 
-HttpResponse Api::ListAdapters(const HttpRequest& req, const Params&) const {
+HttpResponse Api::ListAdapters(const HttpRequest&, const Params& args) const {
   AdapterQuery q;
-  RETURN_ERROR_RESPONSE(Visible(lifecycle_, req, &q.visibility));
-  RETURN_ERROR_RESPONSE(QueryBool(req, "active_only", &q.active_only));
-  auto status = req.query.find("status");
-  if (status != req.query.end() && !status->second.empty()) {
-    q.status = ParseAdapterStatus(status->second);
-    if (!q.status) return Detail(422, "status must be \"active\" or \"archived\"");
-  }
-  int64_t limit = q.limit;
-  RETURN_ERROR_RESPONSE(QueryInt(req, "skip", 0, INT64_MAX / 2, &q.skip));
-  RETURN_ERROR_RESPONSE(QueryInt(req, "limit", 1, 1000, &limit));
-  q.limit = static_cast<int>(limit);
+  q.visibility = VisibilityOf(args);
+  if (const QueryValue& v = args.Query("active_only"); v.present) q.active_only = v.integer != 0;
+  if (const QueryValue& v = args.Query("status"); v.present) q.status = ParseAdapterStatus(v.text);
+  q.skip = args.Int("skip");
+  q.limit = static_cast<int>(args.Int("limit"));
   std::vector<Adapter> adapters;
   int64_t total = 0;
   RETURN_ERROR_RESPONSE(store_->ListAdapters(q, &adapters, &total));
@@ -455,33 +389,32 @@ HttpResponse Api::CreateAdapter(const HttpRequest& req, const Params&) const {
   return RawJsonResponse(201, AdapterJson(a, false));
 }
 
-HttpResponse Api::GetAdapter(const HttpRequest& req, const Params& ids) const {
-  Visibility v;
-  RETURN_ERROR_RESPONSE(Visible(lifecycle_, req, &v));
+HttpResponse Api::GetAdapter(const HttpRequest&, const Params& args) const {
+  const Visibility v = VisibilityOf(args);
   Adapter a;
-  RETURN_ERROR_RESPONSE(store_->GetAdapter(ids[0], v, &a));
+  RETURN_ERROR_RESPONSE(store_->GetAdapter(args.ids[0], v, &a));
   return RawJsonResponse(200, AdapterJson(a, v == Visibility::kIncludeDeleted));
 }
 
-HttpResponse Api::UpdateAdapter(const HttpRequest& req, const Params& ids) const {
+HttpResponse Api::UpdateAdapter(const HttpRequest& req, const Params& args) const {
   json body;
   RETURN_ERROR_RESPONSE(ParseBody(req, &body));
   AdapterPatch patch;
   RETURN_ERROR_RESPONSE(ParseAdapterPatch(body, &patch));
   Adapter a;
-  RETURN_ERROR_RESPONSE(lifecycle_->UpdateAdapter(ids[0], patch, &a));
+  RETURN_ERROR_RESPONSE(lifecycle_->UpdateAdapter(args.ids[0], patch, &a));
   return RawJsonResponse(200, AdapterJson(a, false));
 }
 
-HttpResponse Api::DeleteAdapter(const HttpRequest&, const Params& ids) const {
-  RETURN_ERROR_RESPONSE(lifecycle_->DeleteAdapter(ids[0]));
-  return JsonResponse(200, {{"status", "deleted"}, {"adapter_id", ids[0]}});
+HttpResponse Api::DeleteAdapter(const HttpRequest&, const Params& args) const {
+  RETURN_ERROR_RESPONSE(lifecycle_->DeleteAdapter(args.ids[0]));
+  return JsonResponse(200, {{"status", "deleted"}, {"adapter_id", args.ids[0]}});
 }
 
-HttpResponse Api::PreviewAdapterDelete(const HttpRequest&, const Params& ids) const {
+HttpResponse Api::PreviewAdapterDelete(const HttpRequest&, const Params& args) const {
   int64_t jobs = 0;
-  RETURN_ERROR_RESPONSE(lifecycle_->PreviewAdapterDelete(ids[0], &jobs));
-  return JsonResponse(200, {{"adapter_id", ids[0]}, {"jobs_count", jobs}});
+  RETURN_ERROR_RESPONSE(lifecycle_->PreviewAdapterDelete(args.ids[0], &jobs));
+  return JsonResponse(200, {{"adapter_id", args.ids[0]}, {"jobs_count", jobs}});
 }
 
 // ---- feedback ----
@@ -496,19 +429,14 @@ HttpResponse Api::CreateFeedback(const HttpRequest& req, const Params&) const {
   return JsonResponse(201, FeedbackJson(created));
 }
 
-HttpResponse Api::ListFeedback(const HttpRequest& req, const Params&) const {
+HttpResponse Api::ListFeedback(const HttpRequest&, const Params& args) const {
   FeedbackQuery q;
-  RETURN_ERROR_RESPONSE(QueryUuid(req, "audio_id", &q.audio_id));
-  RETURN_ERROR_RESPONSE(QueryUuid(req, "job_id", &q.job_id));
-  int64_t min_rating = 0, max_rating = 0, page = 1, limit = q.limit;
-  RETURN_ERROR_RESPONSE(QueryInt(req, "min_rating", 1, 5, &min_rating));
-  RETURN_ERROR_RESPONSE(QueryInt(req, "max_rating", 1, 5, &max_rating));
-  RETURN_ERROR_RESPONSE(QueryInt(req, "page", 1, 1'000'000, &page));
-  RETURN_ERROR_RESPONSE(QueryInt(req, "limit", 1, 100, &limit));
-  if (min_rating) q.min_rating = static_cast<int>(min_rating);
-  if (max_rating) q.max_rating = static_cast<int>(max_rating);
-  auto tags = req.query.find("tags");
-  if (tags != req.query.end()) q.tags = Split(tags->second, ',');
+  if (const QueryValue& v = args.Query("audio_id"); v.present) q.audio_id = v.text;
+  if (const QueryValue& v = args.Query("job_id"); v.present) q.job_id = v.text;
+  if (args.Has("min_rating")) q.min_rating = static_cast<int>(args.Int("min_rating"));
+  if (args.Has("max_rating")) q.max_rating = static_cast<int>(args.Int("max_rating"));
+  const int64_t page = args.Int("page"), limit = args.Int("limit");
+  if (const QueryValue& v = args.Query("tags"); v.present) q.tags = Split(v.text, ',');
   if (q.job_id) {
     // Filtering by a job that is unknown or deleted is a not-found, not an empty list.
     Job job;
@@ -530,15 +458,15 @@ HttpResponse Api::GetFeedbackSummary(const HttpRequest&, const Params&) const {
   return JsonResponse(200, FeedbackSummaryJson(summary));
 }
 
-HttpResponse Api::GetFeedback(const HttpRequest&, const Params& ids) const {
+HttpResponse Api::GetFeedback(const HttpRequest&, const Params& args) const {
   Feedback f;
-  RETURN_ERROR_RESPONSE(store_->GetFeedback(ids[0], &f));
+  RETURN_ERROR_RESPONSE(store_->GetFeedback(args.ids[0], &f));
   return JsonResponse(200, FeedbackJson(f));
 }
 
-HttpResponse Api::DeleteFeedback(const HttpRequest&, const Params& ids) const {
-  RETURN_ERROR_RESPONSE(lifecycle_->DeleteFeedback(ids[0]));
-  return JsonResponse(200, {{"status", "deleted"}, {"feedback_id", ids[0]}});
+HttpResponse Api::DeleteFeedback(const HttpRequest&, const Params& args) const {
+  RETURN_ERROR_RESPONSE(lifecycle_->DeleteFeedback(args.ids[0]));
+  return JsonResponse(200, {{"status", "deleted"}, {"feedback_id", args.ids[0]}});
 }
 
 }  // namespace studio

@@ -1,6 +1,8 @@
 // Api: the /api routes of SPEC section 4 as thin handlers — parse the
 // request, call the Lifecycle (writes) or the Store (reads), format JSON.
-// No rule lives here. Status codes map to HTTP as: NotFound 404,
+// No rule lives here. Every route is one entry of the route table
+// (api_routes.cc, http/routes.h): dispatch, query-parameter parsing, the 405
+// Allow header and GET /api/openapi.json all read it. Status codes map to HTTP as: NotFound 404,
 // InvalidArgument 422, RuleViolation 400, Conflict 409, Forbidden 403,
 // Unavailable 503, anything else 500 (a bug, logged); the Store's kinds of
 // error get their words from UserFacing (lifecycle/messages.h).
@@ -12,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "http/routes.h"
 #include "http/server.h"
 #include "lifecycle/lifecycle.h"
 
@@ -20,6 +23,9 @@ namespace studio {
 struct ApiOptions {
   std::string version;
   std::string database_kind = "sqlite";
+  // The built docs page (web/dist/docs.html) GET /api/docs sends; when it
+  // cannot be opened, a plain page linking /api/openapi.json is sent.
+  std::string docs_html_path;
 };
 
 class Api {
@@ -30,18 +36,23 @@ class Api {
   Api(const Api&) = delete;
   Api& operator=(const Api&) = delete;
 
-  // `request.path` is relative to the API prefix ("/jobs/…").
+  // `request.path` is relative to the API prefix ("/jobs/…"). An unknown
+  // path answers 404 {"detail": "Not Found"}; a known path with another
+  // method 405 {"detail": "Method Not Allowed"} with an Allow header.
   HttpResponse Handle(const HttpRequest& request) const;
 
- private:
-  using Params = std::vector<std::string>;  // the {id} segments of the path, validated
-  using Handler = HttpResponse (Api::*)(const HttpRequest&, const Params&) const;
-  struct Route {
-    const char* method;
-    std::vector<std::string> segments;  // "{id}" matches a UUID
-    Handler handler;
-  };
+  // The route table (for the CORS preflight: routes().AllowedMethods(path)).
+  const RouteTable& routes() const { return routes_; }
+  // The OpenAPI 3.1 document GET /api/openapi.json sends.
+  const std::string& openapi_json() const { return openapi_json_; }
 
+ private:
+  using Params = RouteArgs;
+  // The table's entries (api_routes.cc).
+  static std::vector<Route> RouteList();
+
+  HttpResponse OpenApiDocument(const HttpRequest&, const Params&) const;
+  HttpResponse Docs(const HttpRequest&, const Params&) const;
   HttpResponse Health(const HttpRequest&, const Params&) const;
   HttpResponse GetVocabulary(const HttpRequest&, const Params&) const;
   HttpResponse CreatePrompt(const HttpRequest&, const Params&) const;
@@ -75,7 +86,8 @@ class Api {
   Lifecycle* const lifecycle_;
   Store* const store_;
   const ApiOptions options_;
-  const std::vector<Route> routes_;
+  const RouteTable routes_;
+  const std::string openapi_json_;
 };
 
 }  // namespace studio

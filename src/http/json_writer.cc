@@ -5,6 +5,29 @@
 
 namespace studio {
 
+void AppendJsonEscaped(std::string_view value, std::string* out) {
+  static const char* kHex = "0123456789abcdef";
+  size_t run_start = 0;
+  for (size_t i = 0; i < value.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(value[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out->append(value.data() + run_start, i - run_start);
+    run_start = i + 1;
+    switch (c) {
+      case '"': out->append("\\\""); break;
+      case '\\': out->append("\\\\"); break;
+      case '\n': out->append("\\n"); break;
+      case '\r': out->append("\\r"); break;
+      case '\t': out->append("\\t"); break;
+      default:
+        out->append("\\u00");
+        out->push_back(kHex[c >> 4]);
+        out->push_back(kHex[c & 0xF]);
+    }
+  }
+  out->append(value.data() + run_start, value.size() - run_start);
+}
+
 void JsonWriter::BeforeValue() {
   if (after_key_) {
     after_key_ = false;
@@ -38,27 +61,8 @@ JsonWriter& JsonWriter::Key(std::string_view key) {
 
 JsonWriter& JsonWriter::String(std::string_view value) {
   BeforeValue();
-  static const char* kHex = "0123456789abcdef";
   out_->push_back('"');
-  size_t run_start = 0;
-  for (size_t i = 0; i < value.size(); ++i) {
-    unsigned char c = static_cast<unsigned char>(value[i]);
-    if (c >= 0x20 && c != '"' && c != '\\') continue;
-    out_->append(value.data() + run_start, i - run_start);
-    run_start = i + 1;
-    switch (c) {
-      case '"': out_->append("\\\""); break;
-      case '\\': out_->append("\\\\"); break;
-      case '\n': out_->append("\\n"); break;
-      case '\r': out_->append("\\r"); break;
-      case '\t': out_->append("\\t"); break;
-      default:
-        out_->append("\\u00");
-        out_->push_back(kHex[c >> 4]);
-        out_->push_back(kHex[c & 0xF]);
-    }
-  }
-  out_->append(value.data() + run_start, value.size() - run_start);
+  AppendJsonEscaped(value, out_);
   out_->push_back('"');
   return *this;
 }

@@ -13,6 +13,12 @@
 
 namespace studio {
 
+// Appends `s` escaped as the inside of a JSON string (no quotes): '"', '\\'
+// and control characters are escaped (\n, \r, \t, else \u00XX); every other
+// byte, UTF-8 included, is copied as is. The one JSON escaper of the code
+// base: JsonWriter and the HTTP server's error bodies both use it.
+void AppendJsonEscaped(std::string_view s, std::string* out);
+
 class JsonWriter {
  public:
   // REQUIRES: out outlives the writer.

@@ -40,6 +40,13 @@
 #include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
+#include "http/ascii.h"
+#include "http/json_writer.h"
+#include "http/mime.h"
+#include "http/range.h"
+#include "http/static_files.h"
+#include "http/url.h"
+
 namespace studio {
 namespace {
 
@@ -80,89 +87,6 @@ constexpr std::string_view kStaticMethods = "GET, HEAD, OPTIONS";
 
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
-
-// Decodes %XX escapes; a malformed escape is kept literally (as Python's
-// urllib.parse.unquote does, so clients of the reference system see the same).
-void PercentDecode(std::string_view in, bool plus_is_space, std::string* out) {
-  out->clear();
-  out->reserve(in.size());
-  for (size_t i = 0; i < in.size(); ++i) {
-    char c = in[i];
-    if (c == '%' && i + 2 < in.size()) {
-      int hi = HexValue(in[i + 1]);
-      int lo = HexValue(in[i + 2]);
-      if (hi >= 0 && lo >= 0) {
-        out->push_back(static_cast<char>(hi * 16 + lo));
-        i += 2;
-        continue;
-      }
-    }
-    out->push_back(plus_is_space && c == '+' ? ' ' : c);
-  }
-}
-
-void ParseQuery(std::string_view q, std::unordered_map<std::string, std::string>* out) {
-  std::string key, value;
-  while (!q.empty()) {
-    size_t amp = q.find('&');
-    std::string_view pair = q.substr(0, amp);
-    q = amp == std::string_view::npos ? std::string_view() : q.substr(amp + 1);
-    if (pair.empty()) continue;
-    size_t eq = pair.find('=');
-    PercentDecode(pair.substr(0, eq), true, &key);
-    if (eq == std::string_view::npos) {
-      value.clear();
-    } else {
-      PercentDecode(pair.substr(eq + 1), true, &value);
-    }
-    (*out)[key] = value;
-  }
-}
-
-bool IEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
-}
-
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-void AppendJsonEscaped(std::string_view s, std::string* out) {
-  for (char c : s) {
-    switch (c) {
-      case '"': *out += "\\\""; break;
-      case '\\': *out += "\\\\"; break;
-      case '\n': *out += "\\n"; break;
-      case '\r': *out += "\\r"; break;
-      case '\t': *out += "\\t"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          static const char* kHex = "0123456789abcdef";
-          *out += "\\u00";
-          out->push_back(kHex[(c >> 4) & 0xf]);
-          out->push_back(kHex[c & 0xf]);
-        } else {
-          out->push_back(c);
-        }
-    }
-  }
-}
-
 std::string DetailJson(std::string_view detail) {
   std::string out = "{\"detail\":\"";
   AppendJsonEscaped(detail, &out);
@@ -174,114 +98,6 @@ void AppendNumber(uint64_t v, std::string* out) {
   char buf[24];
   auto r = std::to_chars(buf, buf + sizeof(buf), v);
   out->append(buf, r.ptr);
-}
-
-std::string_view ContentTypeFor(std::string_view path) {
-  struct Entry {
-    std::string_view ext, type;
-  };
-  static constexpr Entry kTypes[] = {
-      {"html", "text/html; charset=utf-8"},
-      {"js", "text/javascript; charset=utf-8"},
-      {"mjs", "text/javascript; charset=utf-8"},
-      {"css", "text/css; charset=utf-8"},
-      {"json", "application/json"},
-      {"map", "application/json"},
-      {"svg", "image/svg+xml"},
-      {"png", "image/png"},
-      {"jpg", "image/jpeg"},
-      {"jpeg", "image/jpeg"},
-      {"webp", "image/webp"},
-      {"ico", "image/x-icon"},
-      {"wav", "audio/wav"},
-      {"mp3", "audio/mpeg"},
-      {"txt", "text/plain; charset=utf-8"},
-      {"woff2", "font/woff2"},
-      {"woff", "font/woff"},
-      {"webmanifest", "application/manifest+json"},
-  };
-  size_t slash = path.rfind('/');
-  size_t dot = path.rfind('.');
-  if (dot != std::string_view::npos && (slash == std::string_view::npos || dot > slash)) {
-    std::string_view ext = path.substr(dot + 1);
-    for (const Entry& e : kTypes) {
-      if (IEquals(e.ext, ext)) return e.type;
-    }
-  }
-  return "application/octet-stream";
-}
-
-bool LastSegmentHasExtension(std::string_view path) {
-  size_t slash = path.rfind('/');
-  std::string_view last = slash == std::string_view::npos ? path : path.substr(slash + 1);
-  return last.find('.') != std::string_view::npos;
-}
-
-// True for "..", "." and hidden names (".git"): none is part of a built UI,
-// and refusing them all closes traversal whatever the encoding was.
-bool HasDotSegment(std::string_view path) {
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    if (j > i && path[i] == '.') return true;
-    i = j + 1;
-  }
-  return false;
-}
-
-// Parses a decimal with no sign; saturates at UINT64_MAX.
-bool ParseU64(std::string_view s, uint64_t* v) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (c < '0' || c > '9') return false;
-  }
-  auto r = std::from_chars(s.data(), s.data() + s.size(), *v);
-  if (r.ec == std::errc::result_out_of_range) *v = UINT64_MAX;
-  return true;
-}
-
-struct ByteRange {
-  enum Kind { kNone, kSatisfiable, kUnsatisfiable } kind = kNone;
-  uint64_t first = 0, last = 0;  // inclusive
-};
-
-// RFC 9110 section 14: one range is honoured; several ranges, other units and
-// syntax errors are ignored (the whole file is sent), which the RFC allows.
-ByteRange ParseRange(std::string_view header, uint64_t size) {
-  ByteRange r;
-  header = Trim(header);
-  if (header.size() < 6 || !IEquals(header.substr(0, 6), "bytes=")) return r;
-  std::string_view spec = Trim(header.substr(6));
-  if (spec.find(',') != std::string_view::npos) return r;
-  size_t dash = spec.find('-');
-  if (dash == std::string_view::npos) return r;
-  std::string_view a = Trim(spec.substr(0, dash));
-  std::string_view b = Trim(spec.substr(dash + 1));
-  if (a.empty()) {
-    uint64_t n;
-    if (!ParseU64(b, &n)) return r;
-    if (n == 0 || size == 0) {
-      r.kind = ByteRange::kUnsatisfiable;
-      return r;
-    }
-    r.kind = ByteRange::kSatisfiable;
-    r.first = n >= size ? 0 : size - n;
-    r.last = size - 1;
-    return r;
-  }
-  uint64_t first, last = UINT64_MAX;
-  if (!ParseU64(a, &first)) return r;
-  if (!b.empty() && !ParseU64(b, &last)) return r;
-  if (last < first) return r;
-  if (first >= size) {
-    r.kind = ByteRange::kUnsatisfiable;
-    return r;
-  }
-  r.kind = ByteRange::kSatisfiable;
-  r.first = first;
-  r.last = std::min(last, size - 1);
-  return r;
 }
 
 class Session;
@@ -683,12 +499,7 @@ class Session : public std::enable_shared_from_this<Session> {
       struct stat st;
       if (::stat(full.c_str(), &st) == 0) {
         if (S_ISREG(st.st_mode)) {
-          // A symlink may still lead out of the folder: compare real paths.
-          char* real = ::realpath(full.c_str(), nullptr);
-          bool inside = real != nullptr && std::strncmp(real, root.c_str(), root.size()) == 0 &&
-                        real[root.size()] == '/';
-          std::free(real);
-          if (!inside) return SendJson(404, DetailJson("Not Found"));
+          if (!RealPathInside(full, root)) return SendJson(404, DetailJson("Not Found"));
           bool asset = path.compare(0, 8, "/assets/") == 0;
           bool index = path == "/index.html";
           return SendFile(200, ContentTypeFor(path), nullptr,

@@ -266,9 +266,6 @@ int Serve(const DataConfig& data, const WorkerConfig& work, ServeConfig config) 
   auto workers = studio.NewWorkers(work.workers);
   studio.lifecycle->SetJobQueuedListener([&] { workers->Notify(); });
 
-  Api api(studio.lifecycle.get(), studio.store.get(),
-          ApiOptions{.version = STUDIO_VERSION,
-                     .database_kind = data.shared() ? "postgresql" : "sqlite"});
   HttpServerOptions http_options;
   http_options.host = config.host;
   http_options.port = config.port;
@@ -276,6 +273,13 @@ int Serve(const DataConfig& data, const WorkerConfig& work, ServeConfig config) 
   http_options.static_dir = config.web_dir.empty() ? DefaultWebDir() : config.web_dir;
   http_options.policy = policy;
   http_options.max_connections = config.max_connections;
+  Api api(studio.lifecycle.get(), studio.store.get(),
+          ApiOptions{.version = STUDIO_VERSION,
+                     .database_kind = data.shared() ? "postgresql" : "sqlite",
+                     .docs_html_path = http_options.static_dir + "/docs.html"});
+  http_options.api_methods = [&api](const std::string& path) {
+    return std::string(api.routes().AllowedMethods(path));
+  };
   HttpServer server(http_options, [&](const HttpRequest& r) { return api.Handle(r); });
   if (Status s = server.Start(); !s.ok()) {
     spdlog::critical("{}", s.ToString());

@@ -1,7 +1,11 @@
 #include "support/http_client.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -76,6 +80,32 @@ bool ReadResponse(asio::io_context& ioc, beast::tcp_stream& stream, beast::flat_
   return true;
 }
 
+// With STUDIO_TEST_RECORD_RESPONSES=FILE, appends one JSON line per response
+// to FILE: {method, target, status, content_type, allow, body} (body parsed
+// when it is JSON, else null), for tests/openapi/check-responses.mjs to check
+// against the OpenAPI document. One write(2) per line on an O_APPEND file,
+// so lines of concurrent tests and processes do not interleave.
+void Record(std::string_view method, std::string_view target, const HttpResult& r) {
+  static const char* file = std::getenv("STUDIO_TEST_RECORD_RESPONSES");
+  if (file == nullptr || *file == '\0' || r.status == 0) return;
+  Json line = {{"method", std::string(method)},
+               {"target", std::string(target)},
+               {"status", r.status},
+               {"content_type", r.Header("content-type")},
+               {"allow", r.Header("allow")},
+               {"body", nullptr}};
+  if (r.Header("content-type").rfind("application/json", 0) == 0 && !r.body.empty()) {
+    Json body = r.json();
+    line["body"] = body.is_discarded() ? Json("<not JSON>") : body;
+  }
+  std::string text = line.dump(-1, ' ', false, Json::error_handler_t::replace) + "\n";
+  int fd = ::open(file, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  ssize_t ignored = ::write(fd, text.data(), text.size());
+  (void)ignored;
+  ::close(fd);
+}
+
 }  // namespace
 
 Json HttpResult::json() const { return Json::parse(body, nullptr, /*allow_exceptions=*/false); }
@@ -137,6 +167,7 @@ bool Exchange(asio::io_context& ioc, beast::tcp_stream& stream, beast::flat_buff
     if (!write_error.empty()) result->error = write_error + "; " + result->error;
     return false;
   }
+  Record(method, target, *result);
   if (!write_error.empty() || !result->error.empty()) return false;
   const std::string connection = result->Header("connection");
   return connection.find("close") == std::string::npos;

@@ -1,0 +1,226 @@
+// The /api route table (SPEC section 4): one entry per route, read by
+// dispatch, the 405 Allow header, CORS and GET /api/openapi.json.
+#include <climits>
+
+#include "http/api.h"
+#include "domain/limits.h"
+#include "http/api_schemas.h"
+
+namespace studio {
+
+using json = nlohmann::json;
+using T = QueryParam::Type;
+
+namespace {
+
+// Every route may meet a busy or absent database.
+const std::vector<int> kReadErrors = {503};
+// Routes with a {id} segment: a malformed id is a 422, an unknown one a 404.
+std::vector<int> IdErrors(std::initializer_list<int> more = {}) {
+  std::vector<int> e = {404, 422};
+  e.insert(e.end(), more);
+  e.push_back(503);
+  return e;
+}
+// Routes with a JSON body: too large (413), not JSON (415), malformed or
+// invalid (422), storage full (507).
+std::vector<int> BodyErrors(std::initializer_list<int> more = {}) {
+  std::vector<int> e(more);
+  e.push_back(413);
+  e.push_back(415);  // not application/json
+  e.push_back(422);
+  e.push_back(503);
+  e.push_back(507);  // the studio's storage is full
+  return e;
+}
+
+RouteResponse Ok(int status, const std::string& schema, const std::string& description) {
+  return RouteResponse{status, description, Ref(schema)};
+}
+
+QueryParam Integer(const char* name, int64_t lo, int64_t hi, std::optional<int64_t> def,
+                   const char* description = "") {
+  QueryParam q{.name = name, .type = T::kInteger, .min = lo, .max = hi};
+  q.default_int = def;
+  q.description = description;
+  return q;
+}
+QueryParam Boolean(const char* name, const char* description) {
+  return QueryParam{.name = name, .type = T::kBoolean, .description = description};
+}
+QueryParam IncludeDeleted() {
+  return QueryParam{.name = "include_deleted", .type = T::kVisibility,
+                    .description = "also deleted rows (with deleted_at); needs the admin token when one is set"};
+}
+QueryParam Uuid(const char* name, const char* description) {
+  return QueryParam{.name = name, .type = T::kUuid, .description = description};
+}
+QueryParam DateTime(const char* name, const char* description) {
+  return QueryParam{.name = name, .type = T::kDateTime, .description = description};
+}
+
+}  // namespace
+
+std::vector<Route> Api::RouteList() {
+  const QueryParam job_status{
+      .name = "status", .type = T::kEnum,
+      .values = {"queued", "processing", "completed", "failed", "cancelled"}};
+  const QueryParam adapter_status{.name = "status", .type = T::kEnum, .values = {"active", "archived"},
+                                  .error = "status must be \"active\" or \"archived\""};
+  const QueryParam tags{.name = "tags", .type = T::kCsv,
+                        .description = "comma-separated; feedback carrying every one of them"};
+  constexpr int64_t kOffsetMax = INT64_MAX / 2;
+
+  json no_content = nullptr;
+  return {
+      {.method = "GET", .path = "/health", .operation_id = "getHealth", .summary = "Liveness, version and database kind",
+       .tag = "health",
+       .responses = {Ok(200, "Health", "Up"),
+                     {503, "The database is not reachable", Ref("HealthUnavailable")}},
+       .handler = &Api::Health},
+      {.method = "GET", .path = "/vocabulary", .operation_id = "getVocabulary",
+       .summary = "Instruments, moods, styles, modes, adapter config keys and value ranges",
+       .tag = "health",
+       .responses = {Ok(200, "Vocabulary", "The tables validation and the engine read")},
+       .handler = &Api::GetVocabulary},
+      {.method = "GET", .path = "/openapi.json", .operation_id = "getOpenApi",
+       .summary = "This OpenAPI 3.1 document", .tag = "meta",
+       .responses = {{200, "The document", {{"type", "object"}}}},
+       .handler = &Api::OpenApiDocument},
+      {.method = "GET", .path = "/docs", .operation_id = "getDocs",
+       .summary = "Interactive API reference (HTML page reading /api/openapi.json)", .tag = "meta",
+       .responses = {{200, "An HTML page", {{"type", "string"}}, "text/html"}},
+       .handler = &Api::Docs},
+
+      // ---- prompts ----
+      {.method = "POST", .path = "/prompts", .operation_id = "createPrompt", .summary = "Create a prompt",
+       .tag = "prompts", .request_body = Ref("PromptCreate"),
+       .responses = {Ok(201, "Prompt", "Created")}, .errors = BodyErrors(),
+       .handler = &Api::CreatePrompt},
+      {.method = "GET", .path = "/prompts", .operation_id = "listPrompts", .summary = "List prompts, newest first",
+       .tag = "prompts",
+       .query = {Integer("page", 1, 1'000'000, 1), Integer("limit", 1, 100, 20)},
+       .responses = {Ok(200, "PromptList", "A page of prompts")}, .errors = {422, 503},
+       .handler = &Api::ListPrompts},
+      {.method = "GET", .path = "/prompts/{id}", .operation_id = "getPrompt", .summary = "One prompt",
+       .tag = "prompts", .responses = {Ok(200, "Prompt", "The prompt")}, .errors = IdErrors(),
+       .handler = &Api::GetPrompt},
+
+      // ---- generation ----
+      {.method = "POST", .path = "/generate", .operation_id = "submitJob", .summary = "Submit a generation job",
+       .tag = "generation", .request_body = Ref("GenerateRequest"),
+       .responses = {Ok(201, "Job", "Queued")}, .errors = BodyErrors({400, 404}),
+       .handler = &Api::SubmitJob},
+      {.method = "GET", .path = "/generate/{id}", .operation_id = "getJobStatus", .summary = "A job's status",
+       .tag = "generation", .responses = {Ok(200, "JobStatus", "The status")}, .errors = IdErrors(),
+       .handler = &Api::GetJobStatus},
+      {.method = "DELETE", .path = "/generate/{id}", .operation_id = "cancelJob",
+       .summary = "Cancel a queued or processing job", .tag = "generation",
+       .responses = {{204, "Cancelled", no_content, ""}}, .errors = IdErrors({400}),
+       .handler = &Api::CancelJob},
+      {.method = "GET", .path = "/generate/{id}/feedback", .operation_id = "getJobFeedback",
+       .summary = "Feedback grouped by sample (labels A-D)", .tag = "generation",
+       .responses = {Ok(200, "JobFeedback", "Feedback by sample")}, .errors = IdErrors(),
+       .handler = &Api::GetJobFeedback},
+
+      // ---- jobs ----
+      {.method = "GET", .path = "/jobs", .operation_id = "listJobs", .summary = "List jobs, newest first",
+       .tag = "jobs",
+       .query = {IncludeDeleted(), job_status, Uuid("adapter_id", "jobs that used this adapter"),
+                 DateTime("start_date", "created at or after"), DateTime("end_date", "created at or before"),
+                 Integer("limit", 1, 100, 20), Integer("offset", 0, kOffsetMax, 0)},
+       .responses = {Ok(200, "JobList", "A page of jobs")}, .errors = {403, 422, 503},
+       .handler = &Api::ListJobs},
+      {.method = "GET", .path = "/jobs/stats", .operation_id = "getJobStats", .summary = "Job counts and timings",
+       .tag = "jobs", .responses = {Ok(200, "JobStats", "Statistics")}, .errors = kReadErrors,
+       .handler = &Api::GetJobStats},
+      {.method = "GET", .path = "/jobs/{id}", .operation_id = "getJob", .summary = "One job", .tag = "jobs",
+       .query = {IncludeDeleted()},
+       .responses = {Ok(200, "Job", "The job")}, .errors = IdErrors({403}),
+       .handler = &Api::GetJob},
+      {.method = "DELETE", .path = "/jobs/{id}", .operation_id = "deleteJob",
+       .summary = "Soft-delete a job (cancels it, hard-deletes its feedback)", .tag = "jobs",
+       .responses = {Ok(200, "JobDeleted", "Deleted")}, .errors = IdErrors(),
+       .handler = &Api::DeleteJob},
+      {.method = "GET", .path = "/jobs/{id}/delete-preview", .operation_id = "previewJobDelete",
+       .summary = "What deleting the job would do", .tag = "jobs",
+       .responses = {Ok(200, "JobDeletePreview", "The consequences")}, .errors = IdErrors(),
+       .handler = &Api::PreviewJobDelete},
+
+      // ---- audio ----
+      {.method = "GET", .path = "/audio/{id}", .operation_id = "getAudio", .summary = "A sample's metadata",
+       .tag = "audio", .responses = {Ok(200, "AudioSample", "The sample")}, .errors = IdErrors(),
+       .handler = &Api::GetAudio},
+      {.method = "GET", .path = "/audio/{id}/stream", .operation_id = "streamAudio",
+       .summary = "The sample's WAV file (Range requests honoured)", .tag = "audio",
+       .responses = {{200, "The whole file", {{"type", "string"}, {"contentMediaType", "audio/wav"}}, "audio/wav"},
+                     {206, "The requested range", {{"type", "string"}, {"contentMediaType", "audio/wav"}},
+                      "audio/wav"}},
+       .errors = IdErrors({416, 501}),
+       .handler = &Api::StreamAudio},
+      {.method = "POST", .path = "/audio/compare", .operation_id = "compareAudio",
+       .summary = "Metadata of several samples", .tag = "audio", .request_body = Ref("AudioCompareRequest"),
+       .responses = {Ok(200, "AudioCompare", "The samples, in the order asked")}, .errors = BodyErrors({404}),
+       .handler = &Api::CompareAudio},
+
+      // ---- adapters ----
+      {.method = "GET", .path = "/adapters", .operation_id = "listAdapters", .summary = "List adapters",
+       .tag = "adapters",
+       .query = {IncludeDeleted(), Boolean("active_only", "only adapters with is_active"), adapter_status,
+                 Integer("skip", 0, kOffsetMax, 0), Integer("limit", 1, 1000, 100)},
+       .responses = {Ok(200, "AdapterList", "A page of adapters")}, .errors = {403, 422, 503},
+       .handler = &Api::ListAdapters},
+      {.method = "POST", .path = "/adapters", .operation_id = "createAdapter", .summary = "Create an adapter",
+       .tag = "adapters", .request_body = Ref("AdapterCreate"),
+       .responses = {Ok(201, "Adapter", "Created")}, .errors = BodyErrors({409}),
+       .handler = &Api::CreateAdapter},
+      {.method = "GET", .path = "/adapters/stats", .operation_id = "getAdapterStats", .summary = "Adapter counts",
+       .tag = "adapters", .responses = {Ok(200, "AdapterStats", "Counts")}, .errors = kReadErrors,
+       .handler = &Api::GetAdapterStats},
+      {.method = "GET", .path = "/adapters/{id}", .operation_id = "getAdapter", .summary = "One adapter",
+       .tag = "adapters", .query = {IncludeDeleted()},
+       .responses = {Ok(200, "Adapter", "The adapter")}, .errors = IdErrors({403}),
+       .handler = &Api::GetAdapter},
+      {.method = "PATCH", .path = "/adapters/{id}", .operation_id = "updateAdapter",
+       .summary = "Change an adapter's fields", .tag = "adapters", .request_body = Ref("AdapterPatch"),
+       .responses = {Ok(200, "Adapter", "The changed adapter")}, .errors = BodyErrors({404, 409}),
+       .handler = &Api::UpdateAdapter},
+      {.method = "DELETE", .path = "/adapters/{id}", .operation_id = "deleteAdapter",
+       .summary = "Soft-delete an adapter", .tag = "adapters",
+       .responses = {Ok(200, "AdapterDeleted", "Deleted")}, .errors = IdErrors(),
+       .handler = &Api::DeleteAdapter},
+      {.method = "GET", .path = "/adapters/{id}/delete-preview", .operation_id = "previewAdapterDelete",
+       .summary = "Live jobs that used the adapter", .tag = "adapters",
+       .responses = {Ok(200, "AdapterDeletePreview", "The consequences")}, .errors = IdErrors(),
+       .handler = &Api::PreviewAdapterDelete},
+
+      // ---- feedback ----
+      {.method = "POST", .path = "/feedback", .operation_id = "createFeedback",
+       .summary = "Rate a sample, prefer it over another, or tag it", .tag = "feedback",
+       .request_body = Ref("FeedbackCreate"),
+       .responses = {Ok(201, "Feedback", "Created")}, .errors = BodyErrors({400, 404}),
+       .handler = &Api::CreateFeedback},
+      {.method = "GET", .path = "/feedback", .operation_id = "listFeedback", .summary = "List feedback",
+       .tag = "feedback",
+       .query = {Uuid("audio_id", "feedback on this sample"),
+                 Uuid("job_id", "feedback on this job's samples (404 when the job is unknown or deleted)"),
+                 Integer("min_rating", limits::kRating.min, limits::kRating.max, std::nullopt),
+                 Integer("max_rating", limits::kRating.min, limits::kRating.max, std::nullopt),
+                 Integer("page", 1, 1'000'000, 1), Integer("limit", 1, 100, 50), tags},
+       .responses = {Ok(200, "FeedbackList", "A page of feedback")}, .errors = {404, 422, 503},
+       .handler = &Api::ListFeedback},
+      {.method = "GET", .path = "/feedback/summary", .operation_id = "getFeedbackSummary",
+       .summary = "Totals and rating distribution", .tag = "feedback",
+       .responses = {Ok(200, "FeedbackSummary", "The summary")}, .errors = kReadErrors,
+       .handler = &Api::GetFeedbackSummary},
+      {.method = "GET", .path = "/feedback/{id}", .operation_id = "getFeedback", .summary = "One feedback entry",
+       .tag = "feedback", .responses = {Ok(200, "Feedback", "The feedback")}, .errors = IdErrors(),
+       .handler = &Api::GetFeedback},
+      {.method = "DELETE", .path = "/feedback/{id}", .operation_id = "deleteFeedback",
+       .summary = "Hard-delete a feedback entry", .tag = "feedback",
+       .responses = {Ok(200, "FeedbackDeleted", "Deleted")}, .errors = IdErrors(),
+       .handler = &Api::DeleteFeedback},
+  };
+}
+
+}  // namespace studio

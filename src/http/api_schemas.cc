@@ -1,0 +1,256 @@
+#include "http/api_schemas.h"
+
+#include <initializer_list>
+#include <utility>
+
+#include "domain/limits.h"
+#include "domain/vocabulary.h"
+
+namespace studio {
+
+using json = nlohmann::json;
+
+namespace {
+
+// Builders. Response objects list every field as required and forbid
+// others, so a missing or renamed field fails validation.
+json Str() { return {{"type", "string"}}; }
+json Int() { return {{"type", "integer"}}; }
+json Num() { return {{"type", "number"}}; }
+json Bool() { return {{"type", "boolean"}}; }
+json Uuid() { return {{"type", "string"}, {"format", "uuid"}}; }
+json Time() { return {{"type", "string"}, {"format", "date-time"}}; }
+json IntIn(int64_t lo, int64_t hi) { return {{"type", "integer"}, {"minimum", lo}, {"maximum", hi}}; }
+json NumIn(double lo, double hi) { return {{"type", "number"}, {"minimum", lo}, {"maximum", hi}}; }
+json StrLen(int64_t lo, int64_t hi) { return {{"type", "string"}, {"minLength", lo}, {"maxLength", hi}}; }
+// The ranges of domain/limits.h, so the document says what validation checks.
+json IntIn(IntRange r) { return IntIn(r.min, r.max); }
+json NumIn(NumberRange r) { return NumIn(r.min, r.max); }
+json StrLen(IntRange r) { return StrLen(r.min, r.max); }
+json Enum(std::initializer_list<const char*> values) {
+  json v = json::array();
+  for (const char* s : values) v.push_back(s);
+  return {{"type", "string"}, {"enum", v}};
+}
+json ArrayOf(json items) { return {{"type", "array"}, {"items", std::move(items)}}; }
+// `schema` or null.
+json Nullable(json schema) {
+  if (schema.contains("$ref")) return {{"oneOf", {std::move(schema), {{"type", "null"}}}}};
+  schema["type"] = {schema["type"], "null"};
+  return schema;
+}
+using Fields = std::vector<std::pair<std::string, json>>;
+// A response object: every field required, no others.
+json Object(const Fields& fields, std::initializer_list<const char*> optional = {}) {
+  json props = json::object(), required = json::array();
+  for (const auto& [name, schema] : fields) {
+    props[name] = schema;
+    bool opt = false;
+    for (const char* o : optional) opt |= name == o;
+    if (!opt) required.push_back(name);
+  }
+  return {{"type", "object"}, {"properties", props}, {"required", required},
+          {"additionalProperties", false}};
+}
+// A request body: the listed fields required, others ignored by the server.
+json Body(const Fields& fields, std::initializer_list<const char*> required_names = {}) {
+  json props = json::object(), required = json::array();
+  for (const auto& [name, schema] : fields) props[name] = schema;
+  for (const char* r : required_names) required.push_back(r);
+  json out = {{"type", "object"}, {"properties", props}};
+  if (!required.empty()) out["required"] = required;
+  return out;
+}
+
+json InstrumentName() {
+  json names = json::array();
+  for (const InstrumentInfo& i : AllInstruments()) names.push_back(std::string(i.name));
+  return {{"type", "string"}, {"enum", names}};
+}
+
+json JobStatusEnum() { return Enum({"queued", "processing", "completed", "failed", "cancelled"}); }
+
+json VocabularySchema() {
+  json sound = {{"type", "object"},
+                {"properties", {{"kind", Str()}, {"program", Int()}, {"note", Int()}, {"effect", Str()}}},
+                {"required", {"kind"}},
+                {"additionalProperties", false}};
+  json config_key = Object({{"key", Str()}, {"type", Str()}, {"min", Nullable(Num())},
+                            {"max", Nullable(Num())}, {"default", Nullable(Num())},
+                            {"description", Str()}, {"choices", ArrayOf(Str())},
+                            {"roles", ArrayOf(Str())}},
+                           {"choices", "roles"});
+  json limit = Object({{"kind", Enum({"integer", "number", "length", "count"})}, {"min", Num()},
+                       {"max", Num()}, {"default", Nullable(Num())}, {"applies_to", Str()}});
+  return Object({{"instrument_families", ArrayOf(Object({{"id", Str()}, {"label", Str()}}))},
+                 {"instruments", ArrayOf(Object({{"name", InstrumentName()}, {"family", Str()},
+                                                 {"maps_to", sound}}))},
+                 {"modes", ArrayOf(Str())},
+                 {"moods", ArrayOf(Object({{"word", Str()},
+                                           {"mode", Nullable(Enum({"minor", "major"}))},
+                                           {"tempo", Nullable(Enum({"slower", "faster"}))}}))},
+                 {"styles", ArrayOf(Object({{"name", Str()}, {"keywords", ArrayOf(Str())}}))},
+                 {"adapter_config", ArrayOf(config_key)},
+                 {"limits", {{"type", "object"}, {"additionalProperties", limit}}}});
+}
+
+}  // namespace
+
+json Ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
+
+json ApiSchemas() {
+  json s = json::object();
+  s["Error"] = Object({{"detail", Str()}});
+  s["Health"] = Object({{"status", Enum({"ok"})}, {"version", Str()}, {"database", Enum({"sqlite", "postgresql"})}});
+  s["Vocabulary"] = VocabularySchema();
+  s["HealthUnavailable"] = Object({{"status", Enum({"unavailable"})}, {"detail", Str()}});
+  s["PromptAttributes"] = Object({{"style", Nullable(Str())},
+                                  {"tempo", Nullable(IntIn(limits::kTempo))},
+                                  {"primary_instruments", ArrayOf(InstrumentName())},
+                                  {"secondary_instruments", ArrayOf(InstrumentName())},
+                                  {"mood", Nullable(Str())},
+                                  {"duration", Nullable(IntIn(limits::kDuration))}});
+  s["Prompt"] = Object({{"id", Uuid()}, {"text", Str()}, {"attributes", Ref("PromptAttributes")},
+                        {"created_at", Time()}});
+  s["PromptList"] = Object({{"items", ArrayOf(Ref("Prompt"))}, {"total", Int()}, {"page", Int()}, {"limit", Int()}});
+  s["GenerationParams"] = Object({{"seed", Int()},
+                                  {"temperature", Num()},
+                                  {"top_k", Int()},
+                                  {"top_p", Num()},
+                                  {"duration", Int()}});
+  s["Job"] = Object({{"id", Uuid()},
+                     {"prompt_id", Uuid()},
+                     {"prompt_preview", Str()},
+                     {"adapter_id", Nullable(Uuid())},
+                     {"adapter_name", Nullable(Str())},
+                     {"adapter_deleted", Bool()},
+                     {"status", JobStatusEnum()},
+                     {"progress", NumIn(0, 1)},
+                     {"num_samples", IntIn(limits::kNumSamples)},
+                     {"audio_ids", ArrayOf(Uuid())},
+                     {"error", Nullable(Str())},
+                     {"generation_params", Ref("GenerationParams")},
+                     {"duration_seconds", Int()},
+                     {"created_at", Time()},
+                     {"completed_at", Nullable(Time())},
+                     {"deleted_at", Nullable(Time())}},
+                    {"deleted_at"});
+  s["Job"]["properties"]["deleted_at"]["description"] = "only with include_deleted=true";
+  s["JobStatus"] = Object({{"id", Uuid()},
+                           {"status", JobStatusEnum()},
+                           {"progress", NumIn(0, 1)},
+                           {"audio_ids", ArrayOf(Uuid())},
+                           {"error", Nullable(Str())},
+                           {"created_at", Time()}});
+  s["JobList"] = Object({{"items", ArrayOf(Ref("Job"))}, {"total", Int()}, {"limit", Int()}, {"offset", Int()}});
+  s["JobStats"] = Object({{"status_counts", Object({{"queued", Int()},
+                                                     {"processing", Int()},
+                                                     {"completed", Int()},
+                                                     {"failed", Int()},
+                                                     {"cancelled", Int()}})},
+                          {"active_jobs", Int()},
+                          {"avg_processing_time_seconds", Nullable(Num())},
+                          {"jobs_today", Int()},
+                          {"total_jobs", Int()}});
+  s["JobDeleted"] = Object({{"status", Enum({"deleted"})}, {"job_id", Uuid()}, {"feedback_deleted", Int()}});
+  s["JobDeletePreview"] = Object({{"job_id", Uuid()}, {"status", JobStatusEnum()},
+                                  {"feedback_count", Int()}, {"will_cancel", Bool()}});
+  s["AudioSample"] = Object({{"id", Uuid()},
+                             {"job_id", Uuid()},
+                             {"prompt_id", Uuid()},
+                             {"adapter_id", Nullable(Uuid())},
+                             {"label", Str()},
+                             {"storage_path", Str()},
+                             {"duration_seconds", Num()},
+                             {"sample_rate", Int()},
+                             {"generation_params", Ref("GenerationParams")},
+                             {"created_at", Time()}});
+  s["AudioCompare"] = Object({{"samples", ArrayOf(Ref("AudioSample"))}});
+  s["Feedback"] = Object({{"id", Uuid()},
+                          {"audio_id", Uuid()},
+                          {"rating", Nullable(IntIn(limits::kRating))},
+                          {"rating_criterion", Str()},
+                          {"preferred_over", Nullable(Uuid())},
+                          {"tags", ArrayOf(Str())},
+                          {"notes", Nullable(Str())},
+                          {"created_at", Time()}});
+  s["FeedbackList"] = Object({{"items", ArrayOf(Ref("Feedback"))}, {"total", Int()}});
+  s["FeedbackDeleted"] = Object({{"status", Enum({"deleted"})}, {"feedback_id", Uuid()}});
+  s["FeedbackSummary"] = Object({{"total_feedback", Int()},
+                                 {"total_ratings", Int()},
+                                 {"total_preferences", Int()},
+                                 {"rating_distribution",
+                                  Object({{"1", Int()}, {"2", Int()}, {"3", Int()}, {"4", Int()}, {"5", Int()}})},
+                                 {"high_rated_samples", Int()}});
+  s["JobFeedback"] = Object({{"job_id", Uuid()},
+                             {"prompt_id", Uuid()},
+                             {"total_samples", Int()},
+                             {"total_feedback", Int()},
+                             {"average_rating", Nullable(Num())},
+                             {"samples", ArrayOf(Object({{"audio_id", Uuid()},
+                                                         {"label", Str()},
+                                                         {"feedback", ArrayOf(Ref("Feedback"))},
+                                                         {"average_rating", Nullable(Num())},
+                                                         {"feedback_count", Int()}}))}});
+  s["Adapter"] = Object({{"id", Uuid()},
+                         {"name", Str()},
+                         {"description", Nullable(Str())},
+                         {"base_model", Str()},
+                         {"storage_path", Nullable(Str())},
+                         {"config", {{"type", "object"}, {"description", "style parameters (src/engine/adapter_style.h)"}}},
+                         {"is_active", Bool()},
+                         {"status", Enum({"active", "archived"})},
+                         {"current_version", Nullable(Str())},
+                         {"created_at", Time()},
+                         {"updated_at", Time()},
+                         {"deleted_at", Nullable(Time())}},
+                        {"deleted_at"});
+  s["Adapter"]["properties"]["deleted_at"]["description"] = "only with include_deleted=true";
+  s["AdapterList"] = Object({{"items", ArrayOf(Ref("Adapter"))}, {"total", Int()}});
+  s["AdapterStats"] = Object({{"total", Int()}, {"active", Int()}, {"archived", Int()}});
+  s["AdapterDeleted"] = Object({{"status", Enum({"deleted"})}, {"adapter_id", Uuid()}});
+  s["AdapterDeletePreview"] = Object({{"adapter_id", Uuid()}, {"jobs_count", Int()}});
+
+  // Request bodies (validation.h). Optional fields may also be null.
+  s["PromptCreate"] = Body({{"text", StrLen(limits::kPromptText)},
+                            {"attributes", Body({{"style", Nullable(StrLen(limits::kStyleText))},
+                                                 {"tempo", Nullable(IntIn(limits::kTempo))},
+                                                 {"primary_instruments", Nullable(ArrayOf(InstrumentName()))},
+                                                 {"secondary_instruments", Nullable(ArrayOf(InstrumentName()))},
+                                                 {"mood", Nullable(StrLen(limits::kMoodText))},
+                                                 {"duration", Nullable(IntIn(limits::kDuration))}})}},
+                           {"text"});
+  s["GenerateRequest"] = Body({{"prompt_id", Uuid()},
+                               {"num_samples", IntIn(limits::kNumSamples)},
+                               {"adapter_id", Nullable(Uuid())},
+                               {"seed", Nullable(IntIn(limits::kSeed))},
+                               {"temperature", NumIn(limits::kTemperature)},
+                               {"top_k", IntIn(limits::kTopK)},
+                               {"top_p", NumIn(limits::kTopP)},
+                               {"duration", Nullable(IntIn(limits::kDuration))}},
+                              {"prompt_id"});
+  s["AdapterCreate"] = Body({{"name", StrLen(limits::kAdapterName)},
+                             {"description", Nullable(StrLen(limits::kAdapterDescription))},
+                             {"base_model", StrLen(limits::kBaseModel)},
+                             {"config", {{"type", "object"}}},
+                             {"is_active", Bool()}},
+                            {"name"});
+  s["AdapterPatch"] = Body({{"name", StrLen(limits::kAdapterName)},
+                            {"description", Nullable(StrLen(limits::kAdapterDescription))},
+                            {"config", {{"type", "object"}}},
+                            {"is_active", Bool()},
+                            {"status", Enum({"active", "archived"})}});
+  s["FeedbackCreate"] = Body({{"audio_id", Uuid()},
+                              {"rating", Nullable(IntIn(limits::kRating))},
+                              {"rating_criterion", StrLen(limits::kRatingCriterion)},
+                              {"preferred_over", Nullable(Uuid())},
+                              {"tags", ArrayOf(StrLen(limits::kTag))},
+                              {"notes", Nullable(StrLen(limits::kNotes))}},
+                             {"audio_id"});
+  s["FeedbackCreate"]["description"] = "at least one of rating, preferred_over, tags";
+  s["AudioCompareRequest"] = Body({{"audio_ids", {{"type", "array"}, {"items", Uuid()}, {"minItems", 1}, {"maxItems", 20}}}},
+                                  {"audio_ids"});
+  return s;
+}
+
+}  // namespace studio
