@@ -845,17 +845,6 @@ class PostgresStore final : public Store {
   Pool pool_;
 };
 
-// Typical list queries, for the query-plan check.
-JobQuery ByStatus(JobStatus status) {
-  JobQuery q;
-  q.status = status;
-  return q;
-}
-JobQuery ByAdapter(const std::string& adapter_id) {
-  JobQuery q;
-  q.adapter_id = adapter_id;
-  return q;
-}
 
 // The statements the query-plan check explains, by name: the ones the
 // methods above run (store/postgres_statements.h), for a typical query,

@@ -136,4 +136,16 @@ void ReadFeedback(const Row& r, Feedback* f) {
   f->created_at = r.Time(7).value_or(0);
 }
 
+// Typical list queries, for each store's query-plan check (ExplainQuery).
+inline JobQuery ByStatus(JobStatus status) {
+  JobQuery q;
+  q.status = status;
+  return q;
+}
+inline JobQuery ByAdapter(const std::string& adapter_id) {
+  JobQuery q;
+  q.adapter_id = adapter_id;
+  return q;
+}
+
 }  // namespace studio::store_internal

@@ -732,17 +732,6 @@ class SqliteStore final : public Store {
   std::thread checkpointer_;
 };
 
-// Typical list queries, for the query-plan check.
-JobQuery ByStatus(JobStatus status) {
-  JobQuery q;
-  q.status = status;
-  return q;
-}
-JobQuery ByAdapter(const std::string& adapter_id) {
-  JobQuery q;
-  q.adapter_id = adapter_id;
-  return q;
-}
 
 // The statements the query-plan test checks, by name: the ones the methods
 // above run (store/sqlite_statements.h), for a typical query.

@@ -63,7 +63,8 @@ TEST_F(OpenApiRouteTest, DocumentIsOpenApi31WithEveryEntity) {
   }
   // The SPEC section 4 routes are all there.
   std::set<std::string> expected = {
-      "GET /health", "POST /prompts", "GET /prompts", "GET /prompts/{id}", "POST /generate",
+      "GET /health", "GET /vocabulary", "POST /prompts", "GET /prompts", "GET /prompts/{id}",
+      "POST /generate",
       "GET /generate/{id}", "DELETE /generate/{id}", "GET /generate/{id}/feedback", "GET /jobs",
       "GET /jobs/stats", "GET /jobs/{id}", "DELETE /jobs/{id}", "GET /jobs/{id}/delete-preview",
       "GET /audio/{id}", "GET /audio/{id}/stream", "POST /audio/compare", "GET /adapters",
