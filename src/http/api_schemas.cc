@@ -37,6 +37,7 @@ json ArrayOf(json items) { return {{"type", "array"}, {"items", std::move(items)
 json Nullable(json schema) {
   if (schema.contains("$ref")) return {{"oneOf", {std::move(schema), {{"type", "null"}}}}};
   schema["type"] = {schema["type"], "null"};
+  if (schema.contains("enum")) schema["enum"].push_back(nullptr);  // else null fails the enum
   return schema;
 }
 using Fields = std::vector<std::pair<std::string, json>>;
