@@ -1,0 +1,21 @@
+// Composer internals: the seeded random streams. Rng and SampleCandidate
+// are public (engine/composer.h); Mix and Fnv1a derive the seeds of the
+// named streams (Context::Stream) from the request's seed, so that each
+// part draws from its own stream and adding a draw to one part never moves
+// another part's notes.
+//
+// Thread-safety: pure functions.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace studio::composer_internal {
+
+// A well-mixed 64-bit value of the pair (a, b).
+uint64_t Mix(uint64_t a, uint64_t b);
+
+// 64-bit FNV-1a of `text`.
+uint64_t Fnv1a(std::string_view text);
+
+}  // namespace studio::composer_internal
