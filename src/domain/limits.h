@@ -1,5 +1,5 @@
 // The value ranges of SPEC section 2, in one place: request validation
-// (domain/validation.cc), the engine's clamps (engine/composer.cc) and
+// (domain/validation.cc), the engine's clamps (engine/composer/) and
 // GET /api/vocabulary (which serves AllLimits() to the web UI) all read
 // them from here. Lengths are in characters (UTF-8 code points), counts
 // in list items.

@@ -3,7 +3,7 @@
 // the mood words and style names the built-in composer recognises, and the
 // keys of an adapter's style config with their ranges and defaults.
 //
-// Request validation (domain/validation.cc), the engine (engine/composer.cc,
+// Request validation (domain/validation.cc), the engine (engine/composer/,
 // engine/adapter_style.cc) and GET /api/vocabulary (and through it the web
 // UI) read them from here and keep no copies. What the names *do* musically
 // (voicings, grooves, scales) stays in the engine.
