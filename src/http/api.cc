@@ -128,7 +128,8 @@ HttpResponse Api::Handle(const HttpRequest& req) const {
                                            [&](bool include_deleted, int64_t* out) {
                                              Visibility v;
                                              STUDIO_RETURN_IF_ERROR(lifecycle_->ResolveVisibility(
-                                                 include_deleted, req.Header("authorization"), &v));
+                                                 include_deleted,
+                                                 BearerToken(req.Header("authorization")), &v));
                                              *out = static_cast<int64_t>(v);
                                              return Status::Ok();
                                            },

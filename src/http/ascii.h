@@ -3,6 +3,7 @@
 // (RFC 9110 section 5.6.3). Pure functions, safe from any thread.
 #pragma once
 
+#include <string>
 #include <string_view>
 
 namespace studio {
@@ -17,6 +18,15 @@ inline bool IEquals(std::string_view a, std::string_view b) {
     if (x != y) return false;
   }
   return true;
+}
+
+// `s` with ASCII letters lower-cased.
+inline std::string AsciiLower(std::string_view s) {
+  std::string out(s);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return out;
 }
 
 // `s` without leading and trailing spaces and tabs.

@@ -2,28 +2,10 @@
 
 #include <boost/asio/ip/address.hpp>
 
+#include "http/ascii.h"
+
 namespace studio {
 namespace {
-
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-std::string_view TrimSpaces(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-bool IsIpLiteral(const std::string& host) {
-  boost::system::error_code ec;
-  boost::asio::ip::make_address(host, ec);
-  return !ec;
-}
 
 bool IsWildcard(const std::string& host) {
   return host.empty() || host == "0.0.0.0" || host == "::" || host == "[::]";
@@ -36,7 +18,7 @@ bool IsReadMethod(std::string_view method) {
 // "HTTP://Example.com:8080/" -> "http://example.com:8080"; "" when it is not
 // an origin (no scheme, a path, a query).
 std::string NormaliseOrigin(std::string_view origin) {
-  origin = TrimSpaces(origin);
+  origin = Trim(origin);
   size_t scheme_end = origin.find("://");
   if (scheme_end == std::string_view::npos || scheme_end == 0) return "";
   std::string_view scheme = origin.substr(0, scheme_end);
@@ -48,40 +30,53 @@ std::string NormaliseOrigin(std::string_view origin) {
               c == '+' || c == '-' || c == '.';
     if (!ok) return "";
   }
-  return Lower(scheme) + "://" + Lower(authority);
+  return AsciiLower(scheme) + "://" + AsciiLower(authority);
 }
 
 }  // namespace
 
 std::string HostOfHostHeader(std::string_view host_header) {
-  std::string_view h = TrimSpaces(host_header);
+  std::string_view h = Trim(host_header);
   if (!h.empty() && h.front() == '[') {
     size_t close = h.find(']');
-    return Lower(close == std::string_view::npos ? h.substr(1) : h.substr(1, close - 1));
+    return AsciiLower(close == std::string_view::npos ? h.substr(1) : h.substr(1, close - 1));
   }
   size_t colon = h.rfind(':');
   // Only one colon can separate a port; an unbracketed IPv6 literal has several.
   if (colon != std::string_view::npos && h.find(':') == colon) h = h.substr(0, colon);
   if (!h.empty() && h.back() == '.') h.remove_suffix(1);  // "localhost." is localhost
-  return Lower(h);
+  return AsciiLower(h);
+}
+
+std::string BearerToken(std::string_view authorization) {
+  constexpr std::string_view kScheme = "bearer";
+  std::string_view h = Trim(authorization);
+  if (h.size() <= kScheme.size() || !IEquals(h.substr(0, kScheme.size()), kScheme)) return "";
+  std::string_view rest = h.substr(kScheme.size());
+  if (rest.front() != ' ' && rest.front() != '\t') return "";  // "Bearerxyz" is another scheme
+  return std::string(Trim(rest));
 }
 
 RequestPolicy::RequestPolicy(RequestPolicyOptions options) : options_(std::move(options)) {
   listen_wildcard_ = IsWildcard(options_.listen_host);
   options_.listen_host = HostOfHostHeader(options_.listen_host);
   for (std::string& name : options_.allowed_hosts) name = HostOfHostHeader(name);
+  any_origin_ = AllowsAnyOrigin(options_);
   for (const std::string& origin : options_.cors_origins) {
-    if (TrimSpaces(origin) == "*") {
-      any_origin_ = true;
-    } else if (std::string o = NormaliseOrigin(origin); !o.empty()) {
-      origins_.push_back(std::move(o));
-    }
+    if (std::string o = NormaliseOrigin(origin); !o.empty()) origins_.push_back(std::move(o));
   }
+}
+
+bool RequestPolicy::AllowsAnyOrigin(const RequestPolicyOptions& options) {
+  for (const std::string& origin : options.cors_origins) {
+    if (Trim(origin) == "*") return true;
+  }
+  return false;
 }
 
 std::string RequestPolicy::Validate(const RequestPolicyOptions& options) {
   for (const std::string& origin : options.cors_origins) {
-    if (TrimSpaces(origin) == "*") continue;
+    if (Trim(origin) == "*") continue;
     if (NormaliseOrigin(origin).empty()) {
       return "--cors-origin " + origin +
              " is not an origin: give scheme://host[:port] (no path), or *";
@@ -95,16 +90,15 @@ std::string RequestPolicy::Validate(const RequestPolicyOptions& options) {
 
 bool RequestPolicy::HostAllowed(std::string_view host_header) const {
   if (!options_.check_host) return true;
-  if (TrimSpaces(host_header).empty()) return true;
+  if (Trim(host_header).empty()) return true;
   const std::string host = HostOfHostHeader(host_header);
   if (host == "localhost" || host == options_.listen_host) return true;
-  // An IP literal names no DNS record an attacker could rebind. On a
-  // loopback listener only loopback literals can reach us anyway.
-  if (IsIpLiteral(host)) {
-    if (listen_wildcard_) return true;
-    boost::system::error_code ec;
-    auto address = boost::asio::ip::make_address(host, ec);
-    if (!ec && address.is_loopback() && options_.listen_host == "localhost") return true;
+  // An IP literal names no DNS record an attacker could rebind: any passes
+  // a wildcard listener, and a loopback one a listener on "localhost".
+  boost::system::error_code ec;
+  const auto address = boost::asio::ip::make_address(host, ec);
+  if (!ec && (listen_wildcard_ || (address.is_loopback() && options_.listen_host == "localhost"))) {
+    return true;
   }
   for (const std::string& name : options_.allowed_hosts) {
     if (host == name) return true;
@@ -115,13 +109,13 @@ bool RequestPolicy::HostAllowed(std::string_view host_header) const {
 OriginDecision RequestPolicy::DecideOrigin(std::string_view origin, std::string_view host_header,
                                            std::string_view method) const {
   OriginDecision d;
-  origin = TrimSpaces(origin);
+  origin = Trim(origin);
   if (origin.empty()) return d;
   std::string normalised = NormaliseOrigin(origin);
   // Same-origin: the page was loaded from the very authority it now calls.
   if (!normalised.empty()) {
     std::string authority = normalised.substr(normalised.find("://") + 3);
-    if (authority == Lower(TrimSpaces(host_header))) return d;
+    if (IEquals(authority, Trim(host_header))) return d;
   }
   for (const std::string& allowed : origins_) {
     if (normalised == allowed) {
@@ -133,6 +127,7 @@ OriginDecision RequestPolicy::DecideOrigin(std::string_view origin, std::string_
   if (any_origin_ && (IsReadMethod(method) || options_.wildcard_writes)) {
     d.kind = OriginDecision::kCors;
     d.allow_origin = "*";
+    d.reads_only = !options_.wildcard_writes;
     return d;
   }
   // A foreign page may still read what a plain GET shows it (without CORS
@@ -142,8 +137,8 @@ OriginDecision RequestPolicy::DecideOrigin(std::string_view origin, std::string_
 }
 
 bool RequestPolicy::IsJsonContentType(std::string_view content_type) {
-  std::string_view t = TrimSpaces(content_type.substr(0, content_type.find(';')));
-  return Lower(t) == "application/json";
+  std::string_view t = Trim(content_type.substr(0, content_type.find(';')));
+  return IEquals(t, "application/json");
 }
 
 }  // namespace studio

@@ -51,6 +51,9 @@ struct OriginDecision {
   } kind = kNoCors;
   // For kCors: the value of Access-Control-Allow-Origin.
   std::string allow_origin;
+  // For kCors: the origin may only read (GET, HEAD, OPTIONS): "*" without
+  // wildcard_writes. A preflight lists those methods alone.
+  bool reads_only = false;
 };
 
 class RequestPolicy {
@@ -61,6 +64,8 @@ class RequestPolicy {
   // "*" or "scheme://host[:port]" with no path. Returns an error message, or
   // "" when the options are usable.
   static std::string Validate(const RequestPolicyOptions& options);
+  // True when "*" is among the CORS origins.
+  static bool AllowsAnyOrigin(const RequestPolicyOptions& options);
 
   // True when `host_header` (the Host header as sent, maybe with a port) may
   // reach this server. An empty header (HTTP/1.0) passes: it cannot carry a
@@ -82,6 +87,11 @@ class RequestPolicy {
   bool any_origin_ = false;
   std::vector<std::string> origins_;  // normalised, without "*"
 };
+
+// The credentials of an "Authorization: Bearer <token>" header: the scheme
+// in any case, whitespace around it and the token ignored (RFC 7235); empty
+// when the header is absent, names another scheme or carries no token.
+std::string BearerToken(std::string_view authorization);
 
 // Lower-case host of a Host header value: "[::1]:8000" -> "::1",
 // "Example.COM:80" -> "example.com". Exposed for tests.

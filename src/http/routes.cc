@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include "domain/validation.h"
+#include "http/ascii.h"
 
 namespace studio {
 
@@ -179,12 +180,8 @@ Status RouteTable::ParseQuery(const Route& route, const HttpRequest& req,
       case T::kBoolean:
       case T::kVisibility: {
         // Any case: clients write TRUE, True and true alike.
-        std::string lower = text;
-        for (char& c : lower) {
-          if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-        }
-        if (lower == "true" || lower == "1") v.integer = 1;
-        else if (lower == "false" || lower == "0") v.integer = 0;
+        if (IEquals(text, "true") || text == "1") v.integer = 1;
+        else if (IEquals(text, "false") || text == "0") v.integer = 0;
         else return fail(q.name + " must be true or false");
         if (q.type == T::kVisibility) {
           STUDIO_RETURN_IF_ERROR(resolve_visibility(v.integer != 0, &v.integer));

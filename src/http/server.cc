@@ -30,7 +30,6 @@
 #include <cstring>
 #include <exception>
 #include <list>
-#include <mutex>
 #include <thread>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -46,6 +45,7 @@
 #include "http/range.h"
 #include "http/static_files.h"
 #include "http/url.h"
+#include "util/mutex.h"
 
 namespace studio {
 namespace {
@@ -109,23 +109,23 @@ class ConnectionRegistry {
   using Entry = std::list<Session*>::iterator;
 
   Entry Add(Session* s) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     ++open_;
     return sessions_.insert(sessions_.end(), s);
   }
   void Remove(Entry e) {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     sessions_.erase(e);
     --open_;
   }
   // Open connections, those being closed to make room included (their
   // descriptors are not free yet).
   size_t open() const {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     return open_;
   }
   size_t evicting() const {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     return evicting_;
   }
   // Picks the longest-idle session (an idle_since > 0 means it waits for a
@@ -133,15 +133,15 @@ class ConnectionRegistry {
   // idle. Defined after Session.
   std::shared_ptr<Session> TakeLongestIdle();
   void EvictionDone() {
-    std::lock_guard<std::mutex> lock(mu_);
+    MutexLock lock(&mu_);
     --evicting_;
   }
 
  private:
-  mutable std::mutex mu_;
-  std::list<Session*> sessions_;
-  size_t open_ = 0;
-  size_t evicting_ = 0;
+  mutable Mutex mu_;
+  std::list<Session*> sessions_ GUARDED_BY(mu_);
+  size_t open_ GUARDED_BY(mu_) = 0;
+  size_t evicting_ GUARDED_BY(mu_) = 0;
 };
 
 // Everything a session needs from the server, shared read-only (but for the
@@ -177,10 +177,7 @@ class RequestParser final : public http::basic_parser<true> {
   }
   void on_field_impl(http::field name, beast::string_view name_str, beast::string_view value,
                      beast::error_code&) override {
-    std::string key(name_str.data(), name_str.size());
-    for (char& c : key) {
-      if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    }
+    std::string key = AsciiLower({name_str.data(), name_str.size()});
     if (name == http::field::expect && IEquals({value.data(), value.size()}, "100-continue")) {
       expect_continue = true;
     }
@@ -446,9 +443,8 @@ class Session : public std::enable_shared_from_this<Session> {
       if (d.kind == OriginDecision::kRefused) return SendCrossOriginRefusal();
       if (d.kind == OriginDecision::kCors) {
         cors_allow_origin_ = d.allow_origin;
-        bool reads_only = d.allow_origin == "*" && !opts().policy.wildcard_writes;
         extra += "Access-Control-Allow-Methods: ";
-        extra += reads_only ? std::string(kStaticMethods) : methods;
+        extra += d.reads_only ? std::string(kStaticMethods) : methods;
         extra += "\r\n";
         extra += kPreflightHeaders;
       }
@@ -780,7 +776,7 @@ class Session : public std::enable_shared_from_this<Session> {
 };
 
 std::shared_ptr<Session> ConnectionRegistry::TakeLongestIdle() {
-  std::lock_guard<std::mutex> lock(mu_);
+  MutexLock lock(&mu_);
   std::shared_ptr<Session> best;
   int64_t best_since = 0;
   for (Session* s : sessions_) {

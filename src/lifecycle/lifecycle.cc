@@ -17,25 +17,6 @@ bool SameSecret(const std::string& a, const std::string& b) {
   for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
 }
-
-// The credentials of an "Authorization: Bearer <token>" header (RFC 7235:
-// the scheme in any case, whitespace around it and the token ignored);
-// empty when the header names another scheme or no token.
-std::string BearerCredentials(std::string_view header) {
-  auto is_space = [](char c) { return c == ' ' || c == '\t'; };
-  while (!header.empty() && is_space(header.front())) header.remove_prefix(1);
-  while (!header.empty() && is_space(header.back())) header.remove_suffix(1);
-  constexpr std::string_view kScheme = "bearer";
-  if (header.size() <= kScheme.size() || !is_space(header[kScheme.size()])) return "";
-  for (size_t i = 0; i < kScheme.size(); ++i) {
-    char c = header[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != kScheme[i]) return "";
-  }
-  header.remove_prefix(kScheme.size());
-  while (!header.empty() && is_space(header.front())) header.remove_prefix(1);
-  return std::string(header);
-}
 }  // namespace
 
 Lifecycle::Lifecycle(Store* store, Env* env, LifecycleOptions options)
@@ -44,12 +25,12 @@ Lifecycle::Lifecycle(Store* store, Env* env, LifecycleOptions options)
       options_(std::move(options)),
       storage_(NewLocalFileStorage(env, options_.data_dir)) {}
 
-Status Lifecycle::ResolveVisibility(bool include_deleted, const std::string& authorization,
+Status Lifecycle::ResolveVisibility(bool include_deleted, const std::string& bearer_token,
                                     Visibility* out) const {
   *out = Visibility::kLive;
   if (!include_deleted) return Status::Ok();
   if (options_.admin_token &&
-      !SameSecret(BearerCredentials(authorization), *options_.admin_token)) {
+      !SameSecret(bearer_token, *options_.admin_token)) {
     return Status::Forbidden("include_deleted requires the admin token (Authorization: Bearer <token>)");
   }
   *out = Visibility::kIncludeDeleted;

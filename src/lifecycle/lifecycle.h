@@ -93,9 +93,10 @@ class Lifecycle {
   void SetJobQueuedListener(std::function<void()> listener) LOCKS_EXCLUDED(listener_mu_);
 
   // Which rows a read may see. `include_deleted` as asked by the client;
-  // `authorization` is the Authorization header. Forbidden when a token is
-  // configured and the header is not "Bearer <token>".
-  Status ResolveVisibility(bool include_deleted, const std::string& authorization,
+  // `bearer_token` is the token the client presented (the credentials of its
+  // "Authorization: Bearer" header, empty when none). Forbidden when a token
+  // is configured and the presented one differs (compared in constant time).
+  Status ResolveVisibility(bool include_deleted, const std::string& bearer_token,
                            Visibility* out) const;
 
   // ---- prompts ----

@@ -250,8 +250,7 @@ int Serve(const DataConfig& data, const WorkerConfig& work, ServeConfig config) 
     spdlog::critical("{}", why);
     return 2;
   }
-  if (std::find(config.cors_origins.begin(), config.cors_origins.end(), "*") !=
-          config.cors_origins.end() && !config.admin_token) {
+  if (RequestPolicy::AllowsAnyOrigin(policy) && !config.admin_token) {
     spdlog::warn("--cors-origin '*' without --admin-token: any web site may read the API; "
                  "cross-site writes stay refused");
   }

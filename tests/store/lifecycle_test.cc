@@ -367,8 +367,8 @@ TEST_F(LifecycleTest, IncludeDeletedNeedsTheAdminTokenWhenOneIsSet) {
   EXPECT_EQ(v, Visibility::kIncludeDeleted);
   Open("s3cret");
   EXPECT_EQ(lifecycle()->ResolveVisibility(true, "", &v).code(), Status::Code::kForbidden);
-  EXPECT_EQ(lifecycle()->ResolveVisibility(true, "Bearer wrong!", &v).code(), Status::Code::kForbidden);
-  EXPECT_OK(lifecycle()->ResolveVisibility(true, "Bearer s3cret", &v));
+  EXPECT_EQ(lifecycle()->ResolveVisibility(true, "wrong!", &v).code(), Status::Code::kForbidden);
+  EXPECT_OK(lifecycle()->ResolveVisibility(true, "s3cret", &v));
   EXPECT_EQ(v, Visibility::kIncludeDeleted);
   EXPECT_OK(lifecycle()->ResolveVisibility(false, "", &v));
   EXPECT_EQ(v, Visibility::kLive);

@@ -74,9 +74,11 @@ TEST(RequestPolicyTest, WildcardOriginWritesNeedTheOperatorsConsent) {
   RequestPolicy reads({.cors_origins = {"*"}});
   EXPECT_EQ(reads.DecideOrigin("http://a.example", "h", "GET").kind, OriginDecision::kCors);
   EXPECT_EQ(reads.DecideOrigin("http://a.example", "h", "GET").allow_origin, "*");
+  EXPECT_TRUE(reads.DecideOrigin("http://a.example", "h", "GET").reads_only);
   EXPECT_EQ(reads.DecideOrigin("http://a.example", "h", "DELETE").kind, OriginDecision::kRefused);
   RequestPolicy writes({.cors_origins = {"*"}, .wildcard_writes = true});
   EXPECT_EQ(writes.DecideOrigin("http://a.example", "h", "DELETE").kind, OriginDecision::kCors);
+  EXPECT_FALSE(writes.DecideOrigin("http://a.example", "h", "DELETE").reads_only);
 }
 
 TEST(RequestPolicyTest, ValidateRefusesWhatIsNotAnOrigin) {
@@ -86,6 +88,15 @@ TEST(RequestPolicyTest, ValidateRefusesWhatIsNotAnOrigin) {
   }
   for (const char* ok : {"*", "http://a.example", "https://a.example:8443", "http://a.example/"}) {
     EXPECT_EQ(RequestPolicy::Validate({.cors_origins = {ok}}), "") << ok;
+  }
+}
+
+TEST(RequestPolicyTest, BearerToken) {
+  for (const char* ok : {"Bearer tok", "bearer tok", "BEARER tok", "  Bearer   tok  ", "Bearer\ttok"}) {
+    EXPECT_EQ(BearerToken(ok), "tok") << ok;
+  }
+  for (const char* none : {"", "Bearer", "Bearer   ", "Bearertok", "Basic tok", "tok", "Bear tok"}) {
+    EXPECT_EQ(BearerToken(none), "") << none;
   }
 }
 
