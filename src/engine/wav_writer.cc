@@ -22,7 +22,7 @@ Status WriteWavFile(Env* env, const std::string& path, const PcmAudio& audio) {
     int err = errno;
     std::string why = sf_strerror(nullptr);
     env->RemoveFile(tmp);
-    if (err == ENOSPC || err == EDQUOT) return FileError("cannot create " + tmp, err);
+    if (IsDiskFullErrno(err)) return FileError("cannot create " + tmp, err);
     return Status::IOError("cannot create " + tmp + ": " + why);
   }
   const sf_count_t frames = static_cast<sf_count_t>(audio.frames());
@@ -34,7 +34,7 @@ Status WriteWavFile(Env* env, const std::string& path, const PcmAudio& audio) {
   if (sf_close(file) != 0 && why.empty()) why = "cannot finish the WAV header", err = errno;
   if (!why.empty()) {
     env->RemoveFile(tmp);
-    if (err == ENOSPC || err == EDQUOT) return FileError("cannot write " + tmp, err);
+    if (IsDiskFullErrno(err)) return FileError("cannot write " + tmp, err);
     return Status::IOError("cannot write " + tmp + ": " + why);
   }
   Status renamed = env->RenameFile(tmp, path);

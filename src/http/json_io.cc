@@ -14,9 +14,6 @@ template <typename T>
 json Optional(const std::optional<T>& v) {
   return v ? json(*v) : json(nullptr);
 }
-json OptionalTime(const std::optional<Micros>& t) {
-  return t ? json(FormatIsoMicros(*t)) : json(nullptr);
-}
 }  // namespace
 
 json GenerationParamsJson(const GenerationParams& p) {

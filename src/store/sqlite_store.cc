@@ -3,7 +3,6 @@
 #include <sqlite3.h>
 
 #include <atomic>
-#include <cerrno>
 #include <chrono>
 #include <thread>
 #include <nlohmann/json.hpp>
@@ -13,6 +12,7 @@
 #include "store/migrations.h"
 #include "store/row_codec.h"
 #include "store/sqlite_statements.h"
+#include "util/env.h"
 #include "util/mutex.h"
 #include "util/time_format.h"
 
@@ -24,8 +24,7 @@ namespace {
 bool IsStorageFull(sqlite3* db, int rc) {
   if ((rc & 0xFF) == SQLITE_FULL) return true;
   if ((rc & 0xFF) != SQLITE_IOERR) return false;
-  int e = sqlite3_system_errno(db);
-  return e == ENOSPC || e == EDQUOT;
+  return IsDiskFullErrno(sqlite3_system_errno(db));
 }
 
 using json = nlohmann::json;

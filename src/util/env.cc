@@ -92,9 +92,11 @@ class PosixEnv final : public Env {
 };
 }  // namespace
 
+bool IsDiskFullErrno(int err) { return err == ENOSPC || err == EDQUOT; }
+
 Status FileError(const std::string& what, int err) {
   std::string message = what + ": " + (err != 0 ? std::strerror(err) : "unknown error");
-  if (err == ENOSPC || err == EDQUOT) return Status::StorageFull(std::move(message));
+  if (IsDiskFullErrno(err)) return Status::StorageFull(std::move(message));
   return Status::IOError(std::move(message));
 }
 

@@ -68,9 +68,11 @@ class EnvWrapper : public Env {
   Env* target_;
 };
 
-// A failed file operation as a Status: StorageFull when `err` (an errno
-// value) says the disk or quota is full, else IOError; `what` names the
-// operation and file, for the log.
+// True when `err` (an errno value) says the disk or the quota is full.
+bool IsDiskFullErrno(int err);
+
+// A failed file operation as a Status: StorageFull when IsDiskFullErrno(err),
+// else IOError; `what` names the operation and file, for the log.
 Status FileError(const std::string& what, int err);
 
 }  // namespace studio

@@ -101,7 +101,9 @@ TEST(Range, ParseU64) {
   for (const Case& c : cases) {
     uint64_t v = 12345;
     EXPECT_EQ(ParseU64(c.in, &v), c.ok) << "in: " << c.in;
-    if (c.ok) EXPECT_EQ(v, c.want) << "in: " << c.in;
+    if (c.ok) {
+      EXPECT_EQ(v, c.want) << "in: " << c.in;
+    }
   }
 }
 

@@ -77,7 +77,9 @@ TEST(StorageKeysTest, AdapterVersionNames) {
   for (const Case& c : cases) {
     int version = 0;
     EXPECT_EQ(ParseAdapterVersionName(c.name, &version), c.ok) << c.name;
-    if (c.ok) EXPECT_EQ(version, c.version) << c.name;
+    if (c.ok) {
+      EXPECT_EQ(version, c.version) << c.name;
+    }
   }
   std::string v4 = "v4", junk = "junk";
   EXPECT_EQ(NextAdapterVersion(nullptr), 1);

@@ -32,7 +32,9 @@ TEST(VocabularyTest, InstrumentsAreUniqueAndEveryFamilyIsUsed) {
       EXPECT_GE(i.sound.program, 0);
       EXPECT_LE(i.sound.program, 127);
     }
-    if (i.sound.kind == InstrumentSound::Kind::kDrumPiece) EXPECT_GE(i.sound.drum_note, 35);
+    if (i.sound.kind == InstrumentSound::Kind::kDrumPiece) {
+      EXPECT_GE(i.sound.drum_note, 35);
+    }
     if (i.sound.kind == InstrumentSound::Kind::kPcmEffect) {
       EXPECT_EQ(i.name, PcmEffectName(i.sound.effect));
     }
