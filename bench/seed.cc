@@ -21,7 +21,7 @@
 //     keep one finished sample); storage_path audio/<job>/<id>.wav, no files;
 //   - `--feedback` rows (default: N) on samples of live jobs only: ratings
 //     on several criteria, A/B preferences between a job's samples, tags;
-//   - round(N * deleted-fraction) jobs soft-deleted with MarkJobDeleted
+//   - round(N * deleted-fraction) jobs soft-deleted with MarkJobsDeleted
 //     (no feedback cascade needed: no feedback points at their samples).
 // Also writes DIR/bench-ids.txt (live job ids, shuffled, for GET
 // /api/jobs/{id}) and DIR/bench-delete-ids.txt (live completed job ids, not
@@ -451,7 +451,8 @@ int Run(Options o) {
 
         if (f & kDeleted) {
           const Micros deleted_at = job.created_at + static_cast<Micros>(rng.Unit() * (now - job.created_at));
-          STUDIO_RETURN_IF_ERROR(store->MarkJobDeleted(job.id, deleted_at));
+          int64_t marked = 0;
+          STUDIO_RETURN_IF_ERROR(store->MarkJobsDeleted({job.id}, deleted_at, &marked));
           ++jobs_deleted;
         } else {
           // Feedback spread exactly over the live samples: each gets

@@ -409,7 +409,7 @@ TEST_F(LifecycleTest, FeedbackRacingAJobDeleteNeverOutlivesTheJob) {
     ASSERT_OK(lifecycle()->DeleteJob(job.id, &n));
     rater.join();
     int64_t left = -1;
-    ASSERT_OK(store()->CountFeedbackTouchingJob(job.id, &left));
+    ASSERT_OK(store()->CountFeedbackTouchingJobs({job.id}, &left));
     EXPECT_EQ(left, 0) << "round " << round;
   }
 }

@@ -205,7 +205,9 @@ TEST_F(PostgresStoreTest, MalformedIdIsNotFoundAndDoesNotAbortTheTransaction) {
   EXPECT_TRUE(store_->GetAdapter("1234", Visibility::kIncludeDeleted, &a).IsNotFound());
   AudioSample s;
   EXPECT_TRUE(store_->GetAudioSample("x'; DROP TABLE prompts; --", Visibility::kLive, &s).IsNotFound());
-  EXPECT_TRUE(store_->MarkJobDeleted("zzz", 1).IsNotFound());
+  int64_t n = -1;
+  EXPECT_OK(store_->MarkJobsDeleted({"zzz"}, 1, &n));
+  EXPECT_EQ(n, 0);
   EXPECT_TRUE(store_->DeleteFeedback("").IsNotFound());
   // A malformed id that reaches the server (22P02) is NotFound too.
   Job bad;
@@ -415,8 +417,8 @@ TEST_F(PostgresStoreTest, CountersStayExactUnderConcurrentStatusChanges) {
   for (int c = 0; c < 2; ++c) {
     threads.emplace_back([&, c] {
       for (size_t i = c; i < jobs.size(); i += 5) {
-        bool changed = false;
-        check(store_->MarkJobCancelled(jobs[i], kBase + 11 * kDay, &changed));
+        int64_t changed = 0;
+        check(store_->CancelJobs({jobs[i]}, kBase + 11 * kDay, &changed));
       }
     });
   }
@@ -424,9 +426,9 @@ TEST_F(PostgresStoreTest, CountersStayExactUnderConcurrentStatusChanges) {
     for (size_t i = 2; i < jobs.size(); i += 7) {
       check(store_->InTransaction([&] {
         STUDIO_RETURN_IF_ERROR(store_->LockLiveJob(jobs[i], RowLock::kExclusive));
-        bool changed = false;
-        STUDIO_RETURN_IF_ERROR(store_->MarkJobCancelled(jobs[i], kBase + 11 * kDay, &changed));
-        return store_->MarkJobDeleted(jobs[i], kBase + 11 * kDay);
+        int64_t changed = 0;
+        STUDIO_RETURN_IF_ERROR(store_->CancelJobs({jobs[i]}, kBase + 11 * kDay, &changed));
+        return store_->MarkJobsDeleted({jobs[i]}, kBase + 11 * kDay, &changed);
       }));
     }
   });
