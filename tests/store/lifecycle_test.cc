@@ -441,17 +441,6 @@ TEST_F(LifecycleTest, JobCountersMatchTheRowsThroughEveryTransition) {
   EXPECT_EQ(list.size(), 1u);
 }
 
-// Moves the clock by hand, so lease expiry needs no sleeping.
-class ManualClockEnv : public EnvWrapper {
- public:
-  ManualClockEnv() : EnvWrapper(Env::Default()), now_(Env::Default()->NowMicros()) {}
-  Micros NowMicros() override { return now_.load(); }
-  void AdvanceSeconds(int seconds) { now_ += seconds * 1'000'000LL; }
-
- private:
-  std::atomic<Micros> now_;
-};
-
 TEST_F(LifecycleTest, AnExpiredLeaseIsClaimedAgainAndVoidsTheDeadWorkersClaim) {
   ManualClockEnv clock;
   Open(std::nullopt, &clock);
