@@ -1,5 +1,6 @@
 #include "lifecycle/lifecycle.h"
 
+#include <algorithm>
 #include <random>
 
 #include "lifecycle/messages.h"
@@ -117,7 +118,9 @@ Status Lifecycle::CancelJob(const std::string& job_id, const Actor& actor) {
     // this cancel. Without it, a cancel could answer ok for a job that ends
     // completed (PostgreSQL reads a snapshot; SQLite's writer lock orders
     // them anyway).
-    STUDIO_RETURN_IF_ERROR(store_->LockLiveJob(job_id, RowLock::kExclusive));
+    IdList live;
+    STUDIO_RETURN_IF_ERROR(store_->LockLiveJobs({job_id}, RowLock::kExclusive, &live));
+    if (live.empty()) return Status::NotFound(store_kind::kJob);
     Job job;
     STUDIO_RETURN_IF_ERROR(store_->GetJob(job_id, Visibility::kLive, &job));
     if (!IsActive(job.status)) {
@@ -274,16 +277,26 @@ Status Lifecycle::AddFeedback(Feedback feedback, Feedback* out) {
     // (kExclusive) either finished first, and the lock then reports the job
     // gone, or waits for this insert and cascades the new record with the rest.
     // Shared locks do not block each other, so feedback inserts stay parallel.
-    auto lock_sample_job = [&](const std::string& audio_id, const char* not_found) -> Status {
+    // Both jobs are locked in one statement, in id order like a bulk delete
+    // locks its jobs, so the two can never wait for each other in a cycle.
+    auto sample_job = [&](const std::string& audio_id, const char* not_found, std::string* job_id) {
       AudioSample sample;
       Status s = store_->GetAudioSample(audio_id, Visibility::kLive, &sample);
-      if (s.ok()) s = store_->LockLiveJob(sample.job_id, RowLock::kShare);
+      *job_id = sample.job_id;
       return s.IsNotFound() ? Status::NotFound(not_found) : s;
     };
-    STUDIO_RETURN_IF_ERROR(lock_sample_job(feedback.audio_id, "Audio sample not found"));
+    std::string audio_job, preferred_job;
+    STUDIO_RETURN_IF_ERROR(sample_job(feedback.audio_id, "Audio sample not found", &audio_job));
     if (feedback.preferred_over) {
-      STUDIO_RETURN_IF_ERROR(lock_sample_job(*feedback.preferred_over, "Preferred audio sample not found"));
+      STUDIO_RETURN_IF_ERROR(sample_job(*feedback.preferred_over, "Preferred audio sample not found", &preferred_job));
     }
+    IdList jobs = {audio_job};
+    if (!preferred_job.empty() && preferred_job != audio_job) jobs.push_back(preferred_job);
+    IdList live;
+    STUDIO_RETURN_IF_ERROR(store_->LockLiveJobs(jobs, RowLock::kShare, &live));
+    auto is_live = [&](const std::string& id) { return std::find(live.begin(), live.end(), id) != live.end(); };
+    if (!is_live(audio_job)) return Status::NotFound("Audio sample not found");
+    if (!preferred_job.empty() && !is_live(preferred_job)) return Status::NotFound("Preferred audio sample not found");
     return store_->InsertFeedback(feedback);
   }));
   *out = std::move(feedback);

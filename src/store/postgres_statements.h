@@ -282,11 +282,6 @@ inline const std::string kListFeedbackForJob =
     " FROM feedback f WHERE f.audio_id = ANY (ARRAY(SELECT id FROM audio_samples "
     "WHERE job_id = $1)) ORDER BY f.created_at, f.id";
 
-// LockLiveJob (see the comment there).
-inline constexpr char kLockLiveJobForShare[] =
-    "SELECT 1 FROM generation_jobs WHERE id = $1 AND deleted_at IS NULL FOR SHARE";
-inline constexpr char kLockLiveJobForUpdate[] =
-    "SELECT 1 FROM generation_jobs WHERE id = $1 AND deleted_at IS NULL FOR UPDATE";
 
 // ---- sets of rows (SPEC section 7) ----
 // An IdList travels as one uuid[] parameter, $1; "= ANY ($1)" probes the
@@ -298,8 +293,6 @@ inline const std::string kLockLiveJobsForShare =
 inline const std::string kLockLiveJobsForUpdate =
     "SELECT id FROM generation_jobs WHERE id = ANY ($1::uuid[]) AND deleted_at IS NULL "
     "ORDER BY id FOR UPDATE";
-inline constexpr char kCountActiveJobs[] =
-    "SELECT COUNT(*) FROM live_jobs WHERE id = ANY ($1::uuid[]) AND status IN ('queued', 'processing')";
 inline constexpr char kCancelJobs[] =
     "UPDATE generation_jobs SET status = 'cancelled', completed_at = micros_to_ts($2::bigint), "
     "claimed_by = NULL, lease_expires_at = NULL "

@@ -626,27 +626,6 @@ class PostgresStore final : public Store {
                 });
   }
 
-  Status LockLiveJob(const std::string& id, RowLock mode) override {
-    if (!IsId(id)) return Status::NotFound(store_kind::kJob);
-    // Why this orders a job delete against a feedback insert (lifecycle.cc):
-    // DeleteJob locks the row FOR UPDATE before anything else, AddFeedback
-    // locks the sample's job FOR SHARE before inserting. The two modes
-    // conflict, so one transaction waits for the other to end:
-    //  - the insert first: the delete waits until the feedback is committed,
-    //    then its cascade (DeleteFeedbackTouchingJobs, a new statement with a
-    //    new READ COMMITTED snapshot) sees and deletes the new record;
-    //  - the delete first: the insert waits; when the delete commits,
-    //    PostgreSQL re-checks this WHERE against the row's newest version
-    //    (READ COMMITTED), deleted_at is no longer NULL, no row comes back,
-    //    and the insert fails with NotFound instead of pointing at a
-    //    deleted job's sample.
-    // FOR SHARE holders do not block each other, so feedback inserts stay
-    // parallel. Both locks last until the transaction ends.
-    return With(mode == RowLock::kShare ? kLockLiveJobForShare : kLockLiveJobForUpdate, {id}, [&](const Result& r) {
-      return r.rows() == 1 ? Status::Ok() : Status::NotFound(store_kind::kJob);
-    });
-  }
-
   // Held until the transaction ends; a concurrent update of the same
   // adapter waits here and then reads what this one wrote.
   Status LockLiveAdapter(const std::string& id) override {
@@ -802,14 +781,25 @@ class PostgresStore final : public Store {
   }
 
   Status LockLiveJobs(const IdList& ids, RowLock mode, IdList* live) override {
-    // See LockLiveJob; ORDER BY id takes the row locks in one order for every caller.
+    // Why this orders a job delete against a feedback insert (lifecycle.cc):
+    // DeleteJob locks the row FOR UPDATE before anything else, AddFeedback
+    // locks the sample's job FOR SHARE before inserting. The two modes
+    // conflict, so one transaction waits for the other to end:
+    //  - the insert first: the delete waits until the feedback is committed,
+    //    then its cascade (DeleteFeedbackTouchingJobs, a new statement with a
+    //    new READ COMMITTED snapshot) sees and deletes the new record;
+    //  - the delete first: the insert waits; when the delete commits,
+    //    PostgreSQL re-checks this WHERE against the row's newest version
+    //    (READ COMMITTED), deleted_at is no longer NULL, no row comes back,
+    //    and the insert fails with NotFound instead of pointing at a
+    //    deleted job's sample.
+    // FOR SHARE holders do not block each other, so feedback inserts stay
+    // parallel. Both locks last until the transaction ends.
+    // ORDER BY id: the LockRows step runs above the sort, so every caller
+    // takes its row locks in the same order.
     live->clear();
     return ReadIds(mode == RowLock::kShare ? kLockLiveJobsForShare : kLockLiveJobsForUpdate,
                    Params().Add(IdArray(ids)), live);
-  }
-
-  Status CountActiveJobs(const IdList& ids, int64_t* count) override {
-    return ScalarInt(kCountActiveJobs, Params().Add(IdArray(ids)), count);
   }
 
   Status CancelJobs(const IdList& ids, Micros now, int64_t* cancelled) override {

@@ -183,8 +183,6 @@ inline constexpr char kCountLiveJobsWithStatus[] =
     "SELECT live_count FROM job_counters WHERE status = ?";
 inline constexpr char kCountLiveJobs[] =
     "SELECT COALESCE(SUM(live_count), 0) FROM job_counters";
-inline constexpr char kLockLiveJob[] =
-    "SELECT COUNT(*) FROM live_jobs WHERE id = ?";
 inline constexpr char kLockLiveAdapter[] =
     "SELECT COUNT(*) FROM live_adapters WHERE id = ?";
 inline constexpr char kReportProgress[] =
@@ -243,8 +241,6 @@ inline std::string WithIds(const std::string& sql) {
 
 inline const std::string kLockLiveJobs =
     WithIds("SELECT id FROM live_jobs WHERE id IN {ids} ORDER BY id");
-inline const std::string kCountActiveJobs =
-    WithIds("SELECT COUNT(*) FROM live_jobs WHERE id IN {ids} AND status IN ('queued', 'processing')");
 inline const std::string kCancelJobs = WithIds(
     "UPDATE generation_jobs SET status = 'cancelled', completed_at = ?2, "
     "claimed_by = NULL, lease_expires_at = NULL "

@@ -500,14 +500,6 @@ class SqliteStore final : public Store {
     return ScalarInt(kSelectJobsToday, {FormatIsoMicros(day_start).substr(0, 10)}, &out->jobs_today);
   }
 
-  Status LockLiveJob(const std::string& id, RowLock /*mode*/) override {
-    // The surrounding BEGIN IMMEDIATE transaction already holds SQLite's
-    // single write lock, which orders this against every other writer.
-    int64_t live = 0;
-    STUDIO_RETURN_IF_ERROR(ScalarInt(kLockLiveJob, {id}, &live));
-    return live == 1 ? Status::Ok() : Status::NotFound(store_kind::kJob);
-  }
-
   Status LockLiveAdapter(const std::string& id) override {
     int64_t live = 0;
     STUDIO_RETURN_IF_ERROR(ScalarInt(kLockLiveAdapter, {id}, &live));
@@ -679,17 +671,14 @@ class SqliteStore final : public Store {
   }
 
   Status LockLiveJobs(const IdList& ids, RowLock /*mode*/, IdList* live) override {
-    // As LockLiveJob: the BEGIN IMMEDIATE transaction already holds the write lock.
+    // The surrounding BEGIN IMMEDIATE transaction already holds SQLite's
+    // single write lock, which orders this against every other writer.
     live->clear();
     return With(kLockLiveJobs, [&](Query& q) {
       q.Bind(IdsJson(ids));
       while (q.Step()) live->push_back(TextColumn(q.stmt(), 0));
       return q.status();
     });
-  }
-
-  Status CountActiveJobs(const IdList& ids, int64_t* count) override {
-    return ScalarInt(kCountActiveJobs, {IdsJson(ids)}, count);
   }
 
   Status CancelJobs(const IdList& ids, Micros now, int64_t* cancelled) override {

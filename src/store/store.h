@@ -53,7 +53,7 @@ inline constexpr char kTrashedAdapter[] = "trashed_adapter";  // NotFound: not i
 using IdList = std::vector<std::string>;
 inline constexpr size_t kMaxIdsPerStatement = 1000;
 
-// How LockLiveJob holds a job row until the transaction ends.
+// How LockLiveJobs holds job rows until the transaction ends.
 enum class RowLock {
   kShare,      // many holders at once; waits for (and is waited on by) kExclusive
   kExclusive,  // one holder; waits for every other lock on the row
@@ -190,14 +190,6 @@ class Store {
   virtual Status ListJobs(const JobQuery& q, std::vector<Job>* out, int64_t* total) = 0;
   virtual Status GetJobStats(Micros day_start, JobStats* out) = 0;
 
-  // Inside InTransaction: locks the job row until commit (see RowLock),
-  // then checks that it is still live; NotFound when it is not (checked
-  // after any wait, so a delete that committed meanwhile is seen). This is
-  // how a job delete and a concurrent feedback insert are ordered: the
-  // delete holds kExclusive, the insert kShare (lifecycle/lifecycle.cc).
-  // On SQLite a write transaction already excludes every other writer, so
-  // only the liveness check remains.
-  virtual Status LockLiveJob(const std::string& id, RowLock mode) = 0;
   // The same for an adapter, kExclusive: orders read-modify-write updates
   // of one adapter (its config version number) against each other.
   virtual Status LockLiveAdapter(const std::string& id) = 0;
@@ -249,11 +241,15 @@ class Store {
 
   // Ids of live jobs matching q (its paging ignored), newest first, at most `max`.
   virtual Status SelectLiveJobIds(const JobQuery& q, int64_t max, IdList* out) = 0;
-  // LockLiveJob for each of ids (in id order, so two callers cannot
-  // deadlock); *live gets the ones that are live, in id order.
+  // Inside InTransaction: locks the job rows of `ids` until commit (see
+  // RowLock), in id order so that no two callers wait for each other in a
+  // cycle, then checks that they are still live; *live gets the live ones,
+  // in id order (checked after any wait, so a delete that committed
+  // meanwhile is seen). This is how a job delete and a concurrent feedback
+  // insert are ordered: the delete holds kExclusive, the insert kShare
+  // (lifecycle/lifecycle.cc). On SQLite a write transaction already
+  // excludes every other writer, so only the liveness check remains.
   virtual Status LockLiveJobs(const IdList& ids, RowLock mode, IdList* live) = 0;
-  // How many of ids are live and queued or processing.
-  virtual Status CountActiveJobs(const IdList& ids, int64_t* count) = 0;
   // queued|processing -> cancelled (progress kept) for each of ids; *cancelled
   // says how many changed.
   virtual Status CancelJobs(const IdList& ids, Micros now, int64_t* cancelled) = 0;

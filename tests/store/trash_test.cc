@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
+#include <thread>
 #include <nlohmann/json.hpp>
 #include <sstream>
 
@@ -471,6 +473,99 @@ TEST_F(TrashTest, TheSweepRemovesOnlyOldFilesThatNoRowReferences) {
   EXPECT_EQ(report.files, 1);
   EXPECT_EQ(report.orphaned_bytes, 0);
   EXPECT_FALSE(fs::exists(orphan_dir)) << "an emptied folder of a job that does not exist goes too";
+}
+
+TEST_F(TrashTest, BulkDeletesRacingSingleDeletesFeedbackAndWorkersKeepEveryRule) {
+  const std::string prompt = NewPrompt();
+  std::vector<std::string> jobs, samples;
+  for (int i = 0; i < 24; ++i) {
+    Job j = RenderedJob(prompt);
+    jobs.push_back(j.id);
+    samples.insert(samples.end(), j.audio_ids.begin(), j.audio_ids.end());
+  }
+  for (int i = 0; i < 8; ++i) jobs.push_back(Submit(prompt, 2).id);  // for the worker
+  const int64_t events_before = AuditTotal();
+  std::atomic<int64_t> changes{0};
+  // Losing a race is NotFound (gone), Cancelled (the worker's job went) or a
+  // rule (cancel of an ended job); anything else (a deadlock's 503) is a bug.
+  auto expected = [](const Status& s) { return s.ok() || s.IsNotFound() || s.IsCancelled(); };
+  std::vector<std::thread> threads;
+  threads.emplace_back([&] {  // bulk deletes of 4 random jobs
+    std::mt19937 rng(1);
+    for (int i = 0; i < 6; ++i) {
+      IdList ids;
+      for (int k = 0; k < 4; ++k) ids.push_back(jobs[rng() % jobs.size()]);
+      BulkJobDeleteResult r;
+      Status s = lifecycle()->BulkDeleteJobs(BulkJobDelete{.ids = ids}, &r);
+      EXPECT_TRUE(s.ok()) << s.ToString();
+      if (s.ok()) ++changes;
+    }
+  });
+  threads.emplace_back([&] {  // single deletes
+    std::mt19937 rng(2);
+    for (int i = 0; i < 10; ++i) {
+      int64_t n = 0;
+      Status s = lifecycle()->DeleteJob(jobs[rng() % jobs.size()], &n);
+      EXPECT_TRUE(expected(s)) << s.ToString();
+      if (s.ok()) ++changes;
+    }
+  });
+  threads.emplace_back([&] {  // ratings and preferences on random samples
+    std::mt19937 rng(3);
+    for (int i = 0; i < 80; ++i) {
+      Feedback f, out;
+      f.audio_id = samples[rng() % samples.size()];
+      f.rating = 3;
+      if (i % 2) f.preferred_over = samples[rng() % samples.size()];
+      if (f.preferred_over == f.audio_id) f.preferred_over.reset();
+      Status s = lifecycle()->AddFeedback(f, &out);
+      EXPECT_TRUE(expected(s)) << s.ToString();
+    }
+  });
+  threads.emplace_back([&] {  // a worker rendering the queued jobs
+    for (int i = 0; i < 8; ++i) {
+      Job claimed;
+      Status s = lifecycle()->ClaimJob("racer", &claimed);
+      if (s.IsNotFound()) break;
+      ASSERT_OK(s);
+      bool lost = false;
+      for (int k = 0; k < claimed.num_samples && !lost; ++k) {
+        StagedSample staged;
+        ASSERT_OK(lifecycle()->StageSample(claimed, k, 1, 44100, FakeWav("RIFF"), &staged));
+        s = lifecycle()->CommitSample(claimed, "racer", staged);
+        EXPECT_TRUE(expected(s)) << s.ToString();
+        lost = !s.ok();
+      }
+      if (!lost) {
+        s = lifecycle()->FinishJob(claimed, "racer", true, std::nullopt);
+        EXPECT_TRUE(expected(s)) << s.ToString();
+      }
+    }
+  });
+  for (auto& t : threads) t.join();
+
+  // Every feedback record points at samples of live jobs only.
+  std::vector<Feedback> all;
+  int64_t total = 0;
+  ASSERT_OK(store()->ListFeedback(FeedbackQuery{.limit = 1000}, &all, &total));
+  for (const auto& f : all) {
+    AudioSample s;
+    EXPECT_OK(store()->GetAudioSample(f.audio_id, Visibility::kLive, &s)) << "feedback outlived its job";
+    if (f.preferred_over) EXPECT_OK(store()->GetAudioSample(*f.preferred_over, Visibility::kLive, &s));
+  }
+  // No trashed job is still queued or processing; the counters match the rows.
+  std::vector<TrashedJob> trash;
+  ASSERT_OK(store()->ListTrashedJobs(0, 100, &trash, &total));
+  EXPECT_GT(total, 0);
+  for (const auto& t : trash) EXPECT_FALSE(IsActive(t.job.status)) << t.job.id;
+  JobStats stats;
+  ASSERT_OK(lifecycle()->GetJobStats(&stats));
+  std::vector<Job> live;
+  int64_t counted = 0;
+  ASSERT_OK(store()->ListJobs(JobQuery{.start_date = 0, .limit = 100}, &live, &counted));
+  EXPECT_EQ(stats.total(), counted);
+  EXPECT_EQ(stats.total() + static_cast<int64_t>(trash.size()), static_cast<int64_t>(jobs.size()));
+  EXPECT_EQ(AuditTotal() - events_before, changes.load()) << "one event per successful delete call";
 }
 
 }  // namespace

@@ -425,7 +425,8 @@ TEST_F(PostgresStoreTest, CountersStayExactUnderConcurrentStatusChanges) {
   threads.emplace_back([&] {
     for (size_t i = 2; i < jobs.size(); i += 7) {
       check(store_->InTransaction([&] {
-        STUDIO_RETURN_IF_ERROR(store_->LockLiveJob(jobs[i], RowLock::kExclusive));
+        IdList live;
+        STUDIO_RETURN_IF_ERROR(store_->LockLiveJobs({jobs[i]}, RowLock::kExclusive, &live));
         int64_t changed = 0;
         STUDIO_RETURN_IF_ERROR(store_->CancelJobs({jobs[i]}, kBase + 11 * kDay, &changed));
         return store_->MarkJobsDeleted({jobs[i]}, kBase + 11 * kDay, &changed);
