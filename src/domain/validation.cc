@@ -127,20 +127,10 @@ Status InstrumentList(const json& o, const char* key, std::vector<std::string>* 
   return Status::Ok();
 }
 
-Status OptionalUuid(const json& o, const char* key, std::optional<std::string>* out) {
-  out->reset();
-  if (!Has(o, key)) return Status::Ok();
-  if (!o[key].is_string()) return Status::InvalidArgument(std::string(key) + " must be a UUID string");
-  std::string id;
-  STUDIO_RETURN_IF_ERROR(ParseUuidValue(o[key].get<std::string>(), key, &id));
-  *out = id;
-  return Status::Ok();
-}
-
 Status RequiredUuid(const json& o, const char* key, std::string* out) {
   if (!Has(o, key)) return Status::InvalidArgument(std::string(key) + " is required");
   std::optional<std::string> id;
-  STUDIO_RETURN_IF_ERROR(OptionalUuid(o, key, &id));
+  STUDIO_RETURN_IF_ERROR(OptionalUuidField(o, key, &id));
   *out = *id;
   return Status::Ok();
 }
@@ -159,6 +149,17 @@ Status BoolField(const json& o, const char* key, bool* out) {
 }
 
 }  // namespace
+
+Status OptionalUuidField(const json& o, const char* key, std::optional<std::string>* out) {
+  out->reset();
+  if (!Has(o, key)) return Status::Ok();
+  if (!o[key].is_string()) return Status::InvalidArgument(std::string(key) + " must be a UUID string");
+  std::string id;
+  STUDIO_RETURN_IF_ERROR(ParseUuidValue(o[key].get<std::string>(), key, &id));
+  *out = std::move(id);
+  return Status::Ok();
+}
+
 
 Status ParseUuidValue(const std::string& text, const char* what, std::string* out) {
   if (!IsUuid(text)) return Status::InvalidArgument(std::string(what) + " must be a valid UUID");
@@ -200,7 +201,7 @@ Status ParseGenerateRequest(const json& body, GenerateRequest* out) {
   STUDIO_RETURN_IF_ERROR(RequireObject(body));
   GenerateRequest r;
   STUDIO_RETURN_IF_ERROR(RequiredUuid(body, "prompt_id", &r.prompt_id));
-  STUDIO_RETURN_IF_ERROR(OptionalUuid(body, "adapter_id", &r.adapter_id));
+  STUDIO_RETURN_IF_ERROR(OptionalUuidField(body, "adapter_id", &r.adapter_id));
   int64_t n;
   if (Has(body, "num_samples")) {
     STUDIO_RETURN_IF_ERROR(IntInRange(body, "num_samples", limits::kNumSamples, &n));
@@ -284,7 +285,7 @@ Status ParseFeedbackCreate(const json& body, Feedback* out) {
   STUDIO_RETURN_IF_ERROR(RequireObject(body));
   Feedback f;
   STUDIO_RETURN_IF_ERROR(RequiredUuid(body, "audio_id", &f.audio_id));
-  STUDIO_RETURN_IF_ERROR(OptionalUuid(body, "preferred_over", &f.preferred_over));
+  STUDIO_RETURN_IF_ERROR(OptionalUuidField(body, "preferred_over", &f.preferred_over));
   if (f.preferred_over && *f.preferred_over == f.audio_id) {
     return Status::InvalidArgument("preferred_over must name a different sample than audio_id");
   }
@@ -371,16 +372,6 @@ Status OptionalBoolField(const json& o, const char* key, std::optional<bool>* ou
   bool v = false;
   STUDIO_RETURN_IF_ERROR(BoolField(o, key, &v));
   *out = v;
-  return Status::Ok();
-}
-
-Status OptionalUuidField(const json& o, const char* key, std::optional<std::string>* out) {
-  out->reset();
-  if (!Has(o, key)) return Status::Ok();
-  if (!o[key].is_string()) return Status::InvalidArgument(std::string(key) + " must be a UUID string");
-  std::string id;
-  STUDIO_RETURN_IF_ERROR(ParseUuidValue(o[key].get<std::string>(), key, &id));
-  *out = std::move(id);
   return Status::Ok();
 }
 

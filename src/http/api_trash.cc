@@ -35,12 +35,17 @@ Status ParseDryRun(const json& body, bool* dry_run) {
   return Status::Ok();
 }
 
-// POST /jobs/bulk-delete.
-Status ParseBulkJobDelete(const json& body, BulkJobDelete* out) {
+// What every bulk-delete body has: an object with ids or a filter, dry_run.
+Status ParseBulkCommon(const json& body, std::optional<IdList>* ids, bool* dry_run) {
   if (!body.is_object()) return Status::InvalidArgument("Request body must be a JSON object");
   STUDIO_RETURN_IF_ERROR(RequireIdsOrFilter(body));
-  STUDIO_RETURN_IF_ERROR(ParseDryRun(body, &out->dry_run));
-  STUDIO_RETURN_IF_ERROR(OptionalUuidList(body, "ids", limits::kBulkIds, &out->ids));
+  STUDIO_RETURN_IF_ERROR(ParseDryRun(body, dry_run));
+  return OptionalUuidList(body, "ids", limits::kBulkIds, ids);
+}
+
+// POST /jobs/bulk-delete.
+Status ParseBulkJobDelete(const json& body, BulkJobDelete* out) {
+  STUDIO_RETURN_IF_ERROR(ParseBulkCommon(body, &out->ids, &out->dry_run));
   if (out->ids) return Status::Ok();
   const json& f = body["filter"];
   if (f.contains("status") && !f["status"].is_null()) {
@@ -57,10 +62,7 @@ Status ParseBulkJobDelete(const json& body, BulkJobDelete* out) {
 
 // POST /feedback/bulk-delete.
 Status ParseBulkFeedbackDelete(const json& body, BulkFeedbackDelete* out) {
-  if (!body.is_object()) return Status::InvalidArgument("Request body must be a JSON object");
-  STUDIO_RETURN_IF_ERROR(RequireIdsOrFilter(body));
-  STUDIO_RETURN_IF_ERROR(ParseDryRun(body, &out->dry_run));
-  STUDIO_RETURN_IF_ERROR(OptionalUuidList(body, "ids", limits::kBulkIds, &out->ids));
+  STUDIO_RETURN_IF_ERROR(ParseBulkCommon(body, &out->ids, &out->dry_run));
   if (out->ids) return Status::Ok();
   const json& f = body["filter"];
   FeedbackQuery& q = out->filter;

@@ -151,7 +151,7 @@ Status Lifecycle::DeleteJob(const std::string& job_id, int64_t* feedback_deleted
 
 Status Lifecycle::DeleteLockedJobs(const IdList& ids, Micros now, BulkJobDeleteResult* out) {
   for (size_t at = 0; at < ids.size(); at += kMaxIdsPerStatement) {
-    const IdList chunk(ids.begin() + at, ids.begin() + std::min(ids.size(), at + kMaxIdsPerStatement));
+    const IdList chunk = IdChunk(ids, at);
     int64_t n = 0;
     // Cancelled first: a worker rendering one of them sees it at its next
     // progress report and discards the sample in flight; finished samples

@@ -272,10 +272,19 @@ class Lifecycle {
   Status Audit(const Actor& actor, const char* action, const char* entity,
                const std::optional<std::string>& entity_id, const std::string& counts_json,
                std::string* event_id = nullptr);
-  Status PurgeJobs(const PurgeRequest& request, std::optional<Micros> cutoff, const Actor& actor,
-                   PurgeResult* out, std::string* event_id);
-  Status PurgeAdapters(const PurgeRequest& request, std::optional<Micros> cutoff,
-                       const Actor& actor, PurgeResult* out, std::string* event_id);
+  // How Purge treats one kind of trashed row.
+  struct PurgeOps {
+    const char* entity;                                          // the audit event's entity
+    std::function<Status(int limit, IdList* ids)> select;        // the next ones to purge
+    std::function<std::string(const std::string& id)> folder;    // where its files are
+    std::function<Status(const IdList&, PurgeResult*)> count_rows;  // a dry run's counts
+    std::function<Status(const IdList&, PurgeResult*)> purge_rows;  // the deletes
+  };
+  // Batches of kPurgeBatch rows, each one transaction with the call's one
+  // audit event (inserted by the first, brought up to date by the others);
+  // each batch's folders are removed after its commit.
+  Status PurgeInBatches(const PurgeOps& ops, bool dry_run, const std::optional<IdList>& ids,
+                        const Actor& actor, PurgeResult* out, std::string* event_id);
   // Sizes of the files under a folder key (what purging its owner frees).
   void MeasureFolder(const std::string& prefix, std::vector<std::string>* keys, int64_t* bytes);
   void RemoveFolder(const std::string& prefix, const std::vector<std::string>& keys);

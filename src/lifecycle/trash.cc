@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <climits>
 #include <nlohmann/json.hpp>
+#include <functional>
 #include <set>
 
 #include "lifecycle/lifecycle.h"
@@ -38,6 +39,29 @@ json PurgeCounts(const PurgeResult& r) {
 const char kDryRunRollback[] = "dry run: rolled back";
 bool IsDryRunRollback(const Status& s) {
   return s.code() == Status::Code::kCancelled && s.message() == kDryRunRollback;
+}
+
+Status CheckIdCount(const std::optional<IdList>& ids) {
+  if (ids && ids->size() > kMaxBulkIds) {
+    return Status::InvalidArgument("At most " + std::to_string(kMaxBulkIds) + " ids per call");
+  }
+  return Status::Ok();
+}
+
+// What a bulk call covers: the named ids (each once), or what `select`
+// picks for the filter, refused when that is more than kMaxBulkFilterMatches `what`.
+Status BulkTargets(const std::optional<IdList>& ids, const char* what,
+                   const std::function<Status(int64_t max, IdList*)>& select, IdList* out) {
+  if (ids) {
+    *out = Distinct(*ids);
+    return Status::Ok();
+  }
+  STUDIO_RETURN_IF_ERROR(select(kMaxBulkFilterMatches + 1, out));
+  if (static_cast<int64_t>(out->size()) > kMaxBulkFilterMatches) {
+    return Status::InvalidArgument("The filter matches more than " + std::to_string(kMaxBulkFilterMatches) +
+                                   " " + what + "; narrow it");
+  }
+  return Status::Ok();
 }
 
 // A staged (unpublished) file, or a published one: the part of its name
@@ -110,9 +134,7 @@ Status Lifecycle::RestoreJob(const std::string& job_id, Job* out, const Actor& a
 
 Status Lifecycle::BulkRestoreJobs(const IdList& ids, int64_t* restored, const Actor& actor) {
   *restored = 0;
-  if (ids.size() > kMaxBulkIds) {
-    return Status::InvalidArgument("At most " + std::to_string(kMaxBulkIds) + " ids per call");
-  }
+  STUDIO_RETURN_IF_ERROR(CheckIdCount(ids));
   const IdList distinct = Distinct(ids);
   return store_->InTransaction([&]() -> Status {
     STUDIO_RETURN_IF_ERROR(store_->RestoreJobs(distinct, env_->NowMicros(), restored));
@@ -140,29 +162,20 @@ Status Lifecycle::RestoreAdapter(const std::string& id, const std::optional<std:
 Status Lifecycle::BulkDeleteJobs(const BulkJobDelete& request, BulkJobDeleteResult* out,
                                  const Actor& actor) {
   *out = BulkJobDeleteResult{};
-  if (request.ids && request.ids->size() > kMaxBulkIds) {
-    return Status::InvalidArgument("At most " + std::to_string(kMaxBulkIds) + " ids per call");
-  }
+  STUDIO_RETURN_IF_ERROR(CheckIdCount(request.ids));
   Status s = store_->InTransaction([&]() -> Status {
     IdList candidates;
-    if (request.ids) {
-      candidates = Distinct(*request.ids);
-    } else {
-      STUDIO_RETURN_IF_ERROR(store_->SelectLiveJobIds(request.filter, kMaxBulkFilterMatches + 1, &candidates));
-      if (static_cast<int64_t>(candidates.size()) > kMaxBulkFilterMatches) {
-        return Status::InvalidArgument("The filter matches more than " +
-                                       std::to_string(kMaxBulkFilterMatches) +
-                                       " jobs; narrow it (status, adapter, prompt or dates)");
-      }
-    }
+    STUDIO_RETURN_IF_ERROR(BulkTargets(request.ids, "jobs",
+                                       [&](int64_t max, IdList* ids) {
+                                         return store_->SelectLiveJobIds(request.filter, max, ids);
+                                       },
+                                       &candidates));
     // The same rules as DeleteJob, for every job at once: locked first,
     // then cancelled, marked deleted and their feedback cascaded.
     IdList live;
     for (size_t at = 0; at < candidates.size(); at += kMaxIdsPerStatement) {
-      const IdList chunk(candidates.begin() + at,
-                         candidates.begin() + std::min(candidates.size(), at + kMaxIdsPerStatement));
       IdList locked;
-      STUDIO_RETURN_IF_ERROR(store_->LockLiveJobs(chunk, RowLock::kExclusive, &locked));
+      STUDIO_RETURN_IF_ERROR(store_->LockLiveJobs(IdChunk(candidates, at), RowLock::kExclusive, &locked));
       live.insert(live.end(), locked.begin(), locked.end());
     }
     STUDIO_RETURN_IF_ERROR(DeleteLockedJobs(live, env_->NowMicros(), out));
@@ -178,25 +191,17 @@ Status Lifecycle::BulkDeleteJobs(const BulkJobDelete& request, BulkJobDeleteResu
 Status Lifecycle::BulkDeleteFeedback(const BulkFeedbackDelete& request, int64_t* deleted,
                                      const Actor& actor) {
   *deleted = 0;
-  if (request.ids && request.ids->size() > kMaxBulkIds) {
-    return Status::InvalidArgument("At most " + std::to_string(kMaxBulkIds) + " ids per call");
-  }
+  STUDIO_RETURN_IF_ERROR(CheckIdCount(request.ids));
   Status s = store_->InTransaction([&]() -> Status {
     IdList ids;
-    if (request.ids) {
-      ids = Distinct(*request.ids);
-    } else {
-      STUDIO_RETURN_IF_ERROR(store_->SelectFeedbackIds(request.filter, kMaxBulkFilterMatches + 1, &ids));
-      if (static_cast<int64_t>(ids.size()) > kMaxBulkFilterMatches) {
-        return Status::InvalidArgument("The filter matches more than " +
-                                       std::to_string(kMaxBulkFilterMatches) +
-                                       " feedback records; narrow it");
-      }
-    }
+    STUDIO_RETURN_IF_ERROR(BulkTargets(request.ids, "feedback records",
+                                       [&](int64_t max, IdList* out_ids) {
+                                         return store_->SelectFeedbackIds(request.filter, max, out_ids);
+                                       },
+                                       &ids));
     for (size_t at = 0; at < ids.size(); at += kMaxIdsPerStatement) {
-      const IdList chunk(ids.begin() + at, ids.begin() + std::min(ids.size(), at + kMaxIdsPerStatement));
       int64_t n = 0;
-      STUDIO_RETURN_IF_ERROR(store_->DeleteFeedbackByIds(chunk, &n));
+      STUDIO_RETURN_IF_ERROR(store_->DeleteFeedbackByIds(IdChunk(ids, at), &n));
       *deleted += n;
     }
     if (request.dry_run) return Status::Cancelled(kDryRunRollback);
@@ -231,9 +236,7 @@ Status Lifecycle::Purge(const PurgeRequest& request, PurgeResult* out, const Act
   if (request.older_than_days && *request.older_than_days < 0) {
     return Status::InvalidArgument("older_than_days must be >= 0");
   }
-  if (request.ids && request.ids->size() > kMaxBulkIds) {
-    return Status::InvalidArgument("At most " + std::to_string(kMaxBulkIds) + " ids per call");
-  }
+  STUDIO_RETURN_IF_ERROR(CheckIdCount(request.ids));
   const Micros now = env_->NowMicros();
   // Named items go whatever their age (unless older_than_days also says);
   // otherwise only what the retention (or older_than_days) has expired.
@@ -266,14 +269,51 @@ Status Lifecycle::Purge(const PurgeRequest& request, PurgeResult* out, const Act
   PurgeRequest effective = request;
   if (request.ids) effective.ids = ids;
   std::string event_id;
-  switch (request.kind) {
-    case TrashKind::kJobs: STUDIO_RETURN_IF_ERROR(PurgeJobs(effective, cutoff, actor, out, &event_id)); break;
-    case TrashKind::kAdapters:
-      STUDIO_RETURN_IF_ERROR(PurgeAdapters(effective, cutoff, actor, out, &event_id));
-      break;
-    case TrashKind::kDatasets:
-    case TrashKind::kAbTests: break;  // none exist yet (SPEC section 8)
-  }
+  const std::optional<IdList>& named = effective.ids;
+  if (request.kind == TrashKind::kJobs) {
+    const PurgeOps jobs{
+        .entity = "job",
+        .select = [&](int limit, IdList* out_ids) { return store_->SelectTrashedJobIds(named, cutoff, limit, out_ids); },
+        .folder = JobAudioPrefix,
+        .count_rows =
+            [&](const IdList& chunk, PurgeResult* r) {
+              FileOwners owners;
+              STUDIO_RETURN_IF_ERROR(store_->LookupFileOwners(chunk, {}, &owners));
+              r->jobs += static_cast<int64_t>(chunk.size());
+              r->samples += static_cast<int64_t>(owners.audio_keys.size());
+              return Status::Ok();
+            },
+        .purge_rows =
+            [&](const IdList& batch, PurgeResult* r) {
+              int64_t jobs_n = 0, samples_n = 0;
+              STUDIO_RETURN_IF_ERROR(store_->PurgeJobRows(batch, &jobs_n, &samples_n));
+              r->jobs += jobs_n;
+              r->samples += samples_n;
+              return Status::Ok();
+            }};
+    STUDIO_RETURN_IF_ERROR(PurgeInBatches(jobs, request.dry_run, named, actor, out, &event_id));
+  } else if (request.kind == TrashKind::kAdapters) {
+    // Only adapters no job references: a held one stays in the trash.
+    const PurgeOps adapters{
+        .entity = "adapter",
+        .select = [&](int limit, IdList* out_ids) {
+          return store_->SelectPurgeableAdapterIds(named, cutoff, limit, out_ids);
+        },
+        .folder = AdapterPrefix,
+        .count_rows =
+            [](const IdList& chunk, PurgeResult* r) {
+              r->adapters += static_cast<int64_t>(chunk.size());
+              return Status::Ok();
+            },
+        .purge_rows =
+            [&](const IdList& batch, PurgeResult* r) {
+              int64_t n = 0;
+              STUDIO_RETURN_IF_ERROR(store_->PurgeAdapterRows(batch, &n));
+              r->adapters += n;
+              return Status::Ok();
+            }};
+    STUDIO_RETURN_IF_ERROR(PurgeInBatches(adapters, request.dry_run, named, actor, out, &event_id));
+  }  // datasets and A/B tests: none exist yet (SPEC section 8)
   PurgeResult swept;
   STUDIO_RETURN_IF_ERROR(SweepOrphans(2 * options_.lease_seconds * 1'000'000LL, request.dry_run, &swept));
   out->files += swept.files;
@@ -290,108 +330,52 @@ Status Lifecycle::Purge(const PurgeRequest& request, PurgeResult* out, const Act
   });
 }
 
-Status Lifecycle::PurgeJobs(const PurgeRequest& request, std::optional<Micros> cutoff,
-                            const Actor& actor, PurgeResult* out, std::string* event_id) {
-  const bool one = request.ids && request.ids->size() == 1;
-  const auto entity_id = one ? std::optional<std::string>((*request.ids)[0]) : std::nullopt;
-  if (request.dry_run) {
+Status Lifecycle::PurgeInBatches(const PurgeOps& ops, bool dry_run, const std::optional<IdList>& ids,
+                                 const Actor& actor, PurgeResult* out, std::string* event_id) {
+  const auto entity_id = ids && ids->size() == 1 ? std::optional<std::string>((*ids)[0]) : std::nullopt;
+  if (dry_run) {
     IdList all;
-    STUDIO_RETURN_IF_ERROR(store_->SelectTrashedJobIds(request.ids, cutoff, INT_MAX, &all));
+    STUDIO_RETURN_IF_ERROR(ops.select(INT_MAX, &all));
     for (size_t at = 0; at < all.size(); at += kMaxIdsPerStatement) {
-      const IdList chunk(all.begin() + at, all.begin() + std::min(all.size(), at + kMaxIdsPerStatement));
-      FileOwners owners;
-      STUDIO_RETURN_IF_ERROR(store_->LookupFileOwners(chunk, {}, &owners));
-      out->samples += static_cast<int64_t>(owners.audio_keys.size());
+      const IdList chunk = IdChunk(all, at);
+      STUDIO_RETURN_IF_ERROR(ops.count_rows(chunk, out));
       for (const auto& id : chunk) {
         std::vector<std::string> keys;
-        MeasureFolder(JobAudioPrefix(id), &keys, &out->bytes_reclaimed);
+        MeasureFolder(ops.folder(id), &keys, &out->bytes_reclaimed);
         out->files += static_cast<int64_t>(keys.size());
       }
     }
-    out->jobs = static_cast<int64_t>(all.size());
     return Status::Ok();
   }
   for (;;) {
-    // One batch: the rows in one transaction with the event, the files after.
+    // One batch: the rows in one transaction with the call's event, the files after.
     std::vector<std::pair<std::string, std::vector<std::string>>> folders;
-    int64_t batch_jobs = 0;
-    Status s = store_->InTransaction([&]() -> Status {
+    bool empty = true;
+    STUDIO_RETURN_IF_ERROR(store_->InTransaction([&]() -> Status {
       folders.clear();
       IdList batch;
-      STUDIO_RETURN_IF_ERROR(store_->SelectTrashedJobIds(request.ids, cutoff, kPurgeBatch, &batch));
-      if (batch.empty()) return Status::Ok();
-      PurgeResult step;
-      for (const auto& id : batch) {
-        auto& [prefix, keys] = folders.emplace_back(JobAudioPrefix(id), std::vector<std::string>{});
-        MeasureFolder(prefix, &keys, &step.bytes_reclaimed);
-        step.files += static_cast<int64_t>(keys.size());
-      }
-      STUDIO_RETURN_IF_ERROR(store_->PurgeJobRows(batch, &step.jobs, &step.samples));
-      batch_jobs = step.jobs;
+      STUDIO_RETURN_IF_ERROR(ops.select(kPurgeBatch, &batch));
+      empty = batch.empty();
+      if (empty) return Status::Ok();
       PurgeResult total = *out;
-      total.jobs += step.jobs;
-      total.samples += step.samples;
-      total.files += step.files;
-      total.bytes_reclaimed += step.bytes_reclaimed;
+      for (const auto& id : batch) {
+        auto& [prefix, keys] = folders.emplace_back(ops.folder(id), std::vector<std::string>{});
+        MeasureFolder(prefix, &keys, &total.bytes_reclaimed);
+        total.files += static_cast<int64_t>(keys.size());
+      }
+      STUDIO_RETURN_IF_ERROR(ops.purge_rows(batch, &total));
+      const std::string counts = PurgeCounts(total).dump();
       if (event_id->empty()) {
-        STUDIO_RETURN_IF_ERROR(Audit(actor, "purge", "job", entity_id, PurgeCounts(total).dump(), event_id));
+        STUDIO_RETURN_IF_ERROR(Audit(actor, "purge", ops.entity, entity_id, counts, event_id));
       } else {
-        STUDIO_RETURN_IF_ERROR(store_->UpdateAuditCounts(*event_id, PurgeCounts(total).dump()));
+        STUDIO_RETURN_IF_ERROR(store_->UpdateAuditCounts(*event_id, counts));
       }
       *out = total;
       return Status::Ok();
-    });
-    if (!s.ok()) {
-      // A failed first batch rolled its event back with it.
-      return s;
-    }
+    }));
     // Committed: the rows are gone, so these files are nobody's now.
     for (const auto& [prefix, keys] : folders) RemoveFolder(prefix, keys);
-    if (batch_jobs == 0) return Status::Ok();
-  }
-}
-
-Status Lifecycle::PurgeAdapters(const PurgeRequest& request, std::optional<Micros> cutoff,
-                                const Actor& actor, PurgeResult* out, std::string* event_id) {
-  const bool one = request.ids && request.ids->size() == 1;
-  const auto entity_id = one ? std::optional<std::string>((*request.ids)[0]) : std::nullopt;
-  for (;;) {
-    std::vector<std::pair<std::string, std::vector<std::string>>> folders;
-    int64_t batch_adapters = 0;
-    Status s = store_->InTransaction([&]() -> Status {
-      folders.clear();
-      IdList batch;
-      // Only adapters no job references: a held one stays in the trash.
-      STUDIO_RETURN_IF_ERROR(store_->SelectPurgeableAdapterIds(request.ids, cutoff, kPurgeBatch, &batch));
-      if (batch.empty()) return Status::Ok();
-      PurgeResult step;
-      for (const auto& id : batch) {
-        auto& [prefix, keys] = folders.emplace_back(AdapterPrefix(id), std::vector<std::string>{});
-        MeasureFolder(prefix, &keys, &step.bytes_reclaimed);
-        step.files += static_cast<int64_t>(keys.size());
-      }
-      STUDIO_RETURN_IF_ERROR(store_->PurgeAdapterRows(batch, &step.adapters));
-      batch_adapters = step.adapters;
-      PurgeResult total = *out;
-      total.adapters += step.adapters;
-      total.files += step.files;
-      total.bytes_reclaimed += step.bytes_reclaimed;
-      if (request.dry_run) {
-        *out = total;
-        return Status::Cancelled(kDryRunRollback);
-      }
-      if (event_id->empty()) {
-        STUDIO_RETURN_IF_ERROR(Audit(actor, "purge", "adapter", entity_id, PurgeCounts(total).dump(), event_id));
-      } else {
-        STUDIO_RETURN_IF_ERROR(store_->UpdateAuditCounts(*event_id, PurgeCounts(total).dump()));
-      }
-      *out = total;
-      return Status::Ok();
-    });
-    if (IsDryRunRollback(s)) return Status::Ok();  // adapters are few: one batch counts them
-    STUDIO_RETURN_IF_ERROR(s);
-    for (const auto& [prefix, keys] : folders) RemoveFolder(prefix, keys);
-    if (batch_adapters == 0) return Status::Ok();
+    if (empty) return Status::Ok();
   }
 }
 
@@ -431,8 +415,7 @@ static Status WalkStorage(FileStorage* storage, Store* store, Visit&& visit) {
     std::vector<std::string> folders;
     STUDIO_RETURN_IF_ERROR(storage->List(root, &folders));
     for (size_t at = 0; at < folders.size(); at += kMaxIdsPerStatement) {
-      const IdList chunk(folders.begin() + at,
-                         folders.begin() + std::min(folders.size(), at + kMaxIdsPerStatement));
+      const IdList chunk = IdChunk(folders, at);
       FileOwners owners;
       STUDIO_RETURN_IF_ERROR(store->LookupFileOwners(audio ? chunk : IdList{}, audio ? IdList{} : chunk, &owners));
       // Sample keys by stem, so a sample's other files (its MIDI) count as its own.

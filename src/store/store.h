@@ -23,6 +23,7 @@
 // without external synchronization.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -52,6 +53,11 @@ inline constexpr char kTrashedAdapter[] = "trashed_adapter";  // NotFound: not i
 // takes at most kMaxIdsPerStatement of them; callers split longer lists.
 using IdList = std::vector<std::string>;
 inline constexpr size_t kMaxIdsPerStatement = 1000;
+// The slice of `ids` from `at` holding at most kMaxIdsPerStatement of them.
+inline IdList IdChunk(const IdList& ids, size_t at) {
+  const size_t end = ids.size() - at < kMaxIdsPerStatement ? ids.size() : at + kMaxIdsPerStatement;
+  return IdList(ids.begin() + static_cast<std::ptrdiff_t>(at), ids.begin() + static_cast<std::ptrdiff_t>(end));
+}
 
 // How LockLiveJobs holds job rows until the transaction ends.
 enum class RowLock {
