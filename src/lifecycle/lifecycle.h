@@ -105,6 +105,9 @@ struct PurgeRequest {
   std::optional<IdList> ids;               // purge these (each must be in the trash)
   std::optional<int> older_than_days;      // trashed at least this long ago
   bool dry_run = false;
+  // The retention purge (PurgeExpired): when it finds nothing to purge it
+  // changes nothing and writes no audit event (a call by hand always does).
+  bool automatic = false;
 };
 struct PurgeResult {
   int64_t jobs = 0, samples = 0, adapters = 0, datasets = 0, ab_tests = 0;

@@ -148,8 +148,7 @@ Status Lifecycle::RestoreAdapter(const std::string& id, const std::optional<std:
   STUDIO_RETURN_IF_ERROR(store_->InTransaction([&]() -> Status {
     Status s = store_->RestoreAdapter(id, new_name, env_->NowMicros());
     if (s.code() == Status::Code::kConflict) {
-      return Status::Conflict("A live adapter already has this name; restore it under another name "
-                              "(body {\"name\": \"...\"})");
+      return Status::Conflict("A live adapter already has this name; restore it under another name");
     }
     STUDIO_RETURN_IF_ERROR(s);
     return Audit(actor, "restore", "adapter", id, R"({"adapters":1})");
@@ -324,6 +323,7 @@ Status Lifecycle::Purge(const PurgeRequest& request, PurgeResult* out, const Act
                        : request.kind == TrashKind::kDatasets ? "dataset" : "ab_test";
   // One event per call: made by the first batch, brought up to date here.
   if (!event_id.empty()) return store_->UpdateAuditCounts(event_id, counts);
+  if (request.automatic && swept.files == 0) return Status::Ok();
   const bool one = request.ids && ids.size() == 1;
   return store_->InTransaction([&] {
     return Audit(actor, "purge", entity, one ? std::optional<std::string>(ids[0]) : std::nullopt, counts);
@@ -388,8 +388,9 @@ Status Lifecycle::PurgeExpired(Micros interval, bool* ran, PurgeResult* out) {
   if (!*ran) return Status::Ok();
   const Actor system{.admin = false, .request_id = "retention-" + NewUuid()};
   PurgeResult jobs, adapters;
-  STUDIO_RETURN_IF_ERROR(Purge(PurgeRequest{.kind = TrashKind::kJobs}, &jobs, system));
-  STUDIO_RETURN_IF_ERROR(Purge(PurgeRequest{.kind = TrashKind::kAdapters}, &adapters, system));
+  STUDIO_RETURN_IF_ERROR(Purge(PurgeRequest{.kind = TrashKind::kJobs, .automatic = true}, &jobs, system));
+  STUDIO_RETURN_IF_ERROR(
+      Purge(PurgeRequest{.kind = TrashKind::kAdapters, .automatic = true}, &adapters, system));
   *out = jobs;
   out->adapters = adapters.adapters;
   out->files += adapters.files;

@@ -437,8 +437,11 @@ TEST_F(TrashTest, TheRetentionPurgesOnlyWhatHasExpiredAndRunsOncePerInterval) {
   ASSERT_OK(lifecycle()->PurgeExpired(hour, &ran, &r));
   EXPECT_FALSE(ran) << "at most once per interval";
   clock.AdvanceSeconds(3601);
+  const int64_t events = AuditTotal();
   ASSERT_OK(lifecycle()->PurgeExpired(hour, &ran, &r));
   EXPECT_TRUE(ran);
+  EXPECT_EQ(r.jobs, 0);
+  EXPECT_EQ(AuditTotal(), events) << "an automatic purge that purged nothing leaves no event";
   EXPECT_EQ(lifecycle()->PurgeAfter(1000), std::optional<Micros>(1000 + 30LL * 86400 * 1'000'000));
 }
 
