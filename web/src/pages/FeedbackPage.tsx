@@ -89,13 +89,13 @@ export function FeedbackPage() {
           <>
             <table className="table">
               <thead><tr>
-                <th><Checkbox label="Select all feedback on this page" checked={selection.all} indeterminate={selection.some}
+                <th className="check"><Checkbox label="Select all feedback on this page" checked={selection.all} indeterminate={selection.some}
                   onChange={selection.toggleAll} /></th>
                 <th>Sample</th><th>Rating</th><th>Better than</th><th>Tags</th><th>Notes</th><th>Given</th><th /></tr></thead>
               <tbody>
                 {list.items.map((f) => (
                   <tr key={f.id} data-feedback-id={f.id} className={selection.has(f.id) ? 'selected' : undefined}>
-                    <td><Checkbox label={`Select feedback ${shortId(f.id)}`} checked={selection.has(f.id)} onChange={() => selection.toggle(f.id)} /></td>
+                    <td className="check"><Checkbox label={`Select feedback ${shortId(f.id)}`} checked={selection.has(f.id)} onChange={() => selection.toggle(f.id)} /></td>
                     <td>{sampleName(f.audio_id)}</td>
                     <td>{f.rating !== null ? `${f.rating}/5 ${f.rating_criterion}` : '—'}</td>
                     <td>{f.preferred_over ? sampleName(f.preferred_over) : '—'}</td>

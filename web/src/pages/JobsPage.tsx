@@ -107,7 +107,7 @@ export function JobsPage() {
             <table className="table">
               <thead>
                 <tr>
-                  <th><Checkbox label="Select all jobs on this page" checked={selection.all} indeterminate={selection.some}
+                  <th className="check"><Checkbox label="Select all jobs on this page" checked={selection.all} indeterminate={selection.some}
                     onChange={selection.toggleAll} /></th>
                   <th>Prompt</th><th>Status</th><th>Progress</th><th>Adapter</th><th>Duration</th><th>Created</th><th />
                 </tr>
@@ -115,7 +115,7 @@ export function JobsPage() {
               <tbody>
                 {list.items.map((job) => (
                   <tr key={job.id} data-job-id={job.id} className={selection.has(job.id) ? 'selected' : undefined}>
-                    <td><Checkbox label={`Select job ${job.prompt_preview}`} checked={selection.has(job.id)}
+                    <td className="check"><Checkbox label={`Select job ${job.prompt_preview}`} checked={selection.has(job.id)}
                       onChange={() => selection.toggle(job.id)} /></td>
                     <td className="prompt"><Link to={`/jobs/${job.id}`}>{job.prompt_preview}</Link></td>
                     <td><StatusBadge status={job.status} /></td>
