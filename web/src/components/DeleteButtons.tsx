@@ -1,4 +1,4 @@
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { api, errorText, type Feedback, type Job } from '../api';
 import { plural } from '../format';
 import { ConfirmDialog } from './ConfirmDialog';
@@ -55,6 +55,30 @@ export function DeleteButton(props: {
         </ConfirmDialog>
       )}
     </>
+  );
+}
+
+// "Delete selected (N)" for a list's selected rows: `describe` gets the ids
+// (for a dry run) when the dialog opens, and `remove` the same ids, even if
+// the list reloads in between.
+export function DeleteSelectedButton({ ids, one, confirmLabel, describe, remove, onDeleted }: {
+  ids: string[];
+  one: string; // "job": the dialog's title counts "selected jobs"
+  confirmLabel: string;
+  describe: (ids: string[]) => Promise<ReactNode>;
+  remove: (ids: string[]) => Promise<void>;
+  onDeleted: () => void;
+}) {
+  const pending = useRef<string[]>([]);
+  return (
+    <DeleteButton
+      buttonLabel={`Delete selected (${ids.length})`}
+      disabled={ids.length === 0}
+      title={`Delete ${plural(ids.length, `selected ${one}`)}?`}
+      confirmLabel={confirmLabel}
+      describe={() => describe((pending.current = ids))}
+      remove={() => remove(pending.current)}
+      onDeleted={onDeleted} />
   );
 }
 

@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, errorText, type AudioSample, type Feedback } from '../api';
 import { Checkbox, Pager } from '../components/Bits';
-import { DeleteButton, DeleteFeedbackButton } from '../components/DeleteButtons';
+import { DeleteFeedbackButton, DeleteSelectedButton } from '../components/DeleteButtons';
 import { useSelection } from '../hooks';
 import { age, plural, shortId } from '../format';
 
@@ -23,7 +23,6 @@ export function FeedbackPage() {
   const [samples, setSamples] = useState<Map<string, AudioSample>>(new Map());
   const [error, setError] = useState<string | null>(null);
   const selection = useSelection(list?.items.map((f) => f.id) ?? []);
-  const pending = useRef<string[]>([]);
 
   const reload = useCallback(() => {
     api.listFeedback({ job_id: jobId, min_rating: Number(minRating) || undefined, max_rating: Number(maxRating) || undefined, page, limit: PAGE_SIZE })
@@ -69,17 +68,15 @@ export function FeedbackPage() {
           }} />
         </label>
         <span className="spacer" />
-        <DeleteButton
-          buttonLabel={`Delete selected (${selection.ids.length})`}
-          disabled={selection.ids.length === 0}
-          title={`Delete ${plural(selection.ids.length, 'selected feedback record')}?`}
+        <DeleteSelectedButton
+          ids={selection.ids}
+          one="feedback record"
           confirmLabel="Delete feedback"
-          describe={async () => {
-            pending.current = selection.ids;
-            const r = await api.bulkDeleteFeedback({ ids: pending.current, dry_run: true });
+          describe={async (ids) => {
+            const r = await api.bulkDeleteFeedback({ ids, dry_run: true });
             return <p>This permanently deletes {plural(r.feedback_deleted, 'feedback record')}. Feedback cannot be restored.</p>;
           }}
-          remove={async () => { await api.bulkDeleteFeedback({ ids: pending.current }); }}
+          remove={async (ids) => { await api.bulkDeleteFeedback({ ids }); }}
           onDeleted={() => { selection.clear(); reload(); }} />
       </div>
       {error && <p className="error" role="alert">{error}</p>}

@@ -1,8 +1,8 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, errorText, isActive, JOB_STATUSES, type Adapter, type Job, type JobBulkDeleteResult, type JobFilter } from '../api';
 import { Checkbox, Pager, ProgressBar, StatusBadge } from '../components/Bits';
-import { DeleteButton, DeleteJobButton } from '../components/DeleteButtons';
+import { DeleteButton, DeleteJobButton, DeleteSelectedButton } from '../components/DeleteButtons';
 import { useUndo } from '../components/UndoNotice';
 import { usePagedList, usePolling, useSelection } from '../hooks';
 import { age, plural } from '../format';
@@ -33,7 +33,6 @@ export function JobsPage() {
     [status, adapterId, restoredCount]);
   const { list, error, setError, offset, setOffset, reload } = usePagedList(load, PAGE_SIZE);
   const selection = useSelection(list?.items.map((j) => j.id) ?? []);
-  const pending = useRef<string[]>([]);
   const filter: JobFilter = { ...(status && { status }), ...(adapterId && { adapter_id: adapterId }) };
   useEffect(() => { api.listAdapters().then((r) => setAdapters(r.items), () => {}); }, []);
   usePolling(reload, 2000, !!list?.items.some((j) => isActive(j.status)));
@@ -70,17 +69,12 @@ export function JobsPage() {
           </select>
         </label>
         <span className="spacer" />
-        <DeleteButton
-          buttonLabel={`Delete selected (${selection.ids.length})`}
-          disabled={selection.ids.length === 0}
-          title={`Delete ${plural(selection.ids.length, 'selected job')}?`}
+        <DeleteSelectedButton
+          ids={selection.ids}
+          one="job"
           confirmLabel="Delete jobs"
-          describe={async () => {
-            pending.current = selection.ids;
-            return bulkCounts(await api.bulkDeleteJobs({ ids: pending.current, dry_run: true }));
-          }}
-          remove={async () => {
-            const ids = pending.current;
+          describe={async (ids) => bulkCounts(await api.bulkDeleteJobs({ ids, dry_run: true }))}
+          remove={async (ids) => {
             const r = await api.bulkDeleteJobs({ ids });
             offer({
               message: `${plural(r.jobs_deleted, 'job')} deleted`,

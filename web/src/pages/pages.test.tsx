@@ -1,6 +1,6 @@
-import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeServer } from '../test/fakeServer';
 import { adapter, job } from '../test/fixtures';
 import { renderAt } from '../test/render';
@@ -8,11 +8,6 @@ import { renderAt } from '../test/render';
 const A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const B = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
 const ADAPTER = 'cccccccc-cccc-4ccc-8ccc-cccccccccccc';
-
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
 
 const lofi = adapter(ADAPTER, 'lofi');
 

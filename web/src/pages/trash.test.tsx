@@ -1,6 +1,6 @@
-import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { act, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { UndoProvider, useUndo } from '../components/UndoNotice';
 import { fakeServer, fakeStudio, SAMPLE_BYTES } from '../test/fakeServer';
 import { adapter, feedback, job, trashedAdapter, trashedJob } from '../test/fixtures';
@@ -11,12 +11,6 @@ const J2 = '22222222-2222-4222-8222-222222222222';
 const J3 = '33333333-3333-4333-8333-333333333333';
 const AD = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const AD2 = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
-
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-  vi.useRealTimers();
-});
 
 const row = async (text: string) => (await screen.findByText(text)).closest('tr')!;
 const stat = (label: string) => within(screen.getByRole('region', { name: 'Storage' })).getByText(label).nextElementSibling!;
