@@ -231,6 +231,7 @@ describe('Song Studio in a browser', () => {
     await dialog().getByRole('button', { name: 'Delete job' }).click();
     await jobRow(OLD_PROMPT).waitFor({ state: 'detached' });
     assert.equal((await env.apiGet(`/jobs/${ids.oldJob}`)).status, 404);
+    await shot('undo-notice');
     await notice('Job deleted').getByRole('button', { name: 'Undo' }).click();
     await notice('Job restored.').waitFor();
     await jobRow(OLD_PROMPT).waitFor();

@@ -33,3 +33,5 @@ export function interval(seconds: number): string {
   if (seconds < 86400) return `${Math.round(seconds / 360) / 10} h`;
   return `${Math.round(seconds / 8640) / 10} d`;
 }
+
+export const date = (iso: string) => new Date(iso).toLocaleDateString();

@@ -8,7 +8,7 @@ import { Pager, StatusBadge } from '../components/Bits';
 import { DeleteButton } from '../components/DeleteButtons';
 import { useUndo } from '../components/UndoNotice';
 import { usePagedList } from '../hooks';
-import { age, bytes, dateTime, interval, plural, shortId } from '../format';
+import { age, bytes, date, dateTime, interval, plural, shortId } from '../format';
 
 const PAGE_SIZE = 20;
 
@@ -135,7 +135,7 @@ function PurgeButton({ type, ids, onPurged, disabled }: {
 }
 
 const purgeText = (purgeAfter: string | null) =>
-  purgeAfter ? `purged automatically on ${dateTime(purgeAfter)}` : 'kept until purged by hand';
+  purgeAfter ? `purged automatically on ${date(purgeAfter)}` : 'kept until purged by hand';
 const freed = (r: PurgeResult) => `Deleted forever: ${plural(r.files, 'file')}, ${bytes(r.bytes_reclaimed)} freed.`;
 
 function TrashList({ type, onChange }: { type: TrashType; onChange: (message: string) => void }) {
@@ -187,8 +187,8 @@ function TrashList({ type, onChange }: { type: TrashType; onChange: (message: st
   );
   const trashCells = (item: TrashedOther | TrashedJob | TrashedAdapter) => (
     <>
-      <td title={dateTime(item.deleted_at)}>{age(item.deleted_at)}</td>
-      <td className="muted">{purgeText(item.purge_after)}</td>
+      <td className="nowrap" title={dateTime(item.deleted_at)}>{age(item.deleted_at)}</td>
+      <td className="muted purge" title={item.purge_after ? dateTime(item.purge_after) : undefined}>{purgeText(item.purge_after)}</td>
     </>
   );
 
@@ -209,9 +209,9 @@ function TrashList({ type, onChange }: { type: TrashType; onChange: (message: st
     head = <><th>Name</th><th>Description</th><th>Held by</th></>;
     rows = (list.items as TrashedAdapter[]).map((a) => [
       <tr key={a.id} data-adapter-id={a.id}>
-        <td>{a.name}</td>
+        <td className="nowrap">{a.name}</td>
         <td>{a.description || <span className="muted">—</span>}</td>
-        <td title={a.held_by_jobs > 0 ? 'It cannot be purged while jobs reference it.' : undefined}>
+        <td className="nowrap" title={a.held_by_jobs > 0 ? 'It cannot be purged while jobs reference it.' : undefined}>
           {a.held_by_jobs > 0 ? `held by ${plural(a.held_by_jobs, 'job')}` : <span className="muted">—</span>}
         </td>
         {trashCells(a)}
@@ -223,15 +223,17 @@ function TrashList({ type, onChange }: { type: TrashType; onChange: (message: st
       renaming?.id === a.id && (
         <tr key={`${a.id} rename`} className="rename-row">
           <td colSpan={6}>
-            <form aria-label={`Restore ${a.name} under another name`} className="actions"
+            <form aria-label={`Restore ${a.name} under another name`}
               onSubmit={(e) => { e.preventDefault(); restore(a.id, renaming.name.trim()); }}>
-              <span className="error" role="alert">{renaming.detail}</span>
-              <label className="switch">
-                New name
-                <input value={renaming.name} onChange={(e) => setRenaming({ ...renaming, name: e.target.value })} autoFocus />
-              </label>
-              <button type="submit" className="primary" disabled={busy === a.id || !renaming.name.trim()}>Restore as this name</button>
-              <button type="button" onClick={() => setRenaming(null)}>Cancel</button>
+              <p className="error" role="alert">{renaming.detail}</p>
+              <div className="actions">
+                <label className="inline-label">
+                  New name
+                  <input value={renaming.name} onChange={(e) => setRenaming({ ...renaming, name: e.target.value })} autoFocus />
+                </label>
+                <button type="submit" className="primary" disabled={busy === a.id || !renaming.name.trim()}>Restore as this name</button>
+                <button type="button" onClick={() => setRenaming(null)}>Cancel</button>
+              </div>
             </form>
           </td>
         </tr>
@@ -257,7 +259,7 @@ function TrashList({ type, onChange }: { type: TrashType; onChange: (message: st
         <PurgeButton type={type} onPurged={onPurged} />
       </div>
       {(problem || error) && <p className="error" role="alert">{problem ?? error}</p>}
-      <table className="table">
+      <table className="table trash">
         <thead><tr>{head}<th>Deleted</th><th>Purge</th><th /></tr></thead>
         <tbody>{rows}</tbody>
       </table>
