@@ -33,6 +33,10 @@ export function TrashPage() {
   const [message, setMessage] = useState<string | null>(null);
   const { restoredCount } = useUndo();
 
+  function show(t: TrashType) {
+    setMessage(null);
+    setParams(t === 'jobs' ? {} : { type: t });
+  }
   function changed(text: string) {
     setMessage(text);
     setChanges((n) => n + 1);
@@ -46,10 +50,17 @@ export function TrashPage() {
         rows and files for good.
       </p>
       <StoragePanel changes={changes + restoredCount} />
-      <div className="tabs" role="tablist" aria-label="What to show">
+      <div className="tabs" role="tablist" aria-label="What to show" onKeyDown={(e) => {
+        // Arrow keys move between the tabs (only the selected one is in the Tab order).
+        const step = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+        if (!step) return;
+        const next = TRASH_TYPES[(TRASH_TYPES.indexOf(type) + step + TRASH_TYPES.length) % TRASH_TYPES.length];
+        show(next);
+        e.currentTarget.querySelector<HTMLElement>(`[data-type="${next}"]`)?.focus();
+      }}>
         {TRASH_TYPES.map((t) => (
-          <button key={t} type="button" role="tab" aria-selected={t === type} className={t === type ? 'active' : undefined}
-            onClick={() => { setMessage(null); setParams(t === 'jobs' ? {} : { type: t }); }}>
+          <button key={t} type="button" role="tab" data-type={t} aria-selected={t === type} tabIndex={t === type ? 0 : -1}
+            className={t === type ? 'active' : undefined} onClick={() => show(t)}>
             {KINDS[t].tab}
           </button>
         ))}

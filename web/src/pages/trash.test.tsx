@@ -102,13 +102,16 @@ describe('Trash page', () => {
     expect(screen.getByRole('tab', { name: 'Adapters' }).getAttribute('aria-selected')).toBe('true');
   });
 
-  it('lists datasets and A/B tests, empty for now', async () => {
+  it('lists datasets and A/B tests, empty for now; arrow keys move between the tabs', async () => {
     const server = fakeStudio({});
     const user = userEvent.setup();
     renderAt('/trash');
     await user.click(await screen.findByRole('tab', { name: 'A/B tests' }));
     expect(await screen.findByText('Nothing in the trash: no deleted A/B tests.')).toBeTruthy();
     expect(server.requests.some((r) => r.path === '/api/trash' && r.query?.type === 'ab_tests')).toBe(true);
+    await user.keyboard('{ArrowLeft}');
+    expect(await screen.findByText('Nothing in the trash: no deleted datasets.')).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByRole('tab', { name: 'Datasets' }));
   });
 
   it('shows the server detail on 403 (an admin token is configured)', async () => {
