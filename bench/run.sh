@@ -35,6 +35,7 @@
 #   GET /api/health         the cheapest route: the same-run reference
 #   GET /api/jobs/{id}      Lua script cycling over bench-ids.txt (random live jobs)
 #   GET /api/jobs?limit=20
+#   GET /api/trash?type=jobs&limit=20   (the trash list: the partial index on deleted_at)
 #   GET /api/jobs/stats
 #   GET /api/adapters
 # then 200 sequential DELETE /api/jobs/{id} (bench/delete_latency), stops the
@@ -180,11 +181,12 @@ parse_wrk() {
 
 
 
-ENDPOINTS=(health get_job list stats adapters)
+ENDPOINTS=(health get_job list trash stats adapters)
 declare -A EP_LABEL=(
   [health]="GET /api/health (reference)"
   [get_job]="GET /api/jobs/{id}"
   [list]="GET /api/jobs?limit=20"
+  [trash]="GET /api/trash?type=jobs&limit=20"
   [stats]="GET /api/jobs/stats"
   [adapters]="GET /api/adapters"
 )
@@ -202,6 +204,7 @@ run_wrk() {  # backend endpoint out_file duration
     health) args=("$base/api/health") ;;
     get_job) args=(-s "$OUT/get_job.lua" "$base" -- "$ids") ;;
     list) args=("$base/api/jobs?limit=20") ;;
+    trash) args=("$base/api/trash?type=jobs&limit=20") ;;
     stats) args=("$base/api/jobs/stats") ;;
     adapters) args=("$base/api/adapters") ;;
   esac

@@ -60,6 +60,11 @@ inline constexpr IntRange kNotes{0, 5000};
 // POST /audio/compare.
 inline constexpr IntRange kCompareAudioIds{1, 20};
 
+// Bulk delete and restore, purge (SPEC section 7).
+inline constexpr IntRange kBulkIds{1, 1000};             // ids named in one call
+inline constexpr int64_t kMaxBulkFilterMatches = 10000;  // jobs (or feedback) one filter may cover
+inline constexpr IntRange kOlderThanDays{0, 36500};
+
 }  // namespace limits
 
 // One row of GET /api/vocabulary's "limits": the range of a request field.

@@ -4,6 +4,7 @@
 
 #include "domain/limits.h"
 #include "domain/vocabulary.h"
+#include "util/time_format.h"
 #include "util/uuid.h"
 
 namespace studio {
@@ -341,6 +342,98 @@ Status ParseAudioCompare(const json& body, std::vector<std::string>* ids) {
     STUDIO_RETURN_IF_ERROR(ParseUuidValue(v.get<std::string>(), "audio_ids[]", &id));
     ids->push_back(id);
   }
+  return Status::Ok();
+}
+
+Status ParseAdapterRestore(const json& body, std::optional<std::string>* name) {
+  name->reset();
+  if (body.is_null()) return Status::Ok();  // no body
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  if (!Has(body, "name")) return Status::Ok();
+  std::string s;
+  STUDIO_RETURN_IF_ERROR(StringField(body, "name", limits::kAdapterName, &s));
+  *name = std::move(s);
+  return Status::Ok();
+}
+
+Status OptionalIntField(const json& o, const char* key, IntRange range, std::optional<int64_t>* out) {
+  out->reset();
+  if (!Has(o, key)) return Status::Ok();
+  int64_t v = 0;
+  STUDIO_RETURN_IF_ERROR(IntInRange(o, key, range, &v));
+  *out = v;
+  return Status::Ok();
+}
+
+Status OptionalBoolField(const json& o, const char* key, std::optional<bool>* out) {
+  out->reset();
+  if (!Has(o, key)) return Status::Ok();
+  bool v = false;
+  STUDIO_RETURN_IF_ERROR(BoolField(o, key, &v));
+  *out = v;
+  return Status::Ok();
+}
+
+Status OptionalUuidField(const json& o, const char* key, std::optional<std::string>* out) {
+  out->reset();
+  if (!Has(o, key)) return Status::Ok();
+  if (!o[key].is_string()) return Status::InvalidArgument(std::string(key) + " must be a UUID string");
+  std::string id;
+  STUDIO_RETURN_IF_ERROR(ParseUuidValue(o[key].get<std::string>(), key, &id));
+  *out = std::move(id);
+  return Status::Ok();
+}
+
+Status OptionalTimeField(const json& o, const char* key, std::optional<Micros>* out) {
+  out->reset();
+  if (!Has(o, key)) return Status::Ok();
+  std::optional<Micros> t;
+  if (o[key].is_string()) t = ParseIsoTime(o[key].get<std::string>());
+  if (!t) return Status::InvalidArgument(std::string(key) + " must be an ISO-8601 date-time");
+  *out = t;
+  return Status::Ok();
+}
+
+Status OptionalUuidList(const json& o, const char* key, IntRange count,
+                        std::optional<std::vector<std::string>>* out) {
+  out->reset();
+  if (!Has(o, key)) return Status::Ok();
+  const json& v = o[key];
+  if (!v.is_array() || v.size() < static_cast<size_t>(count.min) || v.size() > static_cast<size_t>(count.max)) {
+    return Status::InvalidArgument(std::string(key) + " must be a list of " + std::to_string(count.min) +
+                                   " to " + std::to_string(count.max) + " ids");
+  }
+  std::vector<std::string> ids;
+  for (const json& item : v) {
+    if (!item.is_string()) return Status::InvalidArgument(std::string(key) + " must contain UUID strings");
+    std::string id;
+    STUDIO_RETURN_IF_ERROR(ParseUuidValue(item.get<std::string>(), key, &id));
+    ids.push_back(std::move(id));
+  }
+  *out = std::move(ids);
+  return Status::Ok();
+}
+
+Status OptionalStringList(const json& o, const char* key, int64_t max_items, IntRange length,
+                          std::optional<std::vector<std::string>>* out) {
+  out->reset();
+  if (!Has(o, key)) return Status::Ok();
+  const json& v = o[key];
+  if (!v.is_array() || v.size() > static_cast<size_t>(max_items)) {
+    return Status::InvalidArgument(std::string(key) + " must be a list of at most " +
+                                   std::to_string(max_items) + " strings");
+  }
+  std::vector<std::string> items;
+  for (const json& item : v) {
+    const size_t n = item.is_string() ? Utf8Length(item.get<std::string>()) : 0;
+    if (!item.is_string() || n < static_cast<size_t>(length.min) || n > static_cast<size_t>(length.max)) {
+      return Status::InvalidArgument(std::string(key) + " must contain strings of " +
+                                     std::to_string(length.min) + " to " + std::to_string(length.max) +
+                                     " characters");
+    }
+    items.push_back(item.get<std::string>());
+  }
+  *out = std::move(items);
   return Status::Ok();
 }
 

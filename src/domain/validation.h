@@ -56,6 +56,25 @@ Status ParseFeedbackCreate(const nlohmann::json& body, Feedback* out);
 // {"audio_ids": [uuid, ...]} with 1..20 ids.
 Status ParseAudioCompare(const nlohmann::json& body, std::vector<std::string>* ids);
 
+// POST /adapters/{id}/restore: an optional {"name": ...} (the adapter name's rules).
+Status ParseAdapterRestore(const nlohmann::json& body, std::optional<std::string>* name);
+
+// Optional fields of a request body's object `o`, for bodies assembled
+// elsewhere (http/api_trash.cc): each leaves *out unset when the field is
+// absent or null, and words its error after `key`.
+Status OptionalIntField(const nlohmann::json& o, const char* key, IntRange range,
+                        std::optional<int64_t>* out);
+Status OptionalBoolField(const nlohmann::json& o, const char* key, std::optional<bool>* out);
+Status OptionalUuidField(const nlohmann::json& o, const char* key, std::optional<std::string>* out);
+// An ISO-8601 date-time string.
+Status OptionalTimeField(const nlohmann::json& o, const char* key, std::optional<Micros>* out);
+// An array of `count.min`..`count.max` UUID strings.
+Status OptionalUuidList(const nlohmann::json& o, const char* key, IntRange count,
+                        std::optional<std::vector<std::string>>* out);
+// An array of at most `max_items` strings of `length` characters.
+Status OptionalStringList(const nlohmann::json& o, const char* key, int64_t max_items, IntRange length,
+                          std::optional<std::vector<std::string>>* out);
+
 // A UUID field or path segment; `what` names it in the message.
 Status ParseUuidValue(const std::string& text, const char* what, std::string* out);
 

@@ -3,11 +3,13 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <charconv>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "domain/validation.h"
+#include "http/api_responses.h"
 #include "http/api_schemas.h"
 #include "http/json_io.h"
 #include "lifecycle/messages.h"
@@ -19,68 +21,16 @@ using json = nlohmann::json;
 
 namespace {
 
-HttpResponse JsonResponse(int status, const json& body) {
-  HttpResponse r;
-  r.status = status;
-  r.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
-  return r;
-}
+using namespace api_internal;
 
-HttpResponse RawJsonResponse(int status, std::string body) {
-  HttpResponse r;
-  r.status = status;
-  r.body = std::move(body);
-  return r;
+// The client's X-Request-Id when it is a short token (so the audit log and
+// the logs can name the request), else a new id.
+std::string RequestIdOf(const HttpRequest& req) {
+  const std::string given(req.Header("x-request-id"));
+  bool ok = !given.empty() && given.size() <= 64;
+  for (char c : given) ok = ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.');
+  return ok ? given : NewUuid();
 }
-
-HttpResponse Detail(int status, const std::string& detail) {
-  return JsonResponse(status, {{"detail", detail}});
-}
-
-HttpResponse ErrorResponse(const Status& status) {
-  const Status s = UserFacing(status);  // the Store's kinds of error, in words
-  switch (s.code()) {
-    case Status::Code::kNotFound: return Detail(404, s.message());
-    case Status::Code::kInvalidArgument: return Detail(422, s.message());
-    case Status::Code::kRuleViolation: return Detail(400, s.message());
-    case Status::Code::kConflict: return Detail(409, s.message());
-    case Status::Code::kForbidden: return Detail(403, s.message());
-    case Status::Code::kUnavailable:
-      // The store's message may name the database's host or socket path:
-      // the log gets it, the client a fixed wording.
-      spdlog::warn("answering 503: {}", s.message());
-      return Detail(503, s.message().rfind("database busy", 0) == 0
-                             ? "Service temporarily unavailable: the database is busy; try again"
-                             : "Service temporarily unavailable: the database cannot be reached; "
-                               "try again");
-    case Status::Code::kStorageFull:
-      spdlog::warn("storage full: {}", s.message());
-      return Detail(507, "The studio's storage is full");
-    default:
-      spdlog::error("internal error: {}", s.ToString());
-      return Detail(500, "Internal server error");
-  }
-}
-
-Status ParseBody(const HttpRequest& req, json* out) {
-  // nlohmann's parser stops at a NUL byte as if the input ended there; raw
-  // NUL is never valid JSON, so "{...}\0garbage" must not parse as "{...}".
-  if (req.body.find('\0') != std::string::npos) return Status::InvalidArgument("Malformed JSON body");
-  *out = json::parse(req.body, nullptr, /*allow_exceptions=*/false);
-  if (out->is_discarded()) return Status::InvalidArgument("Malformed JSON body");
-  return Status::Ok();
-}
-
-// The include_deleted parameter as the dispatcher resolved it.
-Visibility VisibilityOf(const RouteArgs& args) {
-  return static_cast<Visibility>(args.Int("include_deleted"));
-}
-
-#define RETURN_ERROR_RESPONSE(expr)              \
-  do {                                           \
-    ::studio::Status _s = (expr);                \
-    if (!_s.ok()) return ErrorResponse(_s);      \
-  } while (0)
 
 // Non-empty parts of `text` between separators.
 std::vector<std::string> Split(const std::string& text, char separator) {
@@ -118,6 +68,16 @@ HttpResponse Api::Handle(const HttpRequest& req) const {
     case RouteTable::MatchResult::kFound: break;
   }
   Params args;
+  args.request_id = RequestIdOf(req);
+  HttpResponse response = Dispatch(req, *route, raw, &args);
+  response.headers.emplace_back("X-Request-Id", args.request_id);
+  return response;
+}
+
+HttpResponse Api::Dispatch(const HttpRequest& req, const Route& matched, const PathIds& raw,
+                           Params* out) const {
+  const Route* route = &matched;
+  Params& args = *out;
   args.ids.reserve(raw.size);
   for (size_t i = 0; i < raw.size; ++i) {
     std::string id;
@@ -221,8 +181,8 @@ HttpResponse Api::GetJobStatus(const HttpRequest&, const Params& args) const {
   return JsonResponse(200, JobStatusJson(job));
 }
 
-HttpResponse Api::CancelJob(const HttpRequest&, const Params& args) const {
-  RETURN_ERROR_RESPONSE(lifecycle_->CancelJob(args.ids[0]));
+HttpResponse Api::CancelJob(const HttpRequest& req, const Params& args) const {
+  RETURN_ERROR_RESPONSE(lifecycle_->CancelJob(args.ids[0], ActorOf(req, args)));
   HttpResponse r;
   r.status = 204;
   r.content_type.clear();
@@ -304,9 +264,9 @@ HttpResponse Api::GetJob(const HttpRequest&, const Params& args) const {
   return RawJsonResponse(200, JobJson(job, v == Visibility::kIncludeDeleted));
 }
 
-HttpResponse Api::DeleteJob(const HttpRequest&, const Params& args) const {
+HttpResponse Api::DeleteJob(const HttpRequest& req, const Params& args) const {
   int64_t feedback_deleted = 0;
-  RETURN_ERROR_RESPONSE(lifecycle_->DeleteJob(args.ids[0], &feedback_deleted));
+  RETURN_ERROR_RESPONSE(lifecycle_->DeleteJob(args.ids[0], &feedback_deleted, ActorOf(req, args)));
   return JsonResponse(200, {{"status", "deleted"}, {"job_id", args.ids[0]},
                             {"feedback_deleted", feedback_deleted}});
 }
@@ -407,8 +367,8 @@ HttpResponse Api::UpdateAdapter(const HttpRequest& req, const Params& args) cons
   return RawJsonResponse(200, AdapterJson(a, false));
 }
 
-HttpResponse Api::DeleteAdapter(const HttpRequest&, const Params& args) const {
-  RETURN_ERROR_RESPONSE(lifecycle_->DeleteAdapter(args.ids[0]));
+HttpResponse Api::DeleteAdapter(const HttpRequest& req, const Params& args) const {
+  RETURN_ERROR_RESPONSE(lifecycle_->DeleteAdapter(args.ids[0], ActorOf(req, args)));
   return JsonResponse(200, {{"status", "deleted"}, {"adapter_id", args.ids[0]}});
 }
 
@@ -465,8 +425,8 @@ HttpResponse Api::GetFeedback(const HttpRequest&, const Params& args) const {
   return JsonResponse(200, FeedbackJson(f));
 }
 
-HttpResponse Api::DeleteFeedback(const HttpRequest&, const Params& args) const {
-  RETURN_ERROR_RESPONSE(lifecycle_->DeleteFeedback(args.ids[0]));
+HttpResponse Api::DeleteFeedback(const HttpRequest& req, const Params& args) const {
+  RETURN_ERROR_RESPONSE(lifecycle_->DeleteFeedback(args.ids[0], ActorOf(req, args)));
   return JsonResponse(200, {{"status", "deleted"}, {"feedback_id", args.ids[0]}});
 }
 

@@ -26,6 +26,7 @@ struct ApiOptions {
   // The built docs page (web/dist/docs.html) GET /api/docs sends; when it
   // cannot be opened, a plain page linking /api/openapi.json is sent.
   std::string docs_html_path;
+  int64_t purge_interval_seconds = 3600;  // reported by GET /admin/storage
 };
 
 class Api {
@@ -48,6 +49,8 @@ class Api {
 
  private:
   using Params = RouteArgs;
+  // Validates the matched route's ids and query into *args, then calls its handler.
+  HttpResponse Dispatch(const HttpRequest& req, const Route& route, const PathIds& raw, Params* args) const;
   // The table's entries (api_routes.cc).
   static std::vector<Route> RouteList();
 
@@ -82,6 +85,21 @@ class Api {
   HttpResponse GetFeedbackSummary(const HttpRequest&, const Params&) const;
   HttpResponse GetFeedback(const HttpRequest&, const Params&) const;
   HttpResponse DeleteFeedback(const HttpRequest&, const Params&) const;
+  // SPEC section 7 (api_trash.cc).
+  HttpResponse ListTrash(const HttpRequest&, const Params&) const;
+  HttpResponse RestoreJob(const HttpRequest&, const Params&) const;
+  HttpResponse RestoreAdapter(const HttpRequest&, const Params&) const;
+  HttpResponse BulkDeleteJobs(const HttpRequest&, const Params&) const;
+  HttpResponse BulkRestoreJobs(const HttpRequest&, const Params&) const;
+  HttpResponse BulkDeleteFeedback(const HttpRequest&, const Params&) const;
+  HttpResponse Purge(const HttpRequest&, const Params&) const;
+  HttpResponse GetStorage(const HttpRequest&, const Params&) const;
+  HttpResponse ListAudit(const HttpRequest&, const Params&) const;
+
+  // Who is asking, for the audit trail.
+  Actor ActorOf(const HttpRequest& req, const Params& args) const;
+  // Forbidden unless the admin routes may be used (Lifecycle::CheckAdmin).
+  Status RequireAdmin(const HttpRequest& req) const;
 
   Lifecycle* const lifecycle_;
   Store* const store_;

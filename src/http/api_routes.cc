@@ -70,6 +70,15 @@ std::vector<Route> Api::RouteList() {
   const QueryParam tags{.name = "tags", .type = T::kCsv,
                         .description = "comma-separated; feedback carrying every one of them"};
   constexpr int64_t kOffsetMax = INT64_MAX / 2;
+  const QueryParam trash_type{.name = "type", .type = T::kEnum,
+                              .values = {"jobs", "adapters", "datasets", "ab_tests"},
+                              .description = "which trash (default jobs)"};
+  const QueryParam audit_entity{.name = "entity", .type = T::kEnum,
+                                .values = {"job", "adapter", "feedback", "dataset", "ab_test", "experiment"}};
+  const QueryParam audit_action{.name = "action", .type = T::kEnum,
+                                .values = {"delete", "cancel", "restore", "purge", "bulk_delete", "bulk_restore"}};
+  // Admin-only routes also answer 403 without the token (when one is set).
+  const std::vector<int> admin_read_errors = {403, 422, 503};
 
   json no_content = nullptr;
   return {
@@ -142,6 +151,21 @@ std::vector<Route> Api::RouteList() {
        .summary = "Soft-delete a job (cancels it, hard-deletes its feedback)", .tag = "jobs",
        .responses = {Ok(200, "JobDeleted", "Deleted")}, .errors = IdErrors(),
        .handler = &Api::DeleteJob},
+      {.method = "POST", .path = "/jobs/{id}/restore", .operation_id = "restoreJob",
+       .summary = "Bring a trashed job back (never re-queued; its feedback stays deleted)", .tag = "trash",
+       .request_body = {{"type", "object"}}, .body_optional = true,
+       .responses = {Ok(200, "Job", "The restored job")}, .errors = IdErrors({413, 415, 507}),
+       .handler = &Api::RestoreJob},
+      {.method = "POST", .path = "/jobs/bulk-delete", .operation_id = "bulkDeleteJobs",
+       .summary = "Delete many jobs in one transaction (the rules of a single delete for each)", .tag = "jobs",
+       .request_body = Ref("BulkJobDeleteRequest"),
+       .responses = {Ok(200, "BulkJobDeleteResult", "Deleted (or, with dry_run, what would be)")},
+       .errors = BodyErrors(), .handler = &Api::BulkDeleteJobs},
+      {.method = "POST", .path = "/jobs/bulk-restore", .operation_id = "bulkRestoreJobs",
+       .summary = "Restore many trashed jobs in one transaction", .tag = "trash",
+       .request_body = Ref("BulkRestoreRequest"),
+       .responses = {Ok(200, "BulkRestoreResult", "Restored")}, .errors = BodyErrors(),
+       .handler = &Api::BulkRestoreJobs},
       {.method = "GET", .path = "/jobs/{id}/delete-preview", .operation_id = "previewJobDelete",
        .summary = "What deleting the job would do", .tag = "jobs",
        .responses = {Ok(200, "JobDeletePreview", "The consequences")}, .errors = IdErrors(),
@@ -189,6 +213,11 @@ std::vector<Route> Api::RouteList() {
        .summary = "Soft-delete an adapter", .tag = "adapters",
        .responses = {Ok(200, "AdapterDeleted", "Deleted")}, .errors = IdErrors(),
        .handler = &Api::DeleteAdapter},
+      {.method = "POST", .path = "/adapters/{id}/restore", .operation_id = "restoreAdapter",
+       .summary = "Bring a trashed adapter back, inactive (optionally under a new name)", .tag = "trash",
+       .request_body = Ref("AdapterRestoreRequest"), .body_optional = true,
+       .responses = {Ok(200, "Adapter", "The restored adapter")}, .errors = IdErrors({409, 413, 415, 507}),
+       .handler = &Api::RestoreAdapter},
       {.method = "GET", .path = "/adapters/{id}/delete-preview", .operation_id = "previewAdapterDelete",
        .summary = "Live jobs that used the adapter", .tag = "adapters",
        .responses = {Ok(200, "AdapterDeletePreview", "The consequences")}, .errors = IdErrors(),
@@ -213,6 +242,11 @@ std::vector<Route> Api::RouteList() {
        .summary = "Totals and rating distribution", .tag = "feedback",
        .responses = {Ok(200, "FeedbackSummary", "The summary")}, .errors = kReadErrors,
        .handler = &Api::GetFeedbackSummary},
+      {.method = "POST", .path = "/feedback/bulk-delete", .operation_id = "bulkDeleteFeedback",
+       .summary = "Hard-delete many feedback records in one transaction", .tag = "feedback",
+       .request_body = Ref("BulkFeedbackDeleteRequest"),
+       .responses = {Ok(200, "BulkFeedbackDeleteResult", "Deleted (or, with dry_run, what would be)")},
+       .errors = BodyErrors(), .handler = &Api::BulkDeleteFeedback},
       {.method = "GET", .path = "/feedback/{id}", .operation_id = "getFeedback", .summary = "One feedback entry",
        .tag = "feedback", .responses = {Ok(200, "Feedback", "The feedback")}, .errors = IdErrors(),
        .handler = &Api::GetFeedback},
@@ -220,6 +254,30 @@ std::vector<Route> Api::RouteList() {
        .summary = "Hard-delete a feedback entry", .tag = "feedback",
        .responses = {Ok(200, "FeedbackDeleted", "Deleted")}, .errors = IdErrors(),
        .handler = &Api::DeleteFeedback},
+
+      // ---- trash, purge, storage, audit (SPEC section 7; admin) ----
+      {.method = "GET", .path = "/trash", .operation_id = "listTrash",
+       .summary = "Trashed items of one type, newest-deleted first (admin)", .tag = "trash",
+       .query = {trash_type, Integer("limit", 1, 100, 20), Integer("offset", 0, kOffsetMax, 0)},
+       .responses = {Ok(200, "TrashList", "A page of the trash")}, .errors = admin_read_errors,
+       .handler = &Api::ListTrash},
+      {.method = "POST", .path = "/admin/purge", .operation_id = "purge",
+       .summary = "Delete trashed items for good, with their files (admin)", .tag = "trash",
+       .request_body = Ref("PurgeRequest"),
+       .responses = {Ok(200, "PurgeResult", "Purged (or, with dry_run, what would be)")},
+       .errors = BodyErrors({403, 404}), .handler = &Api::Purge},
+      {.method = "GET", .path = "/admin/storage", .operation_id = "getStorage",
+       .summary = "Bytes on disk by owner: live, trashed, orphaned (admin)", .tag = "trash",
+       .responses = {Ok(200, "StorageReport", "The audio and adapter files")}, .errors = {403, 503},
+       .handler = &Api::GetStorage},
+      {.method = "GET", .path = "/audit", .operation_id = "listAudit",
+       .summary = "Audit events of deletes, cancels, restores, purges and bulk calls, newest first (admin)",
+       .tag = "trash",
+       .query = {audit_entity, audit_action, DateTime("start_date", "at or after"),
+                 DateTime("end_date", "at or before"), Integer("limit", 1, 200, 50),
+                 Integer("offset", 0, kOffsetMax, 0)},
+       .responses = {Ok(200, "AuditList", "A page of events")}, .errors = admin_read_errors,
+       .handler = &Api::ListAudit},
   };
 }
 

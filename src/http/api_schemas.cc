@@ -249,6 +249,65 @@ json ApiSchemas() {
                               {"notes", Nullable(StrLen(limits::kNotes))}},
                              {"audio_id"});
   s["FeedbackCreate"]["description"] = "at least one of rating, preferred_over, tags";
+  // ---- SPEC section 7 ----
+  // A trash entry: the row (deleted_at always set) and what the trash adds.
+  auto trashed = [&](const char* base, Fields extra) {
+    json t = s[base];
+    t["properties"]["deleted_at"] = Time();
+    t["required"].push_back("deleted_at");
+    t["properties"]["purge_after"] = Nullable(Time());
+    t["properties"]["purge_after"]["description"] = "when the retention purges it; null when retention is off";
+    t["required"].push_back("purge_after");
+    for (auto& [name, schema] : extra) {
+      t["properties"][name] = schema;
+      t["required"].push_back(name);
+    }
+    return t;
+  };
+  s["TrashedJob"] = trashed("Job", {{"sample_count", Int()}, {"feedback_deleted", Int()}});
+  s["TrashedAdapter"] = trashed("Adapter", {{"held_by_jobs", Int()}});
+  s["TrashList"] = Object({{"items", ArrayOf({{"oneOf", {Ref("TrashedJob"), Ref("TrashedAdapter")}}})},
+                           {"total", Int()}, {"limit", Int()}, {"offset", Int()},
+                           {"type", Enum({"jobs", "adapters", "datasets", "ab_tests"})}});
+  s["PurgeResult"] = Object({{"jobs", Int()}, {"samples", Int()}, {"adapters", Int()}, {"datasets", Int()},
+                             {"ab_tests", Int()}, {"files", Int()}, {"bytes_reclaimed", Int()},
+                             {"dry_run", Bool()}});
+  s["StorageReport"] = Object({{"live_bytes", Int()}, {"trashed_bytes", Int()}, {"orphaned_bytes", Int()},
+                               {"files", Int()}, {"retention_days", Int()}, {"purge_interval_seconds", Int()}});
+  s["BulkJobDeleteResult"] = Object({{"jobs_deleted", Int()}, {"feedback_deleted", Int()},
+                                     {"cancelled", Int()}, {"dry_run", Bool()}});
+  s["BulkFeedbackDeleteResult"] = Object({{"feedback_deleted", Int()}, {"dry_run", Bool()}});
+  s["BulkRestoreResult"] = Object({{"jobs_restored", Int()}});
+  s["AuditEvent"] = Object({{"id", Uuid()}, {"at", Time()},
+                            {"action", Enum({"delete", "cancel", "restore", "purge", "bulk_delete", "bulk_restore"})},
+                            {"entity", Enum({"job", "adapter", "feedback", "dataset", "ab_test", "experiment"})},
+                            {"entity_id", Nullable(Uuid())},
+                            {"counts", {{"type", "object"}, {"additionalProperties", Int()}}},
+                            {"actor", Enum({"admin", "local"})}, {"request_id", Str()}});
+  s["AuditList"] = Object({{"items", ArrayOf(Ref("AuditEvent"))}, {"total", Int()}, {"limit", Int()},
+                           {"offset", Int()}});
+  const json id_list = {{"type", "array"}, {"items", Uuid()}, {"minItems", limits::kBulkIds.min},
+                        {"maxItems", limits::kBulkIds.max}};
+  s["BulkJobDeleteRequest"] = Body({{"ids", id_list},
+                                    {"filter", Body({{"status", JobStatusEnum()}, {"adapter_id", Uuid()},
+                                                     {"prompt_id", Uuid()}, {"start_date", Time()},
+                                                     {"end_date", Time()}})},
+                                    {"dry_run", Bool()}});
+  s["BulkJobDeleteRequest"]["description"] = "exactly one of ids or filter";
+  s["BulkFeedbackDeleteRequest"] = Body({{"ids", id_list},
+                                         {"filter", Body({{"job_id", Uuid()}, {"audio_id", Uuid()},
+                                                          {"min_rating", IntIn(limits::kRating)},
+                                                          {"max_rating", IntIn(limits::kRating)},
+                                                          {"tags", ArrayOf(StrLen(limits::kTag))},
+                                                          {"start_date", Time()}, {"end_date", Time()}})},
+                                         {"dry_run", Bool()}});
+  s["BulkFeedbackDeleteRequest"]["description"] = "exactly one of ids or filter";
+  s["BulkRestoreRequest"] = Body({{"ids", id_list}}, {"ids"});
+  s["AdapterRestoreRequest"] = Body({{"name", StrLen(limits::kAdapterName)}});
+  s["PurgeRequest"] = Body({{"type", Enum({"jobs", "adapters", "datasets", "ab_tests"})},
+                            {"ids", id_list},
+                            {"older_than_days", IntIn(limits::kOlderThanDays)},
+                            {"dry_run", Bool()}});
   s["AudioCompareRequest"] = Body({{"audio_ids", {{"type", "array"}, {"items", Uuid()}, {"minItems", 1}, {"maxItems", 20}}}},
                                   {"audio_ids"});
   return s;

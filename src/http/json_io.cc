@@ -24,7 +24,7 @@ json GenerationParamsJson(const GenerationParams& p) {
           {"duration", p.duration}};
 }
 
-void WriteJob(JsonWriter& w, const Job& job, bool with_deleted_at) {
+void WriteJobFields(JsonWriter& w, const Job& job, bool with_deleted_at) {
   auto optional_string = [&](const std::optional<std::string>& v) {
     if (v) w.String(*v);
     else w.Null();
@@ -33,7 +33,6 @@ void WriteJob(JsonWriter& w, const Job& job, bool with_deleted_at) {
     if (t) w.String(FormatIsoMicros(*t));
     else w.Null();
   };
-  w.BeginObject();
   w.Key("id").String(job.id);
   w.Key("prompt_id").String(job.prompt_id);
   w.Key("prompt_preview").String(job.prompt_preview);
@@ -66,6 +65,11 @@ void WriteJob(JsonWriter& w, const Job& job, bool with_deleted_at) {
     w.Key("deleted_at");
     optional_time(job.deleted_at);
   }
+}
+
+void WriteJob(JsonWriter& w, const Job& job, bool with_deleted_at) {
+  w.BeginObject();
+  WriteJobFields(w, job, with_deleted_at);
   w.EndObject();
 }
 
@@ -100,12 +104,11 @@ json PromptJson(const Prompt& p) {
           {"created_at", FormatIsoMicros(p.created_at)}};
 }
 
-void WriteAdapter(JsonWriter& w, const Adapter& a, bool with_deleted_at) {
+void WriteAdapterFields(JsonWriter& w, const Adapter& a, bool with_deleted_at) {
   auto optional_string = [&](const std::optional<std::string>& v) {
     if (v) w.String(*v);
     else w.Null();
   };
-  w.BeginObject();
   w.Key("id").String(a.id);
   w.Key("name").String(a.name);
   w.Key("description");
@@ -125,6 +128,11 @@ void WriteAdapter(JsonWriter& w, const Adapter& a, bool with_deleted_at) {
     if (a.deleted_at) w.String(FormatIsoMicros(*a.deleted_at));
     else w.Null();
   }
+}
+
+void WriteAdapter(JsonWriter& w, const Adapter& adapter, bool with_deleted_at) {
+  w.BeginObject();
+  WriteAdapterFields(w, adapter, with_deleted_at);
   w.EndObject();
 }
 

@@ -15,11 +15,14 @@ namespace studio {
 // deleted_at (include_deleted reads). Written straight to text: job lists
 // are the hottest responses.
 void WriteJob(JsonWriter& w, const Job& job, bool with_deleted_at);
+// The same fields without the braces, for objects that add their own.
+void WriteJobFields(JsonWriter& w, const Job& job, bool with_deleted_at);
 std::string JobJson(const Job& job, bool with_deleted_at);
 nlohmann::json JobStatusJson(const Job& job);  // GET /generate/{id}
 nlohmann::json PromptJson(const Prompt& prompt);
 // An adapter; its stored config (validated JSON) is spliced, not re-parsed.
 void WriteAdapter(JsonWriter& w, const Adapter& adapter, bool with_deleted_at);
+void WriteAdapterFields(JsonWriter& w, const Adapter& adapter, bool with_deleted_at);
 std::string AdapterJson(const Adapter& adapter, bool with_deleted_at);
 nlohmann::json AudioJson(const AudioSample& sample);
 nlohmann::json FeedbackJson(const Feedback& feedback);

@@ -270,7 +270,7 @@ json RouteTable::OpenApi(const std::string& version, const json& components) con
     }
     if (!params.empty()) op["parameters"] = std::move(params);
     if (!r.request_body.is_null()) {
-      op["requestBody"] = {{"required", true},
+      op["requestBody"] = {{"required", !r.body_optional},
                            {"content", {{"application/json", {{"schema", r.request_body}}}}}};
     }
     json responses = json::object();

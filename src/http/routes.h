@@ -82,6 +82,7 @@ struct Route {
   std::string operation_id{}, summary{}, tag{};
   std::vector<QueryParam> query{};  // in the order they are checked
   nlohmann::json request_body{};    // schema; null when the route takes none
+  bool body_optional = false;       // the body may be left out
   std::vector<RouteResponse> responses{};  // the successful ones
   std::vector<int> errors{};  // statuses answered with {"detail": string}
   RouteHandler handler = nullptr;
@@ -102,6 +103,7 @@ struct RouteArgs {
   const Route* route = nullptr;
   std::vector<std::string> ids;
   std::array<QueryValue, kMaxQueryParams> values;
+  std::string request_id;  // X-Request-Id: the client's when well-formed, else a new one
 
   // The parameter named `name` of this route. REQUIRES: the route has it.
   const QueryValue& Query(std::string_view name) const;

@@ -1,5 +1,6 @@
 #include "lifecycle/lifecycle.h"
 
+#include <algorithm>
 #include <random>
 
 #include "lifecycle/messages.h"
@@ -34,6 +35,13 @@ Status Lifecycle::ResolveVisibility(bool include_deleted, const std::string& bea
     return Status::Forbidden("include_deleted requires the admin token (Authorization: Bearer <token>)");
   }
   *out = Visibility::kIncludeDeleted;
+  return Status::Ok();
+}
+
+Status Lifecycle::CheckAdmin(const std::string& bearer_token) const {
+  if (options_.admin_token && !SameSecret(bearer_token, *options_.admin_token)) {
+    return Status::Forbidden("This route requires the admin token (Authorization: Bearer <token>)");
+  }
   return Status::Ok();
 }
 
@@ -103,44 +111,60 @@ Status Lifecycle::SubmitJob(const GenerateRequest& request, Job* out) {
   return Status::Ok();
 }
 
-Status Lifecycle::CancelJob(const std::string& job_id) {
+Status Lifecycle::CancelJob(const std::string& job_id, const Actor& actor) {
   return store_->InTransaction([&]() -> Status {
     // Locked before reading: a worker finishing the job concurrently either
     // committed first (and the read below sees "completed") or waits for
     // this cancel. Without it, a cancel could answer ok for a job that ends
     // completed (PostgreSQL reads a snapshot; SQLite's writer lock orders
     // them anyway).
-    STUDIO_RETURN_IF_ERROR(store_->LockLiveJob(job_id, RowLock::kExclusive));
+    IdList live;
+    STUDIO_RETURN_IF_ERROR(store_->LockLiveJobs({job_id}, RowLock::kExclusive, &live));
+    if (live.empty()) return Status::NotFound(store_kind::kJob);
     Job job;
     STUDIO_RETURN_IF_ERROR(store_->GetJob(job_id, Visibility::kLive, &job));
     if (!IsActive(job.status)) {
       return Status::RuleViolation(std::string("Cannot cancel a job that is ") + JobStatusName(job.status));
     }
-    bool changed = false;
-    STUDIO_RETURN_IF_ERROR(store_->MarkJobCancelled(job_id, env_->NowMicros(), &changed));
-    return changed ? Status::Ok() : Status::Internal("job changed while locked");
+    int64_t changed = 0;
+    STUDIO_RETURN_IF_ERROR(store_->CancelJobs({job_id}, env_->NowMicros(), &changed));
+    if (changed != 1) return Status::Internal("job changed while locked");
+    return Audit(actor, "cancel", "job", job_id, R"({"jobs":1})");
   });
 }
 
-Status Lifecycle::DeleteJob(const std::string& job_id, int64_t* feedback_deleted) {
+Status Lifecycle::DeleteJob(const std::string& job_id, int64_t* feedback_deleted, const Actor& actor) {
   *feedback_deleted = 0;
   return store_->InTransaction([&]() -> Status {
     // Exclusive first: a feedback insert on this job's samples (which holds
     // the row kShare) either committed before, and is cascaded below, or
     // waits and then finds the job gone. See AddFeedback.
-    STUDIO_RETURN_IF_ERROR(store_->LockLiveJob(job_id, RowLock::kExclusive));
-    Job job;
-    STUDIO_RETURN_IF_ERROR(store_->GetJob(job_id, Visibility::kLive, &job));
-    const Micros now = env_->NowMicros();
-    if (IsActive(job.status)) {
-      // Its worker sees the cancellation at its next progress report and
-      // discards the sample in flight; finished samples stay with the job.
-      bool changed = false;
-      STUDIO_RETURN_IF_ERROR(store_->MarkJobCancelled(job_id, now, &changed));
-    }
-    STUDIO_RETURN_IF_ERROR(store_->DeleteFeedbackTouchingJob(job_id, feedback_deleted));
-    return store_->MarkJobDeleted(job_id, now);
+    IdList live;
+    STUDIO_RETURN_IF_ERROR(store_->LockLiveJobs({job_id}, RowLock::kExclusive, &live));
+    if (live.empty()) return Status::NotFound(store_kind::kJob);
+    BulkJobDeleteResult r;
+    STUDIO_RETURN_IF_ERROR(DeleteLockedJobs(live, env_->NowMicros(), &r));
+    *feedback_deleted = r.feedback_deleted;
+    return Audit(actor, "delete", "job", job_id, JobDeleteCounts(r));
   });
+}
+
+Status Lifecycle::DeleteLockedJobs(const IdList& ids, Micros now, BulkJobDeleteResult* out) {
+  for (size_t at = 0; at < ids.size(); at += kMaxIdsPerStatement) {
+    const IdList chunk(ids.begin() + at, ids.begin() + std::min(ids.size(), at + kMaxIdsPerStatement));
+    int64_t n = 0;
+    // Cancelled first: a worker rendering one of them sees it at its next
+    // progress report and discards the sample in flight; finished samples
+    // stay with the job.
+    STUDIO_RETURN_IF_ERROR(store_->CancelJobs(chunk, now, &n));
+    out->cancelled += n;
+    // Before the cascade: each job records how much feedback its delete removes.
+    STUDIO_RETURN_IF_ERROR(store_->MarkJobsDeleted(chunk, now, &n));
+    out->jobs_deleted += n;
+    STUDIO_RETURN_IF_ERROR(store_->DeleteFeedbackTouchingJobs(chunk, &n));
+    out->feedback_deleted += n;
+  }
+  return Status::Ok();
 }
 
 Status Lifecycle::PreviewJobDelete(const std::string& job_id, JobDeletePreview* out) {
@@ -149,7 +173,7 @@ Status Lifecycle::PreviewJobDelete(const std::string& job_id, JobDeletePreview* 
   out->job_id = job.id;
   out->status = job.status;
   out->will_cancel = IsActive(job.status);
-  return store_->CountFeedbackTouchingJob(job_id, &out->feedback_count);
+  return store_->CountFeedbackTouchingJobs({job_id}, &out->feedback_count);
 }
 
 Status Lifecycle::GetJobStats(JobStats* out) {
@@ -228,9 +252,12 @@ Status Lifecycle::UpdateAdapter(const std::string& id, const AdapterPatch& patch
   return s;
 }
 
-Status Lifecycle::DeleteAdapter(const std::string& id) {
+Status Lifecycle::DeleteAdapter(const std::string& id, const Actor& actor) {
   // No cascade: jobs and samples keep their reference and show "Deleted Adapter".
-  return store_->MarkAdapterDeleted(id, env_->NowMicros());
+  return store_->InTransaction([&]() -> Status {
+    STUDIO_RETURN_IF_ERROR(store_->MarkAdapterDeleted(id, env_->NowMicros()));
+    return Audit(actor, "delete", "adapter", id, R"({"adapters":1})");
+  });
 }
 
 Status Lifecycle::PreviewAdapterDelete(const std::string& id, int64_t* jobs_using_it) {
@@ -250,23 +277,38 @@ Status Lifecycle::AddFeedback(Feedback feedback, Feedback* out) {
     // (kExclusive) either finished first, and the lock then reports the job
     // gone, or waits for this insert and cascades the new record with the rest.
     // Shared locks do not block each other, so feedback inserts stay parallel.
-    auto lock_sample_job = [&](const std::string& audio_id, const char* not_found) -> Status {
+    // Both jobs are locked in one statement, in id order like a bulk delete
+    // locks its jobs, so the two can never wait for each other in a cycle.
+    auto sample_job = [&](const std::string& audio_id, const char* not_found, std::string* job_id) {
       AudioSample sample;
       Status s = store_->GetAudioSample(audio_id, Visibility::kLive, &sample);
-      if (s.ok()) s = store_->LockLiveJob(sample.job_id, RowLock::kShare);
+      *job_id = sample.job_id;
       return s.IsNotFound() ? Status::NotFound(not_found) : s;
     };
-    STUDIO_RETURN_IF_ERROR(lock_sample_job(feedback.audio_id, "Audio sample not found"));
+    std::string audio_job, preferred_job;
+    STUDIO_RETURN_IF_ERROR(sample_job(feedback.audio_id, "Audio sample not found", &audio_job));
     if (feedback.preferred_over) {
-      STUDIO_RETURN_IF_ERROR(lock_sample_job(*feedback.preferred_over, "Preferred audio sample not found"));
+      STUDIO_RETURN_IF_ERROR(sample_job(*feedback.preferred_over, "Preferred audio sample not found", &preferred_job));
     }
+    IdList jobs = {audio_job};
+    if (!preferred_job.empty() && preferred_job != audio_job) jobs.push_back(preferred_job);
+    IdList live;
+    STUDIO_RETURN_IF_ERROR(store_->LockLiveJobs(jobs, RowLock::kShare, &live));
+    auto is_live = [&](const std::string& id) { return std::find(live.begin(), live.end(), id) != live.end(); };
+    if (!is_live(audio_job)) return Status::NotFound("Audio sample not found");
+    if (!preferred_job.empty() && !is_live(preferred_job)) return Status::NotFound("Preferred audio sample not found");
     return store_->InsertFeedback(feedback);
   }));
   *out = std::move(feedback);
   return Status::Ok();
 }
 
-Status Lifecycle::DeleteFeedback(const std::string& id) { return store_->DeleteFeedback(id); }
+Status Lifecycle::DeleteFeedback(const std::string& id, const Actor& actor) {
+  return store_->InTransaction([&]() -> Status {
+    STUDIO_RETURN_IF_ERROR(store_->DeleteFeedback(id));
+    return Audit(actor, "delete", "feedback", id, R"({"feedback":1})");
+  });
+}
 
 // ---- worker side ----
 

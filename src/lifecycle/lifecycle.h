@@ -41,8 +41,11 @@ namespace studio {
 
 struct LifecycleOptions {
   std::string data_dir;                    // root of the local FileStorage: audio/ and adapters/
-  std::optional<std::string> admin_token;  // guards include_deleted when set
+  std::optional<std::string> admin_token;  // guards include_deleted and the admin routes when set
   int lease_seconds = 30;                  // how long a worker's claim lasts unrenewed
+  // Trashed rows older than this are purged by PurgeExpired; 0 keeps them
+  // until purged by hand (and purge_after is then null).
+  int retention_days = 30;
   // Checks an adapter's style config (Adapter::config_json) before
   // CreateAdapter/UpdateAdapter store it: InvalidArgument rejects it. The
   // engine owns what a valid config is (main passes ParseAdapterStyle);
@@ -70,6 +73,49 @@ struct StagedSample {
 // Writes a sample's bytes to the local file `path`, through `env` (so
 // tests' injected faults reach it).
 using SampleWriter = std::function<Status(Env* env, const std::string& path)>;
+
+// Who asked for a change, for its audit event (SPEC section 7).
+struct Actor {
+  bool admin = false;      // presented the configured admin token
+  std::string request_id;  // the request's id (X-Request-Id); a new one when empty
+};
+
+// Which rows a bulk job delete covers: `ids`, or every live job matching `filter`.
+struct BulkJobDelete {
+  std::optional<IdList> ids;
+  JobQuery filter;  // paging ignored
+  bool dry_run = false;
+};
+struct BulkJobDeleteResult {
+  int64_t jobs_deleted = 0, feedback_deleted = 0, cancelled = 0;
+};
+
+struct BulkFeedbackDelete {
+  std::optional<IdList> ids;
+  FeedbackQuery filter;  // paging ignored
+  bool dry_run = false;
+};
+
+enum class TrashKind { kJobs, kAdapters, kDatasets, kAbTests };
+const char* TrashKindName(TrashKind kind);  // "jobs", "adapters", "datasets", "ab_tests"
+std::optional<TrashKind> ParseTrashKind(const std::string& name);
+
+struct PurgeRequest {
+  TrashKind kind = TrashKind::kJobs;
+  std::optional<IdList> ids;               // purge these (each must be in the trash)
+  std::optional<int> older_than_days;      // trashed at least this long ago
+  bool dry_run = false;
+};
+struct PurgeResult {
+  int64_t jobs = 0, samples = 0, adapters = 0, datasets = 0, ab_tests = 0;
+  int64_t files = 0, bytes_reclaimed = 0;  // includes the orphans the purge's sweep removed
+};
+
+// What GET /admin/storage reports: the audio and adapter files on disk, by
+// what owns them. live + trashed + orphaned is the sum of their sizes.
+struct StorageReport {
+  int64_t live_bytes = 0, trashed_bytes = 0, orphaned_bytes = 0, files = 0;
+};
 
 struct JobDeletePreview {
   std::string job_id;
@@ -108,10 +154,21 @@ class Lifecycle {
   Status SubmitJob(const GenerateRequest& request, Job* out);
   // Cancels a live queued/processing job. RuleViolation when it already
   // ended; NotFound when unknown or deleted.
-  Status CancelJob(const std::string& job_id);
+  Status CancelJob(const std::string& job_id, const Actor& actor = {});
   // Soft-deletes a live job (cancelling it first if active) and cascades
   // its feedback, in one transaction. NotFound when unknown or already deleted.
-  Status DeleteJob(const std::string& job_id, int64_t* feedback_deleted);
+  Status DeleteJob(const std::string& job_id, int64_t* feedback_deleted, const Actor& actor = {});
+  // The same rules for many jobs in one transaction (SPEC section 7 "Bulk"):
+  // InvalidArgument when more than kMaxBulkIds ids are named or the filter
+  // matches more than kMaxBulkFilterMatches jobs. Named ids that are not
+  // live are skipped. A dry run counts what the delete would do.
+  Status BulkDeleteJobs(const BulkJobDelete& request, BulkJobDeleteResult* out, const Actor& actor = {});
+  // Trashed -> live: the job as it was (samples, status; one deleted while
+  // active comes back cancelled), never re-queued; its feedback stays gone.
+  // NotFound (kTrashedJob) when the job is not in the trash.
+  Status RestoreJob(const std::string& job_id, Job* out, const Actor& actor = {});
+  // Restores the trashed ones of `ids` (at most kMaxBulkIds).
+  Status BulkRestoreJobs(const IdList& ids, int64_t* restored, const Actor& actor = {});
   Status PreviewJobDelete(const std::string& job_id, JobDeletePreview* out);
   // Live job counts; "today" is the UTC day of the Lifecycle's clock.
   Status GetJobStats(JobStats* out);
@@ -129,14 +186,45 @@ class Lifecycle {
   // A config change writes a new style file version (v2, v3, ...). A config
   // the validator rejects is InvalidArgument, before the adapter is looked up.
   Status UpdateAdapter(const std::string& id, const AdapterPatch& patch, Adapter* out);
-  Status DeleteAdapter(const std::string& id);
+  Status DeleteAdapter(const std::string& id, const Actor& actor = {});
+  // Trashed -> live and inactive, under `new_name` when given. Conflict
+  // when a live adapter holds the name; NotFound when not in the trash.
+  Status RestoreAdapter(const std::string& id, const std::optional<std::string>& new_name,
+                        Adapter* out, const Actor& actor = {});
   Status PreviewAdapterDelete(const std::string& id, int64_t* jobs_using_it);
 
   // ---- feedback ----
   // `feedback` as parsed from the request; id and created_at are assigned.
   // NotFound when audio_id or preferred_over is not a sample of a live job.
   Status AddFeedback(Feedback feedback, Feedback* out);
-  Status DeleteFeedback(const std::string& id);
+  Status DeleteFeedback(const std::string& id, const Actor& actor = {});
+  // Hard-deletes the named or matching records in one transaction; limits as BulkDeleteJobs.
+  Status BulkDeleteFeedback(const BulkFeedbackDelete& request, int64_t* deleted,
+                            const Actor& actor = {});
+
+  // ---- trash, purge, storage, audit (SPEC section 7) ----
+  // Ok when the admin routes may be used: no token configured (the server
+  // then listens on loopback only), or `bearer_token` is the token.
+  Status CheckAdmin(const std::string& bearer_token) const;
+  // The actor of a request that presented `bearer_token`: admin when it is
+  // the configured token.
+  Actor ActorFor(const std::string& bearer_token, std::string request_id) const;
+  // When the retention will purge an item trashed at `deleted_at`; nullopt
+  // when retention is off.
+  std::optional<Micros> PurgeAfter(Micros deleted_at) const;
+  // Purges in batches, each one transaction with its audit event; files go
+  // after each commit, and the orphan sweep runs at the end. InvalidArgument
+  // or NotFound (nothing changed) for a named id that is not in the trash
+  // as `request.kind`.
+  Status Purge(const PurgeRequest& request, PurgeResult* out, const Actor& actor = {});
+  // The retention purge (what is trashed longer than retention_days), when
+  // no process has started one in the last `interval`. *ran says whether it did.
+  Status PurgeExpired(Micros interval, bool* ran, PurgeResult* out);
+  // Removes files that no row references and that are older than `min_age`
+  // (a file a worker on any process is publishing is younger than the
+  // lease); counts them into *out (files, bytes_reclaimed).
+  Status SweepOrphans(Micros min_age, bool dry_run, PurgeResult* out);
+  Status GetStorage(StorageReport* out);
 
   // ---- worker side ----
   // Claims the next job for worker_id. NotFound when the queue is empty.
@@ -179,6 +267,18 @@ class Lifecycle {
 
  private:
   Status CheckAdapterUsable(const std::string& adapter_id);
+  // Inside a transaction: the job-delete rules for `ids` (all live, locked).
+  Status DeleteLockedJobs(const IdList& ids, Micros now, BulkJobDeleteResult* out);
+  Status Audit(const Actor& actor, const char* action, const char* entity,
+               const std::optional<std::string>& entity_id, const std::string& counts_json,
+               std::string* event_id = nullptr);
+  Status PurgeJobs(const PurgeRequest& request, std::optional<Micros> cutoff, const Actor& actor,
+                   PurgeResult* out, std::string* event_id);
+  Status PurgeAdapters(const PurgeRequest& request, std::optional<Micros> cutoff,
+                       const Actor& actor, PurgeResult* out, std::string* event_id);
+  // Sizes of the files under a folder key (what purging its owner frees).
+  void MeasureFolder(const std::string& prefix, std::vector<std::string>* keys, int64_t* bytes);
+  void RemoveFolder(const std::string& prefix, const std::vector<std::string>& keys);
   Status WriteAdapterStyle(const std::string& adapter_id, int version, const std::string& config_json,
                            std::string* key);
 
@@ -189,6 +289,13 @@ class Lifecycle {
   Mutex listener_mu_;
   std::function<void()> on_job_queued_ GUARDED_BY(listener_mu_);
 };
+
+// An audit event's counts for a job delete: {"jobs", "feedback_deleted", "cancelled"}.
+std::string JobDeleteCounts(const BulkJobDeleteResult& r);
+
+// Bulk limits (SPEC section 7; the ranges live in domain/limits.h).
+inline constexpr size_t kMaxBulkIds = static_cast<size_t>(limits::kBulkIds.max);
+inline constexpr int64_t kMaxBulkFilterMatches = limits::kMaxBulkFilterMatches;
 
 // Shown instead of an adapter's name on jobs whose adapter was deleted.
 inline constexpr const char* kDeletedAdapterName = "Deleted Adapter";

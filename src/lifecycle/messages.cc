@@ -18,6 +18,8 @@ constexpr Wording kWordings[] = {
     {Status::Code::kNotFound, store_kind::kJob, "Job not found"},
     {Status::Code::kNotFound, store_kind::kAudioSample, "Audio sample not found"},
     {Status::Code::kNotFound, store_kind::kFeedback, "Feedback not found"},
+    {Status::Code::kNotFound, store_kind::kTrashedJob, "Job not found in the trash"},
+    {Status::Code::kNotFound, store_kind::kTrashedAdapter, "Adapter not found in the trash"},
     {Status::Code::kConflict, store_kind::kAdapterName, "An adapter with this name already exists"},
 };
 

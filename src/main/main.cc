@@ -78,6 +78,8 @@ struct ServeConfig {
   std::vector<std::string> cors_origins;
   std::vector<std::string> allowed_hosts;
   size_t max_connections = 0;  // 0: from the descriptor limit
+  int retention_days = 30;      // 0: no automatic purge
+  int purge_interval_seconds = 3600;
 };
 
 // Off loopback the token is all that guards administrator reads, so it must
@@ -138,7 +140,7 @@ struct Studio {
   std::unique_ptr<Lifecycle> lifecycle;
 
   int Open(const DataConfig& data, const WorkerConfig& work, int connections,
-           std::optional<std::string> admin_token) {
+           std::optional<std::string> admin_token, int retention_days = 0) {
     data_dir = AbsoluteDir(data.data_dir);
     if (Status s = Env::Default()->CreateDirs(data_dir + "/" + kAudioRoot); !s.ok()) {
       spdlog::critical("{}", s.ToString());
@@ -159,6 +161,7 @@ struct Studio {
         store.get(), Env::Default(),
         LifecycleOptions{.data_dir = data_dir, .admin_token = admin_token,
                          .lease_seconds = work.lease_seconds,
+                         .retention_days = retention_days,
                          .validate_adapter_config = [](const std::string& config_json) {
                            AdapterStyle style;  // the engine decides what a style config may say
                            return ParseAdapterStyle(config_json, &style);
@@ -175,6 +178,20 @@ struct Studio {
     return 0;
   }
 
+  // The start-up orphan sweep. A single-process (SQLite) studio has no
+  // worker running yet, so every unreferenced file is an orphan; on a
+  // shared database a worker of another process may be publishing one, so
+  // only files older than two leases go.
+  void SweepOrphansAtStart(const DataConfig& data, const WorkerConfig& work) {
+    PurgeResult swept;
+    const Micros min_age = data.shared() ? 2LL * work.lease_seconds * 1'000'000 : 0;
+    if (Status s = lifecycle->SweepOrphans(min_age, /*dry_run=*/false, &swept); !s.ok()) {
+      spdlog::warn("orphan sweep: {}", s.ToString());
+    } else if (swept.files > 0) {
+      spdlog::info("removed {} orphaned file(s), {} bytes", swept.files, swept.bytes_reclaimed);
+    }
+  }
+
   std::unique_ptr<WorkerPool> NewWorkers(int threads) {
     // Worker ids name the host and process, so claims stay distinct across processes.
     char host[256] = "host";
@@ -185,6 +202,55 @@ struct Studio {
         WorkerOptions{.threads = threads,
                       .worker_id_prefix = std::string(host) + ":" + std::to_string(getpid())});
   }
+};
+
+// Runs the retention purge in the background: every process checks once
+// per interval (or every 5 minutes, if sooner), and the store lets one of
+// them run it per interval (Lifecycle::PurgeExpired).
+class RetentionPurger {
+ public:
+  RetentionPurger(Lifecycle* lifecycle, int interval_seconds)
+      : lifecycle_(lifecycle), interval_(std::chrono::seconds(interval_seconds)) {}
+  ~RetentionPurger() { Stop(); }
+
+  void Start() {
+    thread_ = std::thread([this] { Loop(); });
+  }
+  void Stop() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    if (thread_.joinable()) thread_.join();
+  }
+
+ private:
+  void Loop() {
+    const auto check_every = std::min<std::chrono::seconds>(interval_, std::chrono::seconds(300));
+    std::unique_lock<std::mutex> lock(mu_);
+    while (!stopping_) {
+      lock.unlock();
+      bool ran = false;
+      PurgeResult r;
+      const Micros interval = std::chrono::duration_cast<std::chrono::microseconds>(interval_).count();
+      if (Status s = lifecycle_->PurgeExpired(interval, &ran, &r); !s.ok()) {
+        spdlog::warn("retention purge: {}", s.ToString());
+      } else if (ran && (r.jobs > 0 || r.adapters > 0 || r.files > 0)) {
+        spdlog::info("retention purge: {} job(s), {} adapter(s), {} file(s), {} bytes", r.jobs,
+                     r.adapters, r.files, r.bytes_reclaimed);
+      }
+      lock.lock();
+      cv_.wait_for(lock, check_every, [this] { return stopping_; });
+    }
+  }
+
+  Lifecycle* const lifecycle_;
+  const std::chrono::seconds interval_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stopping_ = false;
+  std::thread thread_;
 };
 
 // One HTTP thread per core keeps the cores busy when a request runs its
@@ -260,7 +326,11 @@ int Serve(const DataConfig& data, const WorkerConfig& work, ServeConfig config) 
   }
   Studio studio;
   // One connection per HTTP thread and per worker thread, and one spare.
-  if (int rc = studio.Open(data, work, config.io_threads + work.workers + 1, config.admin_token)) return rc;
+  if (int rc = studio.Open(data, work, config.io_threads + work.workers + 2, config.admin_token,
+                           config.retention_days)) {
+    return rc;
+  }
+  studio.SweepOrphansAtStart(data, work);
 
   auto workers = studio.NewWorkers(work.workers);
   studio.lifecycle->SetJobQueuedListener([&] { workers->Notify(); });
@@ -275,7 +345,8 @@ int Serve(const DataConfig& data, const WorkerConfig& work, ServeConfig config) 
   Api api(studio.lifecycle.get(), studio.store.get(),
           ApiOptions{.version = STUDIO_VERSION,
                      .database_kind = data.shared() ? "postgresql" : "sqlite",
-                     .docs_html_path = http_options.static_dir + "/docs.html"});
+                     .docs_html_path = http_options.static_dir + "/docs.html",
+                     .purge_interval_seconds = config.purge_interval_seconds});
   http_options.api_methods = [&api](const std::string& path) {
     return std::string(api.routes().AllowedMethods(path));
   };
@@ -288,6 +359,8 @@ int Serve(const DataConfig& data, const WorkerConfig& work, ServeConfig config) 
     spdlog::critical("cannot start workers: {}", s.ToString());
     return 1;
   }
+  RetentionPurger purger(studio.lifecycle.get(), config.purge_interval_seconds);
+  if (config.retention_days > 0) purger.Start();
   OnShutdownSignal([&server] { server.Stop(); });
 
   spdlog::info("Song Studio {} on http://{}:{}/ (data {}, database {}, {} worker(s), SoundFont {}, UI {}, "
@@ -297,6 +370,7 @@ int Serve(const DataConfig& data, const WorkerConfig& work, ServeConfig config) 
                studio.soundfont.empty() ? "none" : studio.soundfont, http_options.static_dir,
                config.max_connections);
   server.Run();
+  purger.Stop();
   workers->Stop();
   spdlog::info("stopped");
   spdlog::default_logger()->flush();
@@ -414,6 +488,12 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--max-connections", serve.max_connections,
                         "Open connections at most (default: what the descriptor limit leaves room for)");
   serve_cmd->add_option("--web-dir", serve.web_dir, "Folder of the built web UI");
+  serve_cmd->add_option("--retention-days", serve.retention_days,
+                        "Purge what has been in the trash longer than this (0: never automatically)")
+      ->check(CLI::Range(0, 36500))->capture_default_str();
+  serve_cmd->add_option("--purge-interval", serve.purge_interval_seconds,
+                        "Seconds between automatic purges (across all processes)")
+      ->check(CLI::Range(1, 30 * 86400))->capture_default_str();
 
   auto* worker_cmd = app.add_subcommand("worker", "Run generation workers only, on a shared --db");
   add_data_options(worker_cmd);

@@ -55,8 +55,12 @@ class LocalFileStorage : public FileStorage {
   std::optional<std::string> LocalPath(const std::string& key) const override { return Path(key); }
 
   Status List(const std::string& prefix, std::vector<std::string>* names) override {
+    names->clear();
+    if (!env_->FileExists(Path(prefix))) return Status::Ok();
     return env_->ListDir(Path(prefix), names);
   }
+
+  Status Stat(const std::string& key, FileInfo* out) override { return env_->GetFileInfo(Path(key), out); }
 
  private:
   std::string Path(const std::string& key) const { return root_ + "/" + key; }

@@ -49,8 +49,11 @@ class FileStorage {
   // The object's bytes as a local file (for zero-copy serving with Range),
   // or nullopt when the storage is not local.
   virtual std::optional<std::string> LocalPath(const std::string& key) const = 0;
-  // Names one level below `prefix` ("audio" → job ids).
+  // Names one level below `prefix` ("audio" → job ids). A missing prefix
+  // has no names (ok, empty).
   virtual Status List(const std::string& prefix, std::vector<std::string>* names) = 0;
+  // Size and modification time of the object (or folder) `key`; NotFound when absent.
+  virtual Status Stat(const std::string& key, FileInfo* out) = 0;
 };
 
 // Files under `root` on a local (or mounted shared) file system, through

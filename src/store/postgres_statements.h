@@ -69,14 +69,6 @@ inline constexpr char kRequeueSql[] =
     "UPDATE generation_jobs SET status = 'queued', claimed_by = NULL, lease_expires_at = NULL "
     "WHERE status = 'processing' AND deleted_at IS NULL";
 
-// Feedback on one job's samples (by audio_id or preferred_over). The sample
-// ids are collected first (= ANY of an array) so that each side of the OR is
-// an index lookup; "IN (subquery) OR IN (subquery)" would scan feedback.
-inline constexpr char kFeedbackTouchingJob[] = R"(
-  FROM feedback
-  WHERE audio_id = ANY (ARRAY(SELECT id FROM audio_samples WHERE job_id = $1))
-     OR preferred_over = ANY (ARRAY(SELECT id FROM audio_samples WHERE job_id = $1)))";
-
 // ---- reads the query-plan check explains ----
 
 inline const std::string kGetJobTemplate = kJobSelectTemplate + " WHERE j.id = $1";
@@ -107,12 +99,13 @@ inline const std::string kGetAudioTemplate =
     " FROM {audio} a JOIN generation_jobs j ON j.id = a.job_id WHERE a.id = $1";
 
 // The job list's filter. Its parameters are $1..$*count, in this order:
-// status, adapter_id, start_date, end_date (those set).
+// status, adapter_id, prompt_id, start_date, end_date (those set).
 inline std::string JobFilter(const JobQuery& q, int* count) {
   std::string where = " WHERE true";
   int n = 0;
   if (q.status) where += " AND j.status = $" + std::to_string(++n);
   if (q.adapter_id) where += " AND j.adapter_id = $" + std::to_string(++n);
+  if (q.prompt_id) where += " AND j.prompt_id = $" + std::to_string(++n);
   if (q.start_date) where += " AND j.created_at >= micros_to_ts($" + std::to_string(++n) + "::bigint)";
   if (q.end_date) where += " AND j.created_at <= micros_to_ts($" + std::to_string(++n) + "::bigint)";
   *count = n;
@@ -156,7 +149,7 @@ inline std::string AdapterCountSql(const AdapterQuery& q) {
 
 
 // The feedback list's filter. Its parameters are $1..$*count, in this
-// order: audio_id, job_id, min_rating, max_rating, and the tags as one JSON
+// order: audio_id, job_id, min_rating, max_rating, start_date, end_date, and the tags as one JSON
 // array (any of them matches: one statement for any number of tags).
 inline std::string FeedbackFilter(const FeedbackQuery& q, int* count) {
   std::string where = " WHERE true";
@@ -168,6 +161,8 @@ inline std::string FeedbackFilter(const FeedbackQuery& q, int* count) {
   }
   if (q.min_rating) where += " AND f.rating >= $" + std::to_string(++n);
   if (q.max_rating) where += " AND f.rating <= $" + std::to_string(++n);
+  if (q.start_date) where += " AND f.created_at >= micros_to_ts($" + std::to_string(++n) + "::bigint)";
+  if (q.end_date) where += " AND f.created_at <= micros_to_ts($" + std::to_string(++n) + "::bigint)";
   if (!q.tags.empty()) {
     where += " AND f.tags ?| ARRAY(SELECT jsonb_array_elements_text($" + std::to_string(++n) + "::jsonb))";
   }
@@ -239,14 +234,6 @@ inline constexpr char kInsertJob[] =
     "num_samples, error, seed, temperature, top_k, top_p, duration, created_at, "
     "completed_at, deleted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
     "$12, micros_to_ts($13::bigint), micros_to_ts($14::bigint), micros_to_ts($15::bigint))";
-inline constexpr char kMarkJobCancelled[] =
-    "UPDATE generation_jobs SET status = 'cancelled', "
-    "completed_at = micros_to_ts($1::bigint), claimed_by = NULL, "
-    "lease_expires_at = NULL "
-    "WHERE id = $2 AND status IN ('queued', 'processing')";
-inline constexpr char kMarkJobDeleted[] =
-    "UPDATE generation_jobs SET deleted_at = micros_to_ts($1::bigint) "
-    "WHERE id = $2 AND deleted_at IS NULL";
 inline constexpr char kLockLiveAdapter[] =
     "SELECT 1 FROM adapters WHERE id = $1 AND deleted_at IS NULL FOR UPDATE";
 inline constexpr char kReportProgress[] =
@@ -294,15 +281,139 @@ inline const std::string kListFeedbackForJob =
     std::string("SELECT ") + kFeedbackColumns +
     " FROM feedback f WHERE f.audio_id = ANY (ARRAY(SELECT id FROM audio_samples "
     "WHERE job_id = $1)) ORDER BY f.created_at, f.id";
-inline const std::string kCountFeedbackTouchingJob =
-    std::string("SELECT COUNT(*) ") + kFeedbackTouchingJob;
-inline const std::string kDeleteFeedbackTouchingJob =
-    std::string("DELETE ") + kFeedbackTouchingJob;
 
-// LockLiveJob (see the comment there).
-inline constexpr char kLockLiveJobForShare[] =
-    "SELECT 1 FROM generation_jobs WHERE id = $1 AND deleted_at IS NULL FOR SHARE";
-inline constexpr char kLockLiveJobForUpdate[] =
-    "SELECT 1 FROM generation_jobs WHERE id = $1 AND deleted_at IS NULL FOR UPDATE";
+
+// ---- sets of rows (SPEC section 7) ----
+// An IdList travels as one uuid[] parameter, $1; "= ANY ($1)" probes the
+// primary key once per id.
+
+inline const std::string kLockLiveJobsForShare =
+    "SELECT id FROM generation_jobs WHERE id = ANY ($1::uuid[]) AND deleted_at IS NULL "
+    "ORDER BY id FOR SHARE";
+inline const std::string kLockLiveJobsForUpdate =
+    "SELECT id FROM generation_jobs WHERE id = ANY ($1::uuid[]) AND deleted_at IS NULL "
+    "ORDER BY id FOR UPDATE";
+inline constexpr char kCancelJobs[] =
+    "UPDATE generation_jobs SET status = 'cancelled', completed_at = micros_to_ts($2::bigint), "
+    "claimed_by = NULL, lease_expires_at = NULL "
+    "WHERE id = ANY ($1::uuid[]) AND status IN ('queued', 'processing')";
+// The sample ids are collected first (= ANY of an array) so that each side
+// of the OR is an index lookup; "IN (subquery) OR IN (subquery)" would scan feedback.
+inline constexpr char kFeedbackTouchingJobs[] = R"(
+  FROM feedback
+  WHERE audio_id = ANY (ARRAY(SELECT id FROM audio_samples WHERE job_id = ANY ($1::uuid[])))
+     OR preferred_over = ANY (ARRAY(SELECT id FROM audio_samples WHERE job_id = ANY ($1::uuid[]))))";
+inline const std::string kCountFeedbackTouchingJobs = std::string("SELECT COUNT(*) ") + kFeedbackTouchingJobs;
+inline const std::string kDeleteFeedbackTouchingJobs = std::string("DELETE ") + kFeedbackTouchingJobs;
+inline constexpr char kMarkJobsDeleted[] = R"(
+  UPDATE generation_jobs j SET deleted_at = micros_to_ts($2::bigint),
+         feedback_deleted = (SELECT COUNT(*) FROM feedback f
+                              WHERE f.audio_id = ANY (ARRAY(SELECT id FROM audio_samples s WHERE s.job_id = j.id))
+                                 OR f.preferred_over = ANY (ARRAY(SELECT id FROM audio_samples s WHERE s.job_id = j.id)))
+   WHERE j.id = ANY ($1::uuid[]) AND j.deleted_at IS NULL)";
+inline constexpr char kRestoreJobs[] = R"(
+  UPDATE generation_jobs
+     SET deleted_at = NULL,
+         completed_at = CASE WHEN status IN ('queued', 'processing') THEN micros_to_ts($2::bigint)
+                             ELSE completed_at END,
+         status = CASE WHEN status IN ('queued', 'processing') THEN 'cancelled' ELSE status END,
+         claimed_by = NULL, lease_expires_at = NULL
+   WHERE id = ANY ($1::uuid[]) AND deleted_at IS NOT NULL)";
+// A trash page: the job columns, then its sample count and feedback_deleted.
+inline const std::string kListTrashedJobs =
+    std::string("SELECT ") + kJobColumns +
+    ", (SELECT COUNT(*) FROM audio_samples s WHERE s.job_id = j.id), j.feedback_deleted"
+    " FROM generation_jobs j JOIN prompts p ON p.id = j.prompt_id"
+    " LEFT JOIN adapters a ON a.id = j.adapter_id"
+    " WHERE j.deleted_at IS NOT NULL ORDER BY j.deleted_at DESC, j.id DESC LIMIT $1 OFFSET $2";
+inline constexpr char kCountTrashedJobs[] =
+    "SELECT COUNT(*) FROM generation_jobs WHERE deleted_at IS NOT NULL";
+// Purge candidates of `table`, oldest-deleted first. Parameters: the ids
+// (when by_ids), the cutoff (when before), then the limit. `extra` narrows further.
+inline std::string TrashedIdsSql(const char* table, bool by_ids, bool before, const char* extra = "") {
+  std::string sql = std::string("SELECT id FROM ") + table + " t WHERE deleted_at IS NOT NULL";
+  int n = 0;
+  if (by_ids) sql += " AND id = ANY ($" + std::to_string(++n) + "::uuid[])";
+  if (before) sql += " AND deleted_at < micros_to_ts($" + std::to_string(++n) + "::bigint)";
+  return sql + extra + " ORDER BY deleted_at, id LIMIT $" + std::to_string(n + 1);
+}
+inline constexpr char kNoJobReferences[] =
+    " AND NOT EXISTS (SELECT 1 FROM generation_jobs j WHERE j.adapter_id = t.id)";
+inline constexpr char kPurgeAudioRows[] =
+    "DELETE FROM audio_samples WHERE job_id = ANY (ARRAY(SELECT id FROM generation_jobs "
+    "WHERE id = ANY ($1::uuid[]) AND deleted_at IS NOT NULL))";
+inline constexpr char kPurgeJobRows[] =
+    "DELETE FROM generation_jobs WHERE id = ANY ($1::uuid[]) AND deleted_at IS NOT NULL";
+inline constexpr char kRestoreAdapter[] =
+    "UPDATE adapters SET deleted_at = NULL, is_active = false, name = COALESCE($2, name), "
+    "updated_at = micros_to_ts($3::bigint) WHERE id = $1 AND deleted_at IS NOT NULL";
+inline const std::string kListTrashedAdapters =
+    std::string("SELECT ") + kAdapterColumns +
+    ", (SELECT COUNT(*) FROM generation_jobs j WHERE j.adapter_id = adapters.id)"
+    " FROM adapters WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, id DESC LIMIT $1 OFFSET $2";
+inline constexpr char kCountTrashedAdapters[] =
+    "SELECT COUNT(*) FROM adapters WHERE deleted_at IS NOT NULL";
+inline constexpr char kPurgeAdapterRows[] =
+    "DELETE FROM adapters WHERE id = ANY ($1::uuid[]) AND deleted_at IS NOT NULL"
+    " AND NOT EXISTS (SELECT 1 FROM generation_jobs j WHERE j.adapter_id = adapters.id)";
+inline constexpr char kDeleteFeedbackByIds[] = "DELETE FROM feedback WHERE id = ANY ($1::uuid[])";
+inline constexpr char kJobOwners[] =
+    "SELECT id, deleted_at IS NOT NULL FROM generation_jobs WHERE id = ANY ($1::uuid[])";
+inline constexpr char kAudioOwners[] =
+    "SELECT a.storage_path, j.deleted_at IS NOT NULL FROM audio_samples a"
+    " JOIN generation_jobs j ON j.id = a.job_id WHERE a.job_id = ANY ($1::uuid[])";
+inline constexpr char kAdapterOwners[] =
+    "SELECT id, deleted_at IS NOT NULL FROM adapters WHERE id = ANY ($1::uuid[])";
+
+// Ids of live jobs matching the job list's filter; the limit follows its parameters.
+inline std::string SelectLiveJobIdsSql(const JobQuery& q) {
+  int n = 0;
+  const std::string where = JobFilter(q, &n);
+  return "SELECT j.id FROM live_jobs j" + where + " ORDER BY j.created_at DESC, j.id DESC LIMIT $" +
+         std::to_string(n + 1);
+}
+inline std::string SelectFeedbackIdsSql(const FeedbackQuery& q) {
+  int n = 0;
+  const std::string where = FeedbackFilter(q, &n);
+  return "SELECT f.id FROM feedback f" + where + " ORDER BY f.created_at DESC, f.id DESC LIMIT $" +
+         std::to_string(n + 1);
+}
+
+// ---- audit ----
+inline constexpr char kAuditColumns[] =
+    "id, ts_to_micros(at), action, entity, entity_id, counts, actor, request_id";
+inline constexpr char kInsertAuditEvent[] =
+    "INSERT INTO audit_events (id, at, action, entity, entity_id, counts, actor, request_id) "
+    "VALUES ($1, micros_to_ts($2::bigint), $3, $4, $5, $6::jsonb, $7, $8)";
+inline constexpr char kUpdateAuditCounts[] = "UPDATE audit_events SET counts = $1::jsonb WHERE id = $2";
+// The audit list's filter: entity, action, start_date, end_date (those set).
+inline std::string AuditFilter(const AuditQuery& q, int* count) {
+  std::string where = " WHERE true";
+  int n = 0;
+  if (q.entity) where += " AND entity = $" + std::to_string(++n);
+  if (q.action) where += " AND action = $" + std::to_string(++n);
+  if (q.start_date) where += " AND at >= micros_to_ts($" + std::to_string(++n) + "::bigint)";
+  if (q.end_date) where += " AND at <= micros_to_ts($" + std::to_string(++n) + "::bigint)";
+  *count = n;
+  return where;
+}
+inline std::string AuditPageSql(const AuditQuery& q) {
+  int n = 0;
+  const std::string where = AuditFilter(q, &n);
+  return std::string("SELECT ") + kAuditColumns + " FROM audit_events" + where +
+         " ORDER BY at DESC, id DESC LIMIT $" + std::to_string(n + 1) + " OFFSET $" + std::to_string(n + 2);
+}
+inline std::string AuditCountSql(const AuditQuery& q) {
+  int n = 0;
+  return "SELECT COUNT(*) FROM audit_events" + AuditFilter(q, &n);
+}
+
+// ---- maintenance ----
+// Same key in every process: one claimer at a time.
+inline constexpr char kLockMaintenance[] = "SELECT pg_try_advisory_xact_lock($1::bigint)";
+inline constexpr char kClaimMaintenanceRun[] =
+    "INSERT INTO maintenance_runs (name, started_at) VALUES ($1, micros_to_ts($2::bigint)) "
+    "ON CONFLICT (name) DO UPDATE SET started_at = excluded.started_at "
+    "WHERE maintenance_runs.started_at <= micros_to_ts($3::bigint)";
 
 }  // namespace studio::store_internal::pg_sql

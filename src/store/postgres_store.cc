@@ -593,13 +593,9 @@ class PostgresStore final : public Store {
     out->clear();
     *total = 0;
     // A malformed adapter id matches no job (as on SQLite, where ids are text).
-    if (jq.adapter_id && !IsId(*jq.adapter_id)) return Status::Ok();
-    Params p;  // in JobFilter's order
-    if (jq.status) p.Add(JobStatusName(*jq.status));
-    if (jq.adapter_id) p.Add(*jq.adapter_id);
-    if (jq.start_date) p.AddTime(*jq.start_date);
-    if (jq.end_date) p.AddTime(*jq.end_date);
-    const bool counters_suffice = jq.visibility == Visibility::kLive && !jq.adapter_id &&
+    if (!FilterIdsValid(jq)) return Status::Ok();
+    Params p = JobFilterParams(jq);
+    const bool counters_suffice = jq.visibility == Visibility::kLive && !jq.adapter_id && !jq.prompt_id &&
                                   !jq.start_date && !jq.end_date;
     if (counters_suffice) {
       // Maintained by triggers: the total costs the same at any table size.
@@ -628,45 +624,6 @@ class PostgresStore final : public Store {
                   out->jobs_today = r.Int(0, 6);
                   return Status::Ok();
                 });
-  }
-
-  Status MarkJobCancelled(const std::string& id, Micros now, bool* changed) override {
-    *changed = false;
-    if (!IsId(id)) return Status::Ok();
-    int64_t n = 0;
-    STUDIO_RETURN_IF_ERROR(Run(kMarkJobCancelled,
-                               Params().AddTime(now).Add(id), &n));
-    *changed = n == 1;
-    return Status::Ok();
-  }
-
-  Status MarkJobDeleted(const std::string& id, Micros now) override {
-    if (!IsId(id)) return Status::NotFound(store_kind::kJob);
-    int64_t n = 0;
-    STUDIO_RETURN_IF_ERROR(Run(kMarkJobDeleted,
-                               Params().AddTime(now).Add(id), &n));
-    return n == 1 ? Status::Ok() : Status::NotFound(store_kind::kJob);
-  }
-
-  Status LockLiveJob(const std::string& id, RowLock mode) override {
-    if (!IsId(id)) return Status::NotFound(store_kind::kJob);
-    // Why this orders a job delete against a feedback insert (lifecycle.cc):
-    // DeleteJob locks the row FOR UPDATE before anything else, AddFeedback
-    // locks the sample's job FOR SHARE before inserting. The two modes
-    // conflict, so one transaction waits for the other to end:
-    //  - the insert first: the delete waits until the feedback is committed,
-    //    then its cascade (DeleteFeedbackTouchingJob, a new statement with a
-    //    new READ COMMITTED snapshot) sees and deletes the new record;
-    //  - the delete first: the insert waits; when the delete commits,
-    //    PostgreSQL re-checks this WHERE against the row's newest version
-    //    (READ COMMITTED), deleted_at is no longer NULL, no row comes back,
-    //    and the insert fails with NotFound instead of pointing at a
-    //    deleted job's sample.
-    // FOR SHARE holders do not block each other, so feedback inserts stay
-    // parallel. Both locks last until the transaction ends.
-    return With(mode == RowLock::kShare ? kLockLiveJobForShare : kLockLiveJobForUpdate, {id}, [&](const Result& r) {
-      return r.rows() == 1 ? Status::Ok() : Status::NotFound(store_kind::kJob);
-    });
   }
 
   // Held until the transaction ends; a concurrent update of the same
@@ -781,13 +738,8 @@ class PostgresStore final : public Store {
   Status ListFeedback(const FeedbackQuery& fq, std::vector<Feedback>* out, int64_t* total) override {
     out->clear();
     *total = 0;
-    if ((fq.audio_id && !IsId(*fq.audio_id)) || (fq.job_id && !IsId(*fq.job_id))) return Status::Ok();
-    Params p;  // in FeedbackFilter's order
-    if (fq.audio_id) p.Add(*fq.audio_id);
-    if (fq.job_id) p.Add(*fq.job_id);
-    if (fq.min_rating) p.Add(*fq.min_rating);
-    if (fq.max_rating) p.Add(*fq.max_rating);
-    if (!fq.tags.empty()) p.Add(json(fq.tags).dump());
+    if (!FilterIdsValid(fq)) return Status::Ok();
+    Params p = FeedbackFilterParams(fq);
     STUDIO_RETURN_IF_ERROR(ScalarInt(FeedbackCountSql(fq), p, total));
     p.Add(fq.limit).Add(fq.offset);
     return With(FeedbackPageSql(fq), p, [&](const Result& r) {
@@ -806,18 +758,6 @@ class PostgresStore final : public Store {
                 });
   }
 
-  Status CountFeedbackTouchingJob(const std::string& job_id, int64_t* count) override {
-    *count = 0;
-    if (!IsId(job_id)) return Status::Ok();
-    return ScalarInt(kCountFeedbackTouchingJob, {job_id}, count);
-  }
-
-  Status DeleteFeedbackTouchingJob(const std::string& job_id, int64_t* deleted) override {
-    *deleted = 0;
-    if (!IsId(job_id)) return Status::Ok();
-    return Run(kDeleteFeedbackTouchingJob, {job_id}, deleted);
-  }
-
   Status GetFeedbackSummary(FeedbackSummary* out) override {
     *out = FeedbackSummary{};
     return With(
@@ -833,7 +773,250 @@ class PostgresStore final : public Store {
         });
   }
 
+  // ---- sets of rows ----
+  Status SelectLiveJobIds(const JobQuery& jq, int64_t max, IdList* out) override {
+    out->clear();
+    if (!FilterIdsValid(jq)) return Status::Ok();
+    return ReadIds(SelectLiveJobIdsSql(jq), JobFilterParams(jq).Add(max), out);
+  }
+
+  Status LockLiveJobs(const IdList& ids, RowLock mode, IdList* live) override {
+    // Why this orders a job delete against a feedback insert (lifecycle.cc):
+    // DeleteJob locks the row FOR UPDATE before anything else, AddFeedback
+    // locks the sample's job FOR SHARE before inserting. The two modes
+    // conflict, so one transaction waits for the other to end:
+    //  - the insert first: the delete waits until the feedback is committed,
+    //    then its cascade (DeleteFeedbackTouchingJobs, a new statement with a
+    //    new READ COMMITTED snapshot) sees and deletes the new record;
+    //  - the delete first: the insert waits; when the delete commits,
+    //    PostgreSQL re-checks this WHERE against the row's newest version
+    //    (READ COMMITTED), deleted_at is no longer NULL, no row comes back,
+    //    and the insert fails with NotFound instead of pointing at a
+    //    deleted job's sample.
+    // FOR SHARE holders do not block each other, so feedback inserts stay
+    // parallel. Both locks last until the transaction ends.
+    // ORDER BY id: the LockRows step runs above the sort, so every caller
+    // takes its row locks in the same order.
+    live->clear();
+    return ReadIds(mode == RowLock::kShare ? kLockLiveJobsForShare : kLockLiveJobsForUpdate,
+                   Params().Add(IdArray(ids)), live);
+  }
+
+  Status CancelJobs(const IdList& ids, Micros now, int64_t* cancelled) override {
+    return Run(kCancelJobs, Params().Add(IdArray(ids)).AddTime(now), cancelled);
+  }
+
+  Status CountFeedbackTouchingJobs(const IdList& job_ids, int64_t* count) override {
+    return ScalarInt(kCountFeedbackTouchingJobs, Params().Add(IdArray(job_ids)), count);
+  }
+
+  Status DeleteFeedbackTouchingJobs(const IdList& job_ids, int64_t* deleted) override {
+    return Run(kDeleteFeedbackTouchingJobs, Params().Add(IdArray(job_ids)), deleted);
+  }
+
+  Status MarkJobsDeleted(const IdList& ids, Micros now, int64_t* deleted) override {
+    return Run(kMarkJobsDeleted, Params().Add(IdArray(ids)).AddTime(now), deleted);
+  }
+
+  Status RestoreJobs(const IdList& ids, Micros now, int64_t* restored) override {
+    return Run(kRestoreJobs, Params().Add(IdArray(ids)).AddTime(now), restored);
+  }
+
+  Status ListTrashedJobs(int64_t offset, int limit, std::vector<TrashedJob>* out,
+                         int64_t* total) override {
+    out->clear();
+    STUDIO_RETURN_IF_ERROR(ScalarInt(kCountTrashedJobs, {}, total));
+    return With(kListTrashedJobs, Params().Add(limit).Add(offset), [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) {
+        TrashedJob& t = out->emplace_back();
+        ReadJob(PgRow{r, i}, &t.job);
+        t.sample_count = r.Int(i, kJobColumnCount);
+        t.feedback_deleted = r.Int(i, kJobColumnCount + 1);
+      }
+      return Status::Ok();
+    });
+  }
+
+  Status SelectTrashedJobIds(const std::optional<IdList>& ids, std::optional<Micros> deleted_before,
+                             int limit, IdList* out) override {
+    return ReadIds(TrashedIdsSql("generation_jobs", ids.has_value(), deleted_before.has_value()),
+                   TrashedParams(ids, deleted_before, limit), out);
+  }
+
+  Status PurgeJobRows(const IdList& ids, int64_t* jobs, int64_t* samples) override {
+    return InTransaction([&]() -> Status {
+      const std::string array = IdArray(ids);
+      STUDIO_RETURN_IF_ERROR(Run(kPurgeAudioRows, Params().Add(array), samples));
+      return Run(kPurgeJobRows, Params().Add(array), jobs);
+    });
+  }
+
+  Status RestoreAdapter(const std::string& id, const std::optional<std::string>& new_name,
+                        Micros now) override {
+    if (!IsId(id)) return Status::NotFound(store_kind::kTrashedAdapter);
+    int64_t changed = 0;
+    STUDIO_RETURN_IF_ERROR(NameConflictAware(
+        Run(kRestoreAdapter, Params().Add(id).Add(new_name).AddTime(now), &changed)));
+    return changed == 1 ? Status::Ok() : Status::NotFound(store_kind::kTrashedAdapter);
+  }
+
+  Status ListTrashedAdapters(int64_t offset, int limit, std::vector<TrashedAdapter>* out,
+                             int64_t* total) override {
+    out->clear();
+    STUDIO_RETURN_IF_ERROR(ScalarInt(kCountTrashedAdapters, {}, total));
+    return With(kListTrashedAdapters, Params().Add(limit).Add(offset), [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) {
+        TrashedAdapter& t = out->emplace_back();
+        ReadAdapter(PgRow{r, i}, &t.adapter);
+        t.held_by_jobs = r.Int(i, kAdapterColumnCount);
+      }
+      return Status::Ok();
+    });
+  }
+
+  Status SelectPurgeableAdapterIds(const std::optional<IdList>& ids,
+                                   std::optional<Micros> deleted_before, int limit,
+                                   IdList* out) override {
+    return ReadIds(
+        TrashedIdsSql("adapters", ids.has_value(), deleted_before.has_value(), kNoJobReferences),
+        TrashedParams(ids, deleted_before, limit), out);
+  }
+
+  Status PurgeAdapterRows(const IdList& ids, int64_t* adapters) override {
+    return Run(kPurgeAdapterRows, Params().Add(IdArray(ids)), adapters);
+  }
+
+  Status SelectFeedbackIds(const FeedbackQuery& fq, int64_t max, IdList* out) override {
+    out->clear();
+    if (!FilterIdsValid(fq)) return Status::Ok();
+    return ReadIds(SelectFeedbackIdsSql(fq), FeedbackFilterParams(fq).Add(max), out);
+  }
+
+  Status DeleteFeedbackByIds(const IdList& ids, int64_t* deleted) override {
+    return Run(kDeleteFeedbackByIds, Params().Add(IdArray(ids)), deleted);
+  }
+
+  Status LookupFileOwners(const IdList& job_ids, const IdList& adapter_ids, FileOwners* out) override {
+    *out = FileOwners{};
+    auto read_pairs = [&](const char* sql, const IdList& ids,
+                          std::unordered_map<std::string, bool>* into) {
+      if (ids.empty()) return Status::Ok();
+      return With(sql, Params().Add(IdArray(ids)), [&](const Result& r) {
+        for (int i = 0; i < r.rows(); ++i) (*into)[r.Text(i, 0)] = r.Bool(i, 1);
+        return Status::Ok();
+      });
+    };
+    STUDIO_RETURN_IF_ERROR(read_pairs(kJobOwners, job_ids, &out->jobs));
+    STUDIO_RETURN_IF_ERROR(read_pairs(kAudioOwners, job_ids, &out->audio_keys));
+    return read_pairs(kAdapterOwners, adapter_ids, &out->adapters);
+  }
+
+  // ---- audit ----
+  Status InsertAuditEvent(const AuditEvent& e) override {
+    return Run(kInsertAuditEvent, Params().Add(e.id).AddTime(e.at).Add(e.action).Add(e.entity)
+                                      .Add(e.entity_id).Add(e.counts_json).Add(e.actor).Add(e.request_id));
+  }
+
+  Status UpdateAuditCounts(const std::string& id, const std::string& counts_json) override {
+    return Run(kUpdateAuditCounts, Params().Add(counts_json).Add(id));
+  }
+
+  Status ListAuditEvents(const AuditQuery& aq, std::vector<AuditEvent>* out, int64_t* total) override {
+    out->clear();
+    Params p;  // in AuditFilter's order
+    if (aq.entity) p.Add(*aq.entity);
+    if (aq.action) p.Add(*aq.action);
+    if (aq.start_date) p.AddTime(*aq.start_date);
+    if (aq.end_date) p.AddTime(*aq.end_date);
+    STUDIO_RETURN_IF_ERROR(ScalarInt(AuditCountSql(aq), p, total));
+    p.Add(aq.limit).Add(aq.offset);
+    return With(AuditPageSql(aq), p, [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadAuditEvent(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
+  }
+
+  Status ClaimMaintenanceRun(const std::string& name, Micros now, Micros not_since,
+                             bool* claimed) override {
+    *claimed = false;
+    return InTransaction([&]() -> Status {
+      bool locked = false;
+      STUDIO_RETURN_IF_ERROR(With(kLockMaintenance, Params().Add(kMaintenanceLockKey),
+                                  [&](const Result& r) {
+                                    locked = r.rows() == 1 && r.Bool(0, 0);
+                                    return Status::Ok();
+                                  }));
+      if (!locked) return Status::Ok();  // another process is claiming right now
+      int64_t changed = 0;
+      STUDIO_RETURN_IF_ERROR(
+          Run(kClaimMaintenanceRun, Params().Add(name).AddTime(now).AddTime(not_since), &changed));
+      *claimed = changed == 1;
+      return Status::Ok();
+    });
+  }
+
  private:
+  // Same key in every process (and not the migrations' key).
+  static constexpr int64_t kMaintenanceLockKey = 0x53747564696f + 1;
+
+  // `ids` as a uuid[] literal; text that is not a canonical id names no row
+  // and is left out (see IsId).
+  static std::string IdArray(const IdList& ids) {
+    std::string out = "{";
+    for (const auto& id : ids) {
+      if (!IsId(id)) continue;
+      if (out.size() > 1) out += ',';
+      out += id;
+    }
+    return out + "}";
+  }
+
+  Status ReadIds(const std::string& sql, const Params& params, IdList* out) {
+    out->clear();
+    return With(sql, params, [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) out->push_back(r.Text(i, 0));
+      return Status::Ok();
+    });
+  }
+
+  static Params TrashedParams(const std::optional<IdList>& ids, std::optional<Micros> deleted_before,
+                              int limit) {
+    Params p;
+    if (ids) p.Add(IdArray(*ids));
+    if (deleted_before) p.AddTime(*deleted_before);
+    return p.Add(limit);
+  }
+
+  // A malformed id in a filter matches nothing (as on SQLite, where ids are text).
+  static bool FilterIdsValid(const JobQuery& q) {
+    return (!q.adapter_id || IsId(*q.adapter_id)) && (!q.prompt_id || IsId(*q.prompt_id));
+  }
+  static bool FilterIdsValid(const FeedbackQuery& q) {
+    return (!q.audio_id || IsId(*q.audio_id)) && (!q.job_id || IsId(*q.job_id));
+  }
+  // In JobFilter's order.
+  static Params JobFilterParams(const JobQuery& jq) {
+    Params p;
+    if (jq.status) p.Add(JobStatusName(*jq.status));
+    if (jq.adapter_id) p.Add(*jq.adapter_id);
+    if (jq.prompt_id) p.Add(*jq.prompt_id);
+    if (jq.start_date) p.AddTime(*jq.start_date);
+    if (jq.end_date) p.AddTime(*jq.end_date);
+    return p;
+  }
+  // In FeedbackFilter's order.
+  static Params FeedbackFilterParams(const FeedbackQuery& fq) {
+    Params p;
+    if (fq.audio_id) p.Add(*fq.audio_id);
+    if (fq.job_id) p.Add(*fq.job_id);
+    if (fq.min_rating) p.Add(*fq.min_rating);
+    if (fq.max_rating) p.Add(*fq.max_rating);
+    if (fq.start_date) p.AddTime(*fq.start_date);
+    if (fq.end_date) p.AddTime(*fq.end_date);
+    if (!fq.tags.empty()) p.Add(json(fq.tags).dump());
+    return p;
+  }
+
   static void AddAdapter(Params& p, const Adapter& a) {
     p.Add(a.id).Add(a.name).Add(a.description).Add(a.base_model).Add(a.storage_path)
         .Add(a.config_json).Add(a.is_active).Add(AdapterStatusName(a.status))
@@ -868,7 +1051,12 @@ Status PostgresStore::ExplainQuery(const std::string& name, std::vector<std::str
       {"adapter_stats", {kSelectAdapterStats, {}}},
       {"claim_job", {kClaimSql, {"worker", "1764201600000000", "1764201630000000"}}},
       {"requeue_processing", {kRequeueSql, {}}},
-      {"delete_feedback_touching_job", {kDeleteFeedbackTouchingJob, {kSomeId}}},
+      {"delete_feedback_touching_job", {kDeleteFeedbackTouchingJobs, {"{" + kSomeId + "}"}}},
+      {"list_trashed_jobs", {kListTrashedJobs, {"20", "0"}}},
+      {"count_trashed_jobs", {kCountTrashedJobs, {}}},
+      {"purge_candidates", {TrashedIdsSql("generation_jobs", false, true), {"1764201600000000", "500"}}},
+      {"list_trashed_adapters", {kListTrashedAdapters, {"20", "0"}}},
+      {"list_audit", {AuditPageSql(AuditQuery{}), {"50", "0"}}},
       {"get_audio", {SourceFor(kGetAudioTemplate, Visibility::kLive), {kSomeId}}},
   };
   auto it = kQueries.find(name);

@@ -62,6 +62,10 @@ void ReadPrompt(const Row& r, Prompt* p) {
   p->created_at = r.Time(3).value_or(0);
 }
 
+// How many columns ReadAdapter and ReadJob read: a statement may add more after them.
+inline constexpr int kAdapterColumnCount = 12;
+inline constexpr int kJobColumnCount = 19;
+
 // Columns: the stores' kAdapterColumns.
 template <typename Row>
 void ReadAdapter(const Row& r, Adapter* a) {
@@ -146,6 +150,20 @@ inline JobQuery ByAdapter(const std::string& adapter_id) {
   JobQuery q;
   q.adapter_id = adapter_id;
   return q;
+}
+
+// Columns: the stores' kAuditColumns (id, at, action, entity, entity_id,
+// counts, actor, request_id).
+template <typename Row>
+void ReadAuditEvent(const Row& r, AuditEvent* e) {
+  e->id = r.Text(0);
+  e->at = r.Time(1).value_or(0);
+  e->action = r.Text(2);
+  e->entity = r.Text(3);
+  e->entity_id = OptText(r, 4);
+  e->counts_json = r.Text(5);
+  e->actor = r.Text(6);
+  e->request_id = r.Text(7);
 }
 
 }  // namespace studio::store_internal

@@ -60,12 +60,6 @@ inline constexpr char kRequeueSql[] =
     "UPDATE generation_jobs SET status = 'queued', claimed_by = NULL, lease_expires_at = NULL "
     "WHERE status = 'processing' AND deleted_at IS NULL";
 
-// Sample ids of one job, for the feedback cascade (by audio_id or preferred_over).
-inline constexpr char kFeedbackTouchingJob[] = R"(
-  FROM feedback
-  WHERE audio_id IN (SELECT id FROM audio_samples WHERE job_id = ?1)
-     OR preferred_over IN (SELECT id FROM audio_samples WHERE job_id = ?1))";
-
 // ---- reads the query-plan check explains ----
 
 inline const std::string kGetJobTemplate = kJobSelectTemplate + " WHERE j.id = ?";
@@ -80,11 +74,12 @@ inline const std::string kGetAudioTemplate =
     " FROM {audio} a JOIN generation_jobs j ON j.id = a.job_id WHERE a.id = ?";
 
 // The job list's filter; its parameters bind in this order: status,
-// adapter_id, start_date, end_date (those set).
+// adapter_id, prompt_id, start_date, end_date (those set).
 inline std::string JobFilter(const JobQuery& q) {
   std::string where = " WHERE 1 = 1";
   if (q.status) where += " AND j.status = ?";
   if (q.adapter_id) where += " AND j.adapter_id = ?";
+  if (q.prompt_id) where += " AND j.prompt_id = ?";
   if (q.start_date) where += " AND j.created_at >= ?";
   if (q.end_date) where += " AND j.created_at <= ?";
   return where;
@@ -117,13 +112,15 @@ inline std::string AdapterCountSql(const AdapterQuery& q) {
 
 
 // The feedback list's filter; binds audio_id, job_id, min_rating,
-// max_rating, then each tag (those set).
+// max_rating, start_date, end_date, then each tag (those set).
 inline std::string FeedbackFilter(const FeedbackQuery& q) {
   std::string where = " WHERE 1 = 1";
   if (q.audio_id) where += " AND f.audio_id = ?";
   if (q.job_id) where += " AND f.audio_id IN (SELECT id FROM live_audio_samples WHERE job_id = ?)";
   if (q.min_rating) where += " AND f.rating >= ?";
   if (q.max_rating) where += " AND f.rating <= ?";
+  if (q.start_date) where += " AND f.created_at >= ?";
+  if (q.end_date) where += " AND f.created_at <= ?";
   if (!q.tags.empty()) {
     where += " AND EXISTS (SELECT 1 FROM json_each(f.tags) t WHERE t.value IN (?";
     for (size_t i = 1; i < q.tags.size(); ++i) where += ", ?";
@@ -186,14 +183,6 @@ inline constexpr char kCountLiveJobsWithStatus[] =
     "SELECT live_count FROM job_counters WHERE status = ?";
 inline constexpr char kCountLiveJobs[] =
     "SELECT COALESCE(SUM(live_count), 0) FROM job_counters";
-inline constexpr char kMarkJobCancelled[] =
-    "UPDATE generation_jobs SET status = 'cancelled', completed_at = ?, "
-    "claimed_by = NULL, lease_expires_at = NULL "
-    "WHERE id = ? AND status IN ('queued', 'processing')";
-inline constexpr char kMarkJobDeleted[] =
-    "UPDATE generation_jobs SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL";
-inline constexpr char kLockLiveJob[] =
-    "SELECT COUNT(*) FROM live_jobs WHERE id = ?";
 inline constexpr char kLockLiveAdapter[] =
     "SELECT COUNT(*) FROM live_adapters WHERE id = ?";
 inline constexpr char kReportProgress[] =
@@ -238,9 +227,122 @@ inline const std::string kListFeedbackForJob =
     std::string("SELECT ") + kFeedbackColumns +
     " FROM feedback f WHERE f.audio_id IN (SELECT id FROM audio_samples WHERE job_id = ?)"
     " ORDER BY f.created_at, f.id";
-inline const std::string kCountFeedbackTouchingJob =
-    std::string("SELECT COUNT(*) ") + kFeedbackTouchingJob;
-inline const std::string kDeleteFeedbackTouchingJob =
-    std::string("DELETE ") + kFeedbackTouchingJob;
+
+// ---- sets of rows (SPEC section 7) ----
+// An IdList binds as one JSON array text; "IN (SELECT value FROM
+// json_each(?1))" probes the primary key once per id.
+
+inline constexpr char kIds[] = "(SELECT value FROM json_each(?1))";
+inline std::string WithIds(const std::string& sql) {
+  std::string out = sql;
+  for (size_t at; (at = out.find("{ids}")) != std::string::npos;) out.replace(at, 5, kIds);
+  return out;
+}
+
+inline const std::string kLockLiveJobs =
+    WithIds("SELECT id FROM live_jobs WHERE id IN {ids} ORDER BY id");
+inline const std::string kCancelJobs = WithIds(
+    "UPDATE generation_jobs SET status = 'cancelled', completed_at = ?2, "
+    "claimed_by = NULL, lease_expires_at = NULL "
+    "WHERE id IN {ids} AND status IN ('queued', 'processing')");
+inline const std::string kFeedbackTouchingJobs = WithIds(R"(
+  FROM feedback
+  WHERE audio_id IN (SELECT id FROM audio_samples WHERE job_id IN {ids})
+     OR preferred_over IN (SELECT id FROM audio_samples WHERE job_id IN {ids}))");
+inline const std::string kCountFeedbackTouchingJobs = "SELECT COUNT(*) " + kFeedbackTouchingJobs;
+inline const std::string kDeleteFeedbackTouchingJobs = "DELETE " + kFeedbackTouchingJobs;
+inline const std::string kMarkJobsDeleted = WithIds(R"(
+  UPDATE generation_jobs SET deleted_at = ?2,
+         feedback_deleted = (SELECT COUNT(*) FROM feedback f
+                              WHERE f.audio_id IN (SELECT id FROM audio_samples s WHERE s.job_id = generation_jobs.id)
+                                 OR f.preferred_over IN (SELECT id FROM audio_samples s WHERE s.job_id = generation_jobs.id))
+   WHERE id IN {ids} AND deleted_at IS NULL)");
+inline const std::string kRestoreJobs = WithIds(R"(
+  UPDATE generation_jobs
+     SET deleted_at = NULL,
+         completed_at = CASE WHEN status IN ('queued', 'processing') THEN ?2 ELSE completed_at END,
+         status = CASE WHEN status IN ('queued', 'processing') THEN 'cancelled' ELSE status END,
+         claimed_by = NULL, lease_expires_at = NULL
+   WHERE id IN {ids} AND deleted_at IS NOT NULL)");
+// A trash page: the job columns, then its sample count and feedback_deleted.
+inline const std::string kListTrashedJobs =
+    std::string("SELECT ") + kJobColumns +
+    ", (SELECT COUNT(*) FROM audio_samples s WHERE s.job_id = j.id), j.feedback_deleted"
+    " FROM generation_jobs j JOIN prompts p ON p.id = j.prompt_id"
+    " LEFT JOIN adapters a ON a.id = j.adapter_id"
+    " WHERE j.deleted_at IS NOT NULL ORDER BY j.deleted_at DESC, j.id DESC LIMIT ? OFFSET ?";
+inline constexpr char kCountTrashedJobs[] =
+    "SELECT COUNT(*) FROM generation_jobs WHERE deleted_at IS NOT NULL";
+// Purge candidates of `table`, oldest-deleted first: binds the ids (when
+// by_ids), the cutoff (when before), then the limit. `extra` narrows further.
+inline std::string TrashedIdsSql(const char* table, bool by_ids, bool before, const char* extra = "") {
+  std::string sql = std::string("SELECT id FROM ") + table + " t WHERE deleted_at IS NOT NULL";
+  if (by_ids) sql += " AND id IN (SELECT value FROM json_each(?))";
+  if (before) sql += " AND deleted_at < ?";
+  return sql + extra + " ORDER BY deleted_at, id LIMIT ?";
+}
+inline constexpr char kNoJobReferences[] =
+    " AND NOT EXISTS (SELECT 1 FROM generation_jobs j WHERE j.adapter_id = t.id)";
+inline const std::string kTrashedOfIds = WithIds("SELECT id FROM generation_jobs WHERE id IN {ids} AND deleted_at IS NOT NULL");
+inline const std::string kPurgeAudioRows =
+    "DELETE FROM audio_samples WHERE job_id IN (" + kTrashedOfIds + ")";
+inline const std::string kPurgeJobRows =
+    WithIds("DELETE FROM generation_jobs WHERE id IN {ids} AND deleted_at IS NOT NULL");
+inline constexpr char kRestoreAdapter[] =
+    "UPDATE adapters SET deleted_at = NULL, is_active = 0, name = COALESCE(?2, name), updated_at = ?3 "
+    "WHERE id = ?1 AND deleted_at IS NOT NULL";
+inline const std::string kListTrashedAdapters =
+    std::string("SELECT ") + kAdapterColumns +
+    ", (SELECT COUNT(*) FROM generation_jobs j WHERE j.adapter_id = adapters.id)"
+    " FROM adapters WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, id DESC LIMIT ? OFFSET ?";
+inline constexpr char kCountTrashedAdapters[] =
+    "SELECT COUNT(*) FROM adapters WHERE deleted_at IS NOT NULL";
+inline const std::string kPurgeAdapterRows = WithIds(
+    "DELETE FROM adapters WHERE id IN {ids} AND deleted_at IS NOT NULL"
+    " AND NOT EXISTS (SELECT 1 FROM generation_jobs j WHERE j.adapter_id = adapters.id)");
+inline const std::string kDeleteFeedbackByIds = WithIds("DELETE FROM feedback WHERE id IN {ids}");
+inline const std::string kJobOwners =
+    WithIds("SELECT id, deleted_at IS NOT NULL FROM generation_jobs WHERE id IN {ids}");
+inline const std::string kAudioOwners = WithIds(
+    "SELECT a.storage_path, j.deleted_at IS NOT NULL FROM audio_samples a"
+    " JOIN generation_jobs j ON j.id = a.job_id WHERE a.job_id IN {ids}");
+inline const std::string kAdapterOwners =
+    WithIds("SELECT id, deleted_at IS NOT NULL FROM adapters WHERE id IN {ids}");
+
+// Ids of live jobs matching the job list's filter, then the limit.
+inline std::string SelectLiveJobIdsSql(const JobQuery& q) {
+  return "SELECT j.id FROM live_jobs j" + JobFilter(q) + " ORDER BY j.created_at DESC, j.id DESC LIMIT ?";
+}
+inline std::string SelectFeedbackIdsSql(const FeedbackQuery& q) {
+  return "SELECT f.id FROM feedback f" + FeedbackFilter(q) + " ORDER BY f.created_at DESC, f.id DESC LIMIT ?";
+}
+
+// ---- audit ----
+inline constexpr char kAuditColumns[] = "id, at, action, entity, entity_id, counts, actor, request_id";
+inline const std::string kInsertAuditEvent =
+    std::string("INSERT INTO audit_events (") + kAuditColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+inline constexpr char kUpdateAuditCounts[] = "UPDATE audit_events SET counts = ? WHERE id = ?";
+// The audit list's filter; binds entity, action, start_date, end_date (those set).
+inline std::string AuditFilter(const AuditQuery& q) {
+  std::string where = " WHERE 1 = 1";
+  if (q.entity) where += " AND entity = ?";
+  if (q.action) where += " AND action = ?";
+  if (q.start_date) where += " AND at >= ?";
+  if (q.end_date) where += " AND at <= ?";
+  return where;
+}
+inline std::string AuditPageSql(const AuditQuery& q) {
+  return std::string("SELECT ") + kAuditColumns + " FROM audit_events" + AuditFilter(q) +
+         " ORDER BY at DESC, id DESC LIMIT ? OFFSET ?";
+}
+inline std::string AuditCountSql(const AuditQuery& q) {
+  return "SELECT COUNT(*) FROM audit_events" + AuditFilter(q);
+}
+
+// ---- maintenance ----
+inline constexpr char kClaimMaintenanceRun[] =
+    "INSERT INTO maintenance_runs (name, started_at) VALUES (?1, ?2) "
+    "ON CONFLICT (name) DO UPDATE SET started_at = excluded.started_at "
+    "WHERE maintenance_runs.started_at <= ?3";
 
 }  // namespace studio::store_internal::sqlite_sql

@@ -445,13 +445,8 @@ class SqliteStore final : public Store {
 
   Status ListJobs(const JobQuery& jq, std::vector<Job>* out, int64_t* total) override {
     out->clear();
-    auto bind_filters = [&](Query& q) {
-      if (jq.status) q.Bind(JobStatusName(*jq.status));
-      if (jq.adapter_id) q.Bind(*jq.adapter_id);
-      if (jq.start_date) q.BindTime(*jq.start_date);
-      if (jq.end_date) q.BindTime(*jq.end_date);
-    };
-    const bool counters_suffice = jq.visibility == Visibility::kLive && !jq.adapter_id &&
+    auto bind_filters = [&](Query& q) { BindJobFilter(q, jq); };
+    const bool counters_suffice = jq.visibility == Visibility::kLive && !jq.adapter_id && !jq.prompt_id &&
                                   !jq.start_date && !jq.end_date;
     if (counters_suffice) {
       // Maintained by triggers: the total costs the same at any table size.
@@ -503,31 +498,6 @@ class SqliteStore final : public Store {
     }));
     if (out->completed > 0) out->avg_processing_seconds = completed_ms / 1000.0 / out->completed;
     return ScalarInt(kSelectJobsToday, {FormatIsoMicros(day_start).substr(0, 10)}, &out->jobs_today);
-  }
-
-  Status MarkJobCancelled(const std::string& id, Micros now, bool* changed) override {
-    return With(kMarkJobCancelled,
-                [&](Query& q) {
-                  STUDIO_RETURN_IF_ERROR(q.BindTime(now).Bind(id).Run());
-                  *changed = q.changes() == 1;
-                  return Status::Ok();
-                });
-  }
-
-  Status MarkJobDeleted(const std::string& id, Micros now) override {
-    return With(kMarkJobDeleted,
-                [&](Query& q) {
-                  STUDIO_RETURN_IF_ERROR(q.BindTime(now).Bind(id).Run());
-                  return q.changes() == 1 ? Status::Ok() : Status::NotFound(store_kind::kJob);
-                });
-  }
-
-  Status LockLiveJob(const std::string& id, RowLock /*mode*/) override {
-    // The surrounding BEGIN IMMEDIATE transaction already holds SQLite's
-    // single write lock, which orders this against every other writer.
-    int64_t live = 0;
-    STUDIO_RETURN_IF_ERROR(ScalarInt(kLockLiveJob, {id}, &live));
-    return live == 1 ? Status::Ok() : Status::NotFound(store_kind::kJob);
   }
 
   Status LockLiveAdapter(const std::string& id) override {
@@ -647,13 +617,7 @@ class SqliteStore final : public Store {
 
   Status ListFeedback(const FeedbackQuery& fq, std::vector<Feedback>* out, int64_t* total) override {
     out->clear();
-    auto bind_filters = [&](Query& q) {
-      if (fq.audio_id) q.Bind(*fq.audio_id);
-      if (fq.job_id) q.Bind(*fq.job_id);
-      if (fq.min_rating) q.Bind(*fq.min_rating);
-      if (fq.max_rating) q.Bind(*fq.max_rating);
-      for (const auto& t : fq.tags) q.Bind(t);
-    };
+    auto bind_filters = [&](Query& q) { BindFeedbackFilter(q, fq); };
     STUDIO_RETURN_IF_ERROR(With(FeedbackCountSql(fq), [&](Query& q) {
       bind_filters(q);
       *total = q.Step() ? sqlite3_column_int64(q.stmt(), 0) : 0;
@@ -678,18 +642,6 @@ class SqliteStore final : public Store {
                 });
   }
 
-  Status CountFeedbackTouchingJob(const std::string& job_id, int64_t* count) override {
-    return ScalarInt(kCountFeedbackTouchingJob, {job_id}, count);
-  }
-
-  Status DeleteFeedbackTouchingJob(const std::string& job_id, int64_t* deleted) override {
-    return With(kDeleteFeedbackTouchingJob, [&](Query& q) {
-      STUDIO_RETURN_IF_ERROR(q.Bind(job_id).Run());
-      *deleted = q.changes();
-      return Status::Ok();
-    });
-  }
-
   Status GetFeedbackSummary(FeedbackSummary* out) override {
     *out = FeedbackSummary{};
     STUDIO_RETURN_IF_ERROR(With(
@@ -707,7 +659,230 @@ class SqliteStore final : public Store {
                      {}, &out->high_rated_samples);
   }
 
+  // ---- sets of rows ----
+  Status SelectLiveJobIds(const JobQuery& jq, int64_t max, IdList* out) override {
+    out->clear();
+    return With(SelectLiveJobIdsSql(jq), [&](Query& q) {
+      BindJobFilter(q, jq);
+      q.Bind(max);
+      while (q.Step()) out->push_back(TextColumn(q.stmt(), 0));
+      return q.status();
+    });
+  }
+
+  Status LockLiveJobs(const IdList& ids, RowLock /*mode*/, IdList* live) override {
+    // The surrounding BEGIN IMMEDIATE transaction already holds SQLite's
+    // single write lock, which orders this against every other writer.
+    live->clear();
+    return With(kLockLiveJobs, [&](Query& q) {
+      q.Bind(IdsJson(ids));
+      while (q.Step()) live->push_back(TextColumn(q.stmt(), 0));
+      return q.status();
+    });
+  }
+
+  Status CancelJobs(const IdList& ids, Micros now, int64_t* cancelled) override {
+    return Change(kCancelJobs, cancelled, [&](Query& q) { q.Bind(IdsJson(ids)).BindTime(now); });
+  }
+
+  Status CountFeedbackTouchingJobs(const IdList& job_ids, int64_t* count) override {
+    return ScalarInt(kCountFeedbackTouchingJobs, {IdsJson(job_ids)}, count);
+  }
+
+  Status DeleteFeedbackTouchingJobs(const IdList& job_ids, int64_t* deleted) override {
+    return Change(kDeleteFeedbackTouchingJobs, deleted, [&](Query& q) { q.Bind(IdsJson(job_ids)); });
+  }
+
+  Status MarkJobsDeleted(const IdList& ids, Micros now, int64_t* deleted) override {
+    return Change(kMarkJobsDeleted, deleted, [&](Query& q) { q.Bind(IdsJson(ids)).BindTime(now); });
+  }
+
+  Status RestoreJobs(const IdList& ids, Micros now, int64_t* restored) override {
+    return Change(kRestoreJobs, restored, [&](Query& q) { q.Bind(IdsJson(ids)).BindTime(now); });
+  }
+
+  Status ListTrashedJobs(int64_t offset, int limit, std::vector<TrashedJob>* out,
+                         int64_t* total) override {
+    out->clear();
+    STUDIO_RETURN_IF_ERROR(ScalarInt(kCountTrashedJobs, {}, total));
+    return With(kListTrashedJobs, [&](Query& q) {
+      q.Bind(limit).Bind(offset);
+      while (q.Step()) {
+        TrashedJob& t = out->emplace_back();
+        ReadJob(SqliteRow{q.stmt()}, &t.job);
+        t.sample_count = sqlite3_column_int64(q.stmt(), kJobColumnCount);
+        t.feedback_deleted = sqlite3_column_int64(q.stmt(), kJobColumnCount + 1);
+      }
+      return q.status();
+    });
+  }
+
+  Status SelectTrashedJobIds(const std::optional<IdList>& ids, std::optional<Micros> deleted_before,
+                             int limit, IdList* out) override {
+    return SelectTrashed(TrashedIdsSql("generation_jobs", ids.has_value(), deleted_before.has_value()),
+                         ids, deleted_before, limit, out);
+  }
+
+  Status PurgeJobRows(const IdList& ids, int64_t* jobs, int64_t* samples) override {
+    return InTransaction([&]() -> Status {
+      const std::string json_ids = IdsJson(ids);
+      STUDIO_RETURN_IF_ERROR(Change(kPurgeAudioRows, samples, [&](Query& q) { q.Bind(json_ids); }));
+      return Change(kPurgeJobRows, jobs, [&](Query& q) { q.Bind(json_ids); });
+    });
+  }
+
+  Status RestoreAdapter(const std::string& id, const std::optional<std::string>& new_name,
+                        Micros now) override {
+    return With(kRestoreAdapter, [&](Query& q) {
+      STUDIO_RETURN_IF_ERROR(NameConflictAware(q.Bind(id).Bind(new_name).BindTime(now).Run()));
+      return q.changes() == 1 ? Status::Ok() : Status::NotFound(store_kind::kTrashedAdapter);
+    });
+  }
+
+  Status ListTrashedAdapters(int64_t offset, int limit, std::vector<TrashedAdapter>* out,
+                             int64_t* total) override {
+    out->clear();
+    STUDIO_RETURN_IF_ERROR(ScalarInt(kCountTrashedAdapters, {}, total));
+    return With(kListTrashedAdapters, [&](Query& q) {
+      q.Bind(limit).Bind(offset);
+      while (q.Step()) {
+        TrashedAdapter& t = out->emplace_back();
+        ReadAdapter(SqliteRow{q.stmt()}, &t.adapter);
+        t.held_by_jobs = sqlite3_column_int64(q.stmt(), kAdapterColumnCount);
+      }
+      return q.status();
+    });
+  }
+
+  Status SelectPurgeableAdapterIds(const std::optional<IdList>& ids,
+                                   std::optional<Micros> deleted_before, int limit,
+                                   IdList* out) override {
+    return SelectTrashed(
+        TrashedIdsSql("adapters", ids.has_value(), deleted_before.has_value(), kNoJobReferences), ids,
+        deleted_before, limit, out);
+  }
+
+  Status PurgeAdapterRows(const IdList& ids, int64_t* adapters) override {
+    return Change(kPurgeAdapterRows, adapters, [&](Query& q) { q.Bind(IdsJson(ids)); });
+  }
+
+  Status SelectFeedbackIds(const FeedbackQuery& fq, int64_t max, IdList* out) override {
+    out->clear();
+    return With(SelectFeedbackIdsSql(fq), [&](Query& q) {
+      BindFeedbackFilter(q, fq);
+      q.Bind(max);
+      while (q.Step()) out->push_back(TextColumn(q.stmt(), 0));
+      return q.status();
+    });
+  }
+
+  Status DeleteFeedbackByIds(const IdList& ids, int64_t* deleted) override {
+    return Change(kDeleteFeedbackByIds, deleted, [&](Query& q) { q.Bind(IdsJson(ids)); });
+  }
+
+  Status LookupFileOwners(const IdList& job_ids, const IdList& adapter_ids, FileOwners* out) override {
+    *out = FileOwners{};
+    auto read_pairs = [&](const std::string& sql, const IdList& ids,
+                          std::unordered_map<std::string, bool>* into) {
+      if (ids.empty()) return Status::Ok();
+      return With(sql, [&](Query& q) {
+        q.Bind(IdsJson(ids));
+        while (q.Step()) (*into)[TextColumn(q.stmt(), 0)] = sqlite3_column_int(q.stmt(), 1) != 0;
+        return q.status();
+      });
+    };
+    STUDIO_RETURN_IF_ERROR(read_pairs(kJobOwners, job_ids, &out->jobs));
+    STUDIO_RETURN_IF_ERROR(read_pairs(kAudioOwners, job_ids, &out->audio_keys));
+    return read_pairs(kAdapterOwners, adapter_ids, &out->adapters);
+  }
+
+  // ---- audit ----
+  Status InsertAuditEvent(const AuditEvent& e) override {
+    return With(kInsertAuditEvent, [&](Query& q) {
+      return q.Bind(e.id).BindTime(e.at).Bind(e.action).Bind(e.entity).Bind(e.entity_id)
+          .Bind(e.counts_json).Bind(e.actor).Bind(e.request_id).Run();
+    });
+  }
+
+  Status UpdateAuditCounts(const std::string& id, const std::string& counts_json) override {
+    return With(kUpdateAuditCounts, [&](Query& q) { return q.Bind(counts_json).Bind(id).Run(); });
+  }
+
+  Status ListAuditEvents(const AuditQuery& aq, std::vector<AuditEvent>* out, int64_t* total) override {
+    out->clear();
+    auto bind_filters = [&](Query& q) {
+      if (aq.entity) q.Bind(*aq.entity);
+      if (aq.action) q.Bind(*aq.action);
+      if (aq.start_date) q.BindTime(*aq.start_date);
+      if (aq.end_date) q.BindTime(*aq.end_date);
+    };
+    STUDIO_RETURN_IF_ERROR(With(AuditCountSql(aq), [&](Query& q) {
+      bind_filters(q);
+      *total = q.Step() ? sqlite3_column_int64(q.stmt(), 0) : 0;
+      return q.status();
+    }));
+    return With(AuditPageSql(aq), [&](Query& q) {
+      bind_filters(q);
+      q.Bind(aq.limit).Bind(aq.offset);
+      while (q.Step()) ReadAuditEvent(SqliteRow{q.stmt()}, &out->emplace_back());
+      return q.status();
+    });
+  }
+
+  Status ClaimMaintenanceRun(const std::string& name, Micros now, Micros not_since,
+                             bool* claimed) override {
+    int64_t changed = 0;
+    STUDIO_RETURN_IF_ERROR(Change(kClaimMaintenanceRun, &changed, [&](Query& q) {
+      q.Bind(name).BindTime(now).BindTime(not_since);
+    }));
+    *claimed = changed == 1;
+    return Status::Ok();
+  }
+
  private:
+  static std::string IdsJson(const IdList& ids) { return json(ids).dump(); }
+
+  // Runs a write statement bound by bind(q); *changed gets its row count.
+  template <typename BindFn>
+  Status Change(const std::string& sql, int64_t* changed, BindFn&& bind) {
+    return With(sql, [&](Query& q) {
+      bind(q);
+      STUDIO_RETURN_IF_ERROR(q.Run());
+      *changed = q.changes();
+      return Status::Ok();
+    });
+  }
+
+  Status SelectTrashed(const std::string& sql, const std::optional<IdList>& ids,
+                       std::optional<Micros> deleted_before, int limit, IdList* out) {
+    out->clear();
+    return With(sql, [&](Query& q) {
+      if (ids) q.Bind(IdsJson(*ids));
+      if (deleted_before) q.BindTime(*deleted_before);
+      q.Bind(limit);
+      while (q.Step()) out->push_back(TextColumn(q.stmt(), 0));
+      return q.status();
+    });
+  }
+
+  static void BindJobFilter(Query& q, const JobQuery& jq) {
+    if (jq.status) q.Bind(JobStatusName(*jq.status));
+    if (jq.adapter_id) q.Bind(*jq.adapter_id);
+    if (jq.prompt_id) q.Bind(*jq.prompt_id);
+    if (jq.start_date) q.BindTime(*jq.start_date);
+    if (jq.end_date) q.BindTime(*jq.end_date);
+  }
+
+  static void BindFeedbackFilter(Query& q, const FeedbackQuery& fq) {
+    if (fq.audio_id) q.Bind(*fq.audio_id);
+    if (fq.job_id) q.Bind(*fq.job_id);
+    if (fq.min_rating) q.Bind(*fq.min_rating);
+    if (fq.max_rating) q.Bind(*fq.max_rating);
+    if (fq.start_date) q.BindTime(*fq.start_date);
+    if (fq.end_date) q.BindTime(*fq.end_date);
+    for (const auto& t : fq.tags) q.Bind(t);
+  }
+
   Status ScalarInt(const std::string& sql, const std::vector<std::string>& args, int64_t* out) {
     return With(sql, [&](Query& q) {
       for (const auto& a : args) q.Bind(a);
@@ -747,7 +922,12 @@ Status SqliteStore::ExplainQuery(const std::string& name, std::vector<std::strin
       {"adapter_stats", kSelectAdapterStats},
       {"claim_job", kClaimSql},
       {"requeue_processing", kRequeueSql},
-      {"delete_feedback_touching_job", kDeleteFeedbackTouchingJob},
+      {"delete_feedback_touching_job", kDeleteFeedbackTouchingJobs},
+      {"list_trashed_jobs", kListTrashedJobs},
+      {"count_trashed_jobs", kCountTrashedJobs},
+      {"purge_candidates", TrashedIdsSql("generation_jobs", false, true)},
+      {"list_trashed_adapters", kListTrashedAdapters},
+      {"list_audit", AuditPageSql(AuditQuery{})},
       {"get_audio", SourceFor(kGetAudioTemplate, Visibility::kLive)},
   };
   auto it = kQueries.find(name);

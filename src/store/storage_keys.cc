@@ -42,8 +42,10 @@ std::string AudioKey(const std::string& job_id, const std::string& audio_id) {
 
 std::string JobAudioPrefix(const std::string& job_id) { return std::string(kAudioRoot) + "/" + job_id; }
 
+std::string AdapterPrefix(const std::string& adapter_id) { return std::string(kAdaptersRoot) + "/" + adapter_id; }
+
 std::string AdapterStyleKey(const std::string& adapter_id, int version) {
-  return std::string(kAdaptersRoot) + "/" + adapter_id + "/" + AdapterVersionName(version) + kStyleExtension;
+  return AdapterPrefix(adapter_id) + "/" + AdapterVersionName(version) + kStyleExtension;
 }
 
 std::string AdapterVersionName(int version) { return "v" + std::to_string(version); }

@@ -26,6 +26,8 @@ inline constexpr char kStagedSuffix[] = ".tmp";
 std::string AudioKey(const std::string& job_id, const std::string& audio_id);
 // audio/<job_id>: the folder of a job's samples (and their staged files).
 std::string JobAudioPrefix(const std::string& job_id);
+// adapters/<adapter_id>: the folder of an adapter's style files.
+std::string AdapterPrefix(const std::string& adapter_id);
 // adapters/<adapter_id>/v<version>.json. REQUIRES: version >= 1.
 std::string AdapterStyleKey(const std::string& adapter_id, int version);
 

@@ -27,6 +27,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "domain/types.h"
@@ -43,9 +44,16 @@ inline constexpr char kJob[] = "job";
 inline constexpr char kAudioSample[] = "audio_sample";
 inline constexpr char kFeedback[] = "feedback";
 inline constexpr char kAdapterName[] = "adapter_name";  // Conflict: a live adapter has the name
+inline constexpr char kTrashedJob[] = "trashed_job";          // NotFound: not in the trash
+inline constexpr char kTrashedAdapter[] = "trashed_adapter";  // NotFound: not in the trash
 }  // namespace store_kind
 
-// How LockLiveJob holds a job row until the transaction ends.
+// Ids for the set-based writes (bulk delete, restore, purge). Each call
+// takes at most kMaxIdsPerStatement of them; callers split longer lists.
+using IdList = std::vector<std::string>;
+inline constexpr size_t kMaxIdsPerStatement = 1000;
+
+// How LockLiveJobs holds job rows until the transaction ends.
 enum class RowLock {
   kShare,      // many holders at once; waits for (and is waited on by) kExclusive
   kExclusive,  // one holder; waits for every other lock on the row
@@ -54,11 +62,52 @@ enum class RowLock {
 struct JobQuery {
   std::optional<JobStatus> status;
   std::optional<std::string> adapter_id;
+  std::optional<std::string> prompt_id;
   std::optional<Micros> start_date;  // created_at >= start_date
   std::optional<Micros> end_date;    // created_at <= end_date
   int limit = 20;
   int64_t offset = 0;
   Visibility visibility = Visibility::kLive;
+};
+
+// A trashed job as the trash lists it.
+struct TrashedJob {
+  Job job;  // job.deleted_at is set
+  int64_t sample_count = 0;
+  int64_t feedback_deleted = 0;  // what its delete removed
+};
+
+// A trashed adapter as the trash lists it.
+struct TrashedAdapter {
+  Adapter adapter;        // adapter.deleted_at is set
+  int64_t held_by_jobs = 0;  // jobs (live or trashed) that reference it: purge waits for them
+};
+
+// Which files the rows reference, for the orphan sweep and the storage
+// report: the answer for the job and adapter ids asked about (those that
+// exist), with whether the owning row is trashed.
+struct FileOwners {
+  std::unordered_map<std::string, bool> jobs;        // job id -> trashed
+  std::unordered_map<std::string, bool> audio_keys;  // sample storage key -> its job is trashed
+  std::unordered_map<std::string, bool> adapters;    // adapter id -> trashed
+};
+
+struct AuditEvent {
+  std::string id;
+  Micros at = 0;
+  std::string action;  // delete, cancel, restore, purge, bulk_delete, bulk_restore
+  std::string entity;  // job, adapter, feedback, dataset, ab_test, experiment
+  std::optional<std::string> entity_id;
+  std::string counts_json = "{}";  // a JSON object of integers
+  std::string actor;               // "admin" or "local"
+  std::string request_id;
+};
+
+struct AuditQuery {
+  std::optional<std::string> entity, action;
+  std::optional<Micros> start_date, end_date;  // at within [start, end]
+  int limit = 50;
+  int64_t offset = 0;
 };
 
 struct JobStats {
@@ -85,6 +134,7 @@ struct FeedbackQuery {
   std::optional<std::string> job_id;
   std::optional<int> min_rating, max_rating;
   std::vector<std::string> tags;  // a record matches when it has any of them
+  std::optional<Micros> start_date, end_date;  // created_at within [start, end]
   int64_t offset = 0;
   int limit = 50;
 };
@@ -139,19 +189,7 @@ class Store {
   // Newest first. *total counts every row matching q, not just the page.
   virtual Status ListJobs(const JobQuery& q, std::vector<Job>* out, int64_t* total) = 0;
   virtual Status GetJobStats(Micros day_start, JobStats* out) = 0;
-  // queued|processing -> cancelled (progress kept). Sets *changed.
-  virtual Status MarkJobCancelled(const std::string& id, Micros now, bool* changed) = 0;
-  // Sets deleted_at on a live job. NotFound when none.
-  virtual Status MarkJobDeleted(const std::string& id, Micros now) = 0;
 
-  // Inside InTransaction: locks the job row until commit (see RowLock),
-  // then checks that it is still live; NotFound when it is not (checked
-  // after any wait, so a delete that committed meanwhile is seen). This is
-  // how a job delete and a concurrent feedback insert are ordered: the
-  // delete holds kExclusive, the insert kShare (lifecycle/lifecycle.cc).
-  // On SQLite a write transaction already excludes every other writer, so
-  // only the liveness check remains.
-  virtual Status LockLiveJob(const std::string& id, RowLock mode) = 0;
   // The same for an adapter, kExclusive: orders read-modify-write updates
   // of one adapter (its config version number) against each other.
   virtual Status LockLiveAdapter(const std::string& id) = 0;
@@ -196,10 +234,83 @@ class Store {
                               int64_t* total) = 0;
   // Feedback whose audio_id is one of the job's samples, oldest first.
   virtual Status ListFeedbackForJob(const std::string& job_id, std::vector<Feedback>* out) = 0;
-  // Records whose audio_id or preferred_over is one of the job's samples.
-  virtual Status CountFeedbackTouchingJob(const std::string& job_id, int64_t* count) = 0;
-  virtual Status DeleteFeedbackTouchingJob(const std::string& job_id, int64_t* deleted) = 0;
   virtual Status GetFeedbackSummary(FeedbackSummary* out) = 0;
+
+  // ---- sets of rows: bulk delete, restore, purge (SPEC section 7) ----
+  // Every IdList argument holds at most kMaxIdsPerStatement ids.
+
+  // Ids of live jobs matching q (its paging ignored), newest first, at most `max`.
+  virtual Status SelectLiveJobIds(const JobQuery& q, int64_t max, IdList* out) = 0;
+  // Inside InTransaction: locks the job rows of `ids` until commit (see
+  // RowLock), in id order so that no two callers wait for each other in a
+  // cycle, then checks that they are still live; *live gets the live ones,
+  // in id order (checked after any wait, so a delete that committed
+  // meanwhile is seen). This is how a job delete and a concurrent feedback
+  // insert are ordered: the delete holds kExclusive, the insert kShare
+  // (lifecycle/lifecycle.cc). On SQLite a write transaction already
+  // excludes every other writer, so only the liveness check remains.
+  virtual Status LockLiveJobs(const IdList& ids, RowLock mode, IdList* live) = 0;
+  // queued|processing -> cancelled (progress kept) for each of ids; *cancelled
+  // says how many changed.
+  virtual Status CancelJobs(const IdList& ids, Micros now, int64_t* cancelled) = 0;
+  // Feedback records whose audio_id or preferred_over is a sample of one of
+  // the jobs; each record counted once.
+  virtual Status CountFeedbackTouchingJobs(const IdList& job_ids, int64_t* count) = 0;
+  virtual Status DeleteFeedbackTouchingJobs(const IdList& job_ids, int64_t* deleted) = 0;
+  // Sets deleted_at on each live job of ids and records in its
+  // feedback_deleted the feedback touching it, so call it before
+  // DeleteFeedbackTouchingJobs. *deleted says how many changed.
+  virtual Status MarkJobsDeleted(const IdList& ids, Micros now, int64_t* deleted) = 0;
+  // Trashed -> live for each trashed job of ids; one that is still queued
+  // or processing comes back cancelled and unclaimed, never queued.
+  virtual Status RestoreJobs(const IdList& ids, Micros now, int64_t* restored) = 0;
+  // Newest-deleted first.
+  virtual Status ListTrashedJobs(int64_t offset, int limit, std::vector<TrashedJob>* out,
+                                 int64_t* total) = 0;
+  // Trashed jobs, oldest-deleted first, at most `limit`: among `ids` when
+  // given, deleted before `deleted_before` when given.
+  virtual Status SelectTrashedJobIds(const std::optional<IdList>& ids,
+                                     std::optional<Micros> deleted_before, int limit, IdList* out) = 0;
+  // Hard-deletes each trashed job of ids with its samples (live jobs are
+  // never touched). Feedback on a trashed job's samples cannot exist: its
+  // delete removed it and AddFeedback refuses trashed jobs.
+  virtual Status PurgeJobRows(const IdList& ids, int64_t* jobs, int64_t* samples) = 0;
+
+  // Trashed -> live, inactive, under `new_name` when given. NotFound
+  // (kTrashedAdapter) when not trashed; Conflict when a live adapter has the name.
+  virtual Status RestoreAdapter(const std::string& id, const std::optional<std::string>& new_name,
+                                Micros now) = 0;
+  virtual Status ListTrashedAdapters(int64_t offset, int limit, std::vector<TrashedAdapter>* out,
+                                     int64_t* total) = 0;
+  // Trashed adapters that no job (live or trashed) references, like SelectTrashedJobIds.
+  virtual Status SelectPurgeableAdapterIds(const std::optional<IdList>& ids,
+                                           std::optional<Micros> deleted_before, int limit,
+                                           IdList* out) = 0;
+  // Hard-deletes each trashed adapter of ids that no job references.
+  virtual Status PurgeAdapterRows(const IdList& ids, int64_t* adapters) = 0;
+
+  // Ids of feedback matching q (its paging ignored), newest first, at most `max`.
+  virtual Status SelectFeedbackIds(const FeedbackQuery& q, int64_t max, IdList* out) = 0;
+  virtual Status DeleteFeedbackByIds(const IdList& ids, int64_t* deleted) = 0;
+
+  // Fills *out for the given job and adapter ids.
+  virtual Status LookupFileOwners(const IdList& job_ids, const IdList& adapter_ids,
+                                  FileOwners* out) = 0;
+
+  // ---- audit ----
+  virtual Status InsertAuditEvent(const AuditEvent& event) = 0;
+  // Replaces an event's counts (a purge in batches adds to its one event).
+  virtual Status UpdateAuditCounts(const std::string& id, const std::string& counts_json) = 0;
+  // Newest first.
+  virtual Status ListAuditEvents(const AuditQuery& q, std::vector<AuditEvent>* out,
+                                 int64_t* total) = 0;
+
+  // ---- maintenance ----
+  // Records that the maintenance task `name` starts at `now`, unless it
+  // last started after `not_since`: *claimed says whether this caller
+  // runs it. One caller at a time (PostgreSQL: under an advisory lock).
+  virtual Status ClaimMaintenanceRun(const std::string& name, Micros now, Micros not_since,
+                                     bool* claimed) = 0;
 };
 
 }  // namespace studio

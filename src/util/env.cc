@@ -1,5 +1,7 @@
 #include "util/env.h"
 
+#include <sys/stat.h>
+
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -77,6 +79,18 @@ class PosixEnv final : public Env {
     std::ostringstream ss;
     ss << in.rdbuf();
     *out = ss.str();
+    return Status::Ok();
+  }
+
+  Status GetFileInfo(const std::string& path, FileInfo* out) override {
+    struct stat st;
+    if (::stat(path.c_str(), &st) != 0) {
+      if (errno == ENOENT) return Status::NotFound("no file " + path);
+      return FileError("stat " + path, errno);
+    }
+    out->size = st.st_size;
+    out->modified_at = static_cast<Micros>(st.st_mtim.tv_sec) * 1'000'000 + st.st_mtim.tv_nsec / 1000;
+    out->is_directory = S_ISDIR(st.st_mode);
     return Status::Ok();
   }
 

@@ -17,6 +17,13 @@
 
 namespace studio {
 
+// What GetFileInfo reports about a file.
+struct FileInfo {
+  int64_t size = 0;
+  Micros modified_at = 0;  // last data modification
+  bool is_directory = false;
+};
+
 class Env {
  public:
   Env() = default;
@@ -33,13 +40,16 @@ class Env {
   // so that readers see either nothing or the complete file.
   virtual Status WriteFileAtomically(const std::string& path, std::string_view data) = 0;
   virtual Status RenameFile(const std::string& from, const std::string& to) = 0;
-  // NotFound is not an error here: removing a missing file succeeds.
+  // NotFound is not an error here: removing a missing file succeeds. An
+  // empty directory is removed too; a non-empty one is an IOError.
   virtual Status RemoveFile(const std::string& path) = 0;
   virtual Status CreateDirs(const std::string& path) = 0;
   virtual bool FileExists(const std::string& path) = 0;
   virtual Status ReadFile(const std::string& path, std::string* out) = 0;
   // Names (not paths) of the entries of `dir`.
   virtual Status ListDir(const std::string& dir, std::vector<std::string>* names) = 0;
+  // NotFound when `path` does not exist.
+  virtual Status GetFileInfo(const std::string& path, FileInfo* out) = 0;
 };
 
 // Forwards every call to another Env; override what a test needs to change.
@@ -63,6 +73,7 @@ class EnvWrapper : public Env {
   Status ListDir(const std::string& d, std::vector<std::string>* n) override {
     return target_->ListDir(d, n);
   }
+  Status GetFileInfo(const std::string& p, FileInfo* out) override { return target_->GetFileInfo(p, out); }
 
  private:
   Env* target_;

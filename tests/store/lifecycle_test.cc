@@ -409,7 +409,7 @@ TEST_F(LifecycleTest, FeedbackRacingAJobDeleteNeverOutlivesTheJob) {
     ASSERT_OK(lifecycle()->DeleteJob(job.id, &n));
     rater.join();
     int64_t left = -1;
-    ASSERT_OK(store()->CountFeedbackTouchingJob(job.id, &left));
+    ASSERT_OK(store()->CountFeedbackTouchingJobs({job.id}, &left));
     EXPECT_EQ(left, 0) << "round " << round;
   }
 }
@@ -440,17 +440,6 @@ TEST_F(LifecycleTest, JobCountersMatchTheRowsThroughEveryTransition) {
   EXPECT_EQ(total, 1);
   EXPECT_EQ(list.size(), 1u);
 }
-
-// Moves the clock by hand, so lease expiry needs no sleeping.
-class ManualClockEnv : public EnvWrapper {
- public:
-  ManualClockEnv() : EnvWrapper(Env::Default()), now_(Env::Default()->NowMicros()) {}
-  Micros NowMicros() override { return now_.load(); }
-  void AdvanceSeconds(int seconds) { now_ += seconds * 1'000'000LL; }
-
- private:
-  std::atomic<Micros> now_;
-};
 
 TEST_F(LifecycleTest, AnExpiredLeaseIsClaimedAgainAndVoidsTheDeadWorkersClaim) {
   ManualClockEnv clock;

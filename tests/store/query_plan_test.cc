@@ -48,7 +48,8 @@ INSTANTIATE_TEST_SUITE_P(LiveReads, QueryPlanTest,
                                            "list_jobs_by_adapter", "count_jobs_by_adapter",
                                            "jobs_today", "list_adapters", "adapter_stats",
                                            "claim_job", "requeue_processing", "delete_feedback_touching_job",
-                                           "get_audio"));
+                                           "get_audio", "list_trashed_jobs", "count_trashed_jobs",
+                                           "purge_candidates", "list_trashed_adapters", "list_audit"));
 
 }  // namespace
 }  // namespace studio::testing

@@ -5,6 +5,10 @@
 #pragma once
 
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
+#include <sqlite3.h>
+
+#include <atomic>
 
 #include <filesystem>
 #include <memory>
@@ -20,6 +24,17 @@
 #include "util/uuid.h"
 
 namespace studio::testing {
+
+// Moves the clock by hand, so lease expiry and retention need no sleeping.
+class ManualClockEnv : public EnvWrapper {
+ public:
+  ManualClockEnv() : EnvWrapper(Env::Default()), now_(Env::Default()->NowMicros()) {}
+  Micros NowMicros() override { return now_.load(); }
+  void AdvanceSeconds(int64_t seconds) { now_ += seconds * 1'000'000LL; }
+
+ private:
+  std::atomic<Micros> now_;
+};
 
 class StoreFixture : public ::testing::Test {
  protected:
@@ -42,7 +57,8 @@ class StoreFixture : public ::testing::Test {
   }
 
   // (Re)opens the store and lifecycle on the same folder.
-  void Open(std::optional<std::string> admin_token, Env* env = Env::Default()) {
+  void Open(std::optional<std::string> admin_token, Env* env = Env::Default(),
+            int retention_days = 30) {
     lifecycle_.reset();
     store_.reset();
     Status s;
@@ -53,7 +69,31 @@ class StoreFixture : public ::testing::Test {
     }
     ASSERT_TRUE(store_) << s.ToString();
     lifecycle_ = std::make_unique<Lifecycle>(
-        store_.get(), env, LifecycleOptions{.data_dir = dir_, .admin_token = admin_token});
+        store_.get(), env,
+        LifecycleOptions{.data_dir = dir_, .admin_token = admin_token, .retention_days = retention_days});
+  }
+
+  // Runs SQL on the test database from outside the store: how a test
+  // injects a real database fault (a trigger that raises).
+  Status ExecSql(const std::string& sql) {
+    if (pg_database_) {
+      PGconn* c = PQconnectdb(pg_database_->url().c_str());
+      PGresult* r = PQexec(c, sql.c_str());
+      const bool ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
+      std::string error = PQerrorMessage(c);
+      PQclear(r);
+      PQfinish(c);
+      return ok ? Status::Ok() : Status::IOError(error);
+    }
+    sqlite3* db = nullptr;
+    sqlite3_open((dir_ + "/studio.db").c_str(), &db);
+    sqlite3_busy_timeout(db, 10000);
+    char* err = nullptr;
+    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
+    std::string error = err ? err : "";
+    sqlite3_free(err);
+    sqlite3_close(db);
+    return rc == SQLITE_OK ? Status::Ok() : Status::IOError(error);
   }
 
   std::string NewPrompt(const std::string& text = "a calm lofi beat") {

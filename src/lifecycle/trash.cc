@@ -1,0 +1,502 @@
+// The second half of the lifecycle (SPEC section 7): restore, bulk delete,
+// purge with its orphan sweep, the storage report, and the audit events
+// every change writes in its own transaction. Declared in lifecycle.h.
+#include <algorithm>
+#include <climits>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "lifecycle/lifecycle.h"
+#include "store/storage_keys.h"
+#include "util/uuid.h"
+
+namespace studio {
+
+using json = nlohmann::json;
+
+namespace {
+
+constexpr int kPurgeBatch = 500;  // jobs (or adapters) per purge transaction
+constexpr Micros kMicrosPerDay = 86'400'000'000LL;
+
+// Each distinct id once, in the order first named.
+IdList Distinct(const IdList& ids) {
+  IdList out;
+  std::set<std::string> seen;
+  for (const auto& id : ids)
+    if (seen.insert(id).second) out.push_back(id);
+  return out;
+}
+
+json PurgeCounts(const PurgeResult& r) {
+  return {{"jobs", r.jobs},         {"samples", r.samples}, {"adapters", r.adapters},
+          {"datasets", r.datasets}, {"ab_tests", r.ab_tests}, {"files", r.files},
+          {"bytes_reclaimed", r.bytes_reclaimed}};
+}
+
+// Sent back by a dry run's transaction body so that the store rolls it back.
+const char kDryRunRollback[] = "dry run: rolled back";
+bool IsDryRunRollback(const Status& s) {
+  return s.code() == Status::Code::kCancelled && s.message() == kDryRunRollback;
+}
+
+// A staged (unpublished) file, or a published one: the part of its name
+// before the first '.', which is what a row's key names ("<audio_id>").
+std::string Stem(const std::string& name) { return name.substr(0, name.find('.')); }
+
+}  // namespace
+
+const char* TrashKindName(TrashKind kind) {
+  switch (kind) {
+    case TrashKind::kJobs: return "jobs";
+    case TrashKind::kAdapters: return "adapters";
+    case TrashKind::kDatasets: return "datasets";
+    case TrashKind::kAbTests: return "ab_tests";
+  }
+  return "jobs";
+}
+
+std::optional<TrashKind> ParseTrashKind(const std::string& name) {
+  for (TrashKind k : {TrashKind::kJobs, TrashKind::kAdapters, TrashKind::kDatasets, TrashKind::kAbTests})
+    if (name == TrashKindName(k)) return k;
+  return std::nullopt;
+}
+
+std::string JobDeleteCounts(const BulkJobDeleteResult& r) {
+  return json{{"jobs", r.jobs_deleted}, {"feedback_deleted", r.feedback_deleted},
+              {"cancelled", r.cancelled}}
+      .dump();
+}
+
+Actor Lifecycle::ActorFor(const std::string& bearer_token, std::string request_id) const {
+  Actor a;
+  a.admin = options_.admin_token.has_value() && CheckAdmin(bearer_token).ok();
+  a.request_id = std::move(request_id);
+  return a;
+}
+
+Status Lifecycle::Audit(const Actor& actor, const char* action, const char* entity,
+                        const std::optional<std::string>& entity_id, const std::string& counts_json,
+                        std::string* event_id) {
+  AuditEvent e;
+  e.id = NewUuid();
+  e.at = env_->NowMicros();
+  e.action = action;
+  e.entity = entity;
+  e.entity_id = entity_id;
+  e.counts_json = counts_json;
+  e.actor = actor.admin ? "admin" : "local";
+  e.request_id = actor.request_id.empty() ? NewUuid() : actor.request_id;
+  if (event_id) *event_id = e.id;
+  return store_->InsertAuditEvent(e);
+}
+
+std::optional<Micros> Lifecycle::PurgeAfter(Micros deleted_at) const {
+  if (options_.retention_days <= 0) return std::nullopt;
+  return deleted_at + options_.retention_days * kMicrosPerDay;
+}
+
+// ---- restore ----
+
+Status Lifecycle::RestoreJob(const std::string& job_id, Job* out, const Actor& actor) {
+  STUDIO_RETURN_IF_ERROR(store_->InTransaction([&]() -> Status {
+    int64_t restored = 0;
+    STUDIO_RETURN_IF_ERROR(store_->RestoreJobs({job_id}, env_->NowMicros(), &restored));
+    if (restored != 1) return Status::NotFound(store_kind::kTrashedJob);
+    return Audit(actor, "restore", "job", job_id, R"({"jobs":1})");
+  }));
+  return store_->GetJob(job_id, Visibility::kLive, out);
+}
+
+Status Lifecycle::BulkRestoreJobs(const IdList& ids, int64_t* restored, const Actor& actor) {
+  *restored = 0;
+  if (ids.size() > kMaxBulkIds) {
+    return Status::InvalidArgument("At most " + std::to_string(kMaxBulkIds) + " ids per call");
+  }
+  const IdList distinct = Distinct(ids);
+  return store_->InTransaction([&]() -> Status {
+    STUDIO_RETURN_IF_ERROR(store_->RestoreJobs(distinct, env_->NowMicros(), restored));
+    const auto entity_id = distinct.size() == 1 ? std::optional<std::string>(distinct[0]) : std::nullopt;
+    return Audit(actor, "bulk_restore", "job", entity_id, json{{"jobs", *restored}}.dump());
+  });
+}
+
+Status Lifecycle::RestoreAdapter(const std::string& id, const std::optional<std::string>& new_name,
+                                 Adapter* out, const Actor& actor) {
+  STUDIO_RETURN_IF_ERROR(store_->InTransaction([&]() -> Status {
+    Status s = store_->RestoreAdapter(id, new_name, env_->NowMicros());
+    if (s.code() == Status::Code::kConflict) {
+      return Status::Conflict("A live adapter already has this name; restore it under another name "
+                              "(body {\"name\": \"...\"})");
+    }
+    STUDIO_RETURN_IF_ERROR(s);
+    return Audit(actor, "restore", "adapter", id, R"({"adapters":1})");
+  }));
+  return store_->GetAdapter(id, Visibility::kLive, out);
+}
+
+// ---- bulk delete ----
+
+Status Lifecycle::BulkDeleteJobs(const BulkJobDelete& request, BulkJobDeleteResult* out,
+                                 const Actor& actor) {
+  *out = BulkJobDeleteResult{};
+  if (request.ids && request.ids->size() > kMaxBulkIds) {
+    return Status::InvalidArgument("At most " + std::to_string(kMaxBulkIds) + " ids per call");
+  }
+  Status s = store_->InTransaction([&]() -> Status {
+    IdList candidates;
+    if (request.ids) {
+      candidates = Distinct(*request.ids);
+    } else {
+      STUDIO_RETURN_IF_ERROR(store_->SelectLiveJobIds(request.filter, kMaxBulkFilterMatches + 1, &candidates));
+      if (static_cast<int64_t>(candidates.size()) > kMaxBulkFilterMatches) {
+        return Status::InvalidArgument("The filter matches more than " +
+                                       std::to_string(kMaxBulkFilterMatches) +
+                                       " jobs; narrow it (status, adapter, prompt or dates)");
+      }
+    }
+    // The same rules as DeleteJob, for every job at once: locked first,
+    // then cancelled, marked deleted and their feedback cascaded.
+    IdList live;
+    for (size_t at = 0; at < candidates.size(); at += kMaxIdsPerStatement) {
+      const IdList chunk(candidates.begin() + at,
+                         candidates.begin() + std::min(candidates.size(), at + kMaxIdsPerStatement));
+      IdList locked;
+      STUDIO_RETURN_IF_ERROR(store_->LockLiveJobs(chunk, RowLock::kExclusive, &locked));
+      live.insert(live.end(), locked.begin(), locked.end());
+    }
+    STUDIO_RETURN_IF_ERROR(DeleteLockedJobs(live, env_->NowMicros(), out));
+    // A dry run did the real work to count it exactly, and is rolled back.
+    if (request.dry_run) return Status::Cancelled(kDryRunRollback);
+    const bool one = request.ids && candidates.size() == 1;
+    return Audit(actor, "bulk_delete", "job", one ? std::optional<std::string>(candidates[0]) : std::nullopt,
+                 JobDeleteCounts(*out));
+  });
+  return IsDryRunRollback(s) ? Status::Ok() : s;
+}
+
+Status Lifecycle::BulkDeleteFeedback(const BulkFeedbackDelete& request, int64_t* deleted,
+                                     const Actor& actor) {
+  *deleted = 0;
+  if (request.ids && request.ids->size() > kMaxBulkIds) {
+    return Status::InvalidArgument("At most " + std::to_string(kMaxBulkIds) + " ids per call");
+  }
+  Status s = store_->InTransaction([&]() -> Status {
+    IdList ids;
+    if (request.ids) {
+      ids = Distinct(*request.ids);
+    } else {
+      STUDIO_RETURN_IF_ERROR(store_->SelectFeedbackIds(request.filter, kMaxBulkFilterMatches + 1, &ids));
+      if (static_cast<int64_t>(ids.size()) > kMaxBulkFilterMatches) {
+        return Status::InvalidArgument("The filter matches more than " +
+                                       std::to_string(kMaxBulkFilterMatches) +
+                                       " feedback records; narrow it");
+      }
+    }
+    for (size_t at = 0; at < ids.size(); at += kMaxIdsPerStatement) {
+      const IdList chunk(ids.begin() + at, ids.begin() + std::min(ids.size(), at + kMaxIdsPerStatement));
+      int64_t n = 0;
+      STUDIO_RETURN_IF_ERROR(store_->DeleteFeedbackByIds(chunk, &n));
+      *deleted += n;
+    }
+    if (request.dry_run) return Status::Cancelled(kDryRunRollback);
+    const bool one = request.ids && ids.size() == 1;
+    return Audit(actor, "bulk_delete", "feedback", one ? std::optional<std::string>(ids[0]) : std::nullopt,
+                 json{{"feedback", *deleted}}.dump());
+  });
+  return IsDryRunRollback(s) ? Status::Ok() : s;
+}
+
+// ---- purge ----
+
+void Lifecycle::MeasureFolder(const std::string& prefix, std::vector<std::string>* keys, int64_t* bytes) {
+  std::vector<std::string> names;
+  if (!storage_->List(prefix, &names).ok()) return;
+  for (const auto& name : names) {
+    const std::string key = prefix + "/" + name;
+    FileInfo info;
+    if (!storage_->Stat(key, &info).ok() || info.is_directory) continue;
+    keys->push_back(key);
+    *bytes += info.size;
+  }
+}
+
+void Lifecycle::RemoveFolder(const std::string& prefix, const std::vector<std::string>& keys) {
+  for (const auto& key : keys) storage_->Remove(key);
+  storage_->Remove(prefix);  // the folder itself, once empty; best effort
+}
+
+Status Lifecycle::Purge(const PurgeRequest& request, PurgeResult* out, const Actor& actor) {
+  *out = PurgeResult{};
+  if (request.older_than_days && *request.older_than_days < 0) {
+    return Status::InvalidArgument("older_than_days must be >= 0");
+  }
+  if (request.ids && request.ids->size() > kMaxBulkIds) {
+    return Status::InvalidArgument("At most " + std::to_string(kMaxBulkIds) + " ids per call");
+  }
+  const Micros now = env_->NowMicros();
+  // Named items go whatever their age (unless older_than_days also says);
+  // otherwise only what the retention (or older_than_days) has expired.
+  std::optional<Micros> cutoff;
+  if (request.older_than_days) {
+    cutoff = now - *request.older_than_days * kMicrosPerDay;
+  } else if (!request.ids) {
+    if (options_.retention_days <= 0) return SweepOrphans(2 * options_.lease_seconds * 1'000'000LL, request.dry_run, out);
+    cutoff = now - options_.retention_days * kMicrosPerDay;
+  }
+  IdList ids;
+  if (request.ids) {
+    ids = Distinct(*request.ids);
+    // Every named id must be in the trash as this kind: nothing changes otherwise.
+    if (request.kind == TrashKind::kDatasets || request.kind == TrashKind::kAbTests) {
+      if (!ids.empty()) return Status::NotFound(std::string("Not in the trash as ") + TrashKindName(request.kind) + ": " + ids[0]);
+    } else {
+      FileOwners owners;
+      const bool jobs = request.kind == TrashKind::kJobs;
+      STUDIO_RETURN_IF_ERROR(store_->LookupFileOwners(jobs ? ids : IdList{}, jobs ? IdList{} : ids, &owners));
+      const auto& found = jobs ? owners.jobs : owners.adapters;
+      for (const auto& id : ids) {
+        auto it = found.find(id);
+        if (it == found.end() || !it->second) {
+          return Status::NotFound(std::string("Not in the trash as ") + TrashKindName(request.kind) + ": " + id);
+        }
+      }
+    }
+  }
+  PurgeRequest effective = request;
+  if (request.ids) effective.ids = ids;
+  std::string event_id;
+  switch (request.kind) {
+    case TrashKind::kJobs: STUDIO_RETURN_IF_ERROR(PurgeJobs(effective, cutoff, actor, out, &event_id)); break;
+    case TrashKind::kAdapters:
+      STUDIO_RETURN_IF_ERROR(PurgeAdapters(effective, cutoff, actor, out, &event_id));
+      break;
+    case TrashKind::kDatasets:
+    case TrashKind::kAbTests: break;  // none exist yet (SPEC section 8)
+  }
+  PurgeResult swept;
+  STUDIO_RETURN_IF_ERROR(SweepOrphans(2 * options_.lease_seconds * 1'000'000LL, request.dry_run, &swept));
+  out->files += swept.files;
+  out->bytes_reclaimed += swept.bytes_reclaimed;
+  if (request.dry_run) return Status::Ok();
+  const std::string counts = PurgeCounts(*out).dump();
+  const char* entity = request.kind == TrashKind::kAdapters ? "adapter" : request.kind == TrashKind::kJobs ? "job"
+                       : request.kind == TrashKind::kDatasets ? "dataset" : "ab_test";
+  // One event per call: made by the first batch, brought up to date here.
+  if (!event_id.empty()) return store_->UpdateAuditCounts(event_id, counts);
+  const bool one = request.ids && ids.size() == 1;
+  return store_->InTransaction([&] {
+    return Audit(actor, "purge", entity, one ? std::optional<std::string>(ids[0]) : std::nullopt, counts);
+  });
+}
+
+Status Lifecycle::PurgeJobs(const PurgeRequest& request, std::optional<Micros> cutoff,
+                            const Actor& actor, PurgeResult* out, std::string* event_id) {
+  const bool one = request.ids && request.ids->size() == 1;
+  const auto entity_id = one ? std::optional<std::string>((*request.ids)[0]) : std::nullopt;
+  if (request.dry_run) {
+    IdList all;
+    STUDIO_RETURN_IF_ERROR(store_->SelectTrashedJobIds(request.ids, cutoff, INT_MAX, &all));
+    for (size_t at = 0; at < all.size(); at += kMaxIdsPerStatement) {
+      const IdList chunk(all.begin() + at, all.begin() + std::min(all.size(), at + kMaxIdsPerStatement));
+      FileOwners owners;
+      STUDIO_RETURN_IF_ERROR(store_->LookupFileOwners(chunk, {}, &owners));
+      out->samples += static_cast<int64_t>(owners.audio_keys.size());
+      for (const auto& id : chunk) {
+        std::vector<std::string> keys;
+        MeasureFolder(JobAudioPrefix(id), &keys, &out->bytes_reclaimed);
+        out->files += static_cast<int64_t>(keys.size());
+      }
+    }
+    out->jobs = static_cast<int64_t>(all.size());
+    return Status::Ok();
+  }
+  for (;;) {
+    // One batch: the rows in one transaction with the event, the files after.
+    std::vector<std::pair<std::string, std::vector<std::string>>> folders;
+    int64_t batch_jobs = 0;
+    Status s = store_->InTransaction([&]() -> Status {
+      folders.clear();
+      IdList batch;
+      STUDIO_RETURN_IF_ERROR(store_->SelectTrashedJobIds(request.ids, cutoff, kPurgeBatch, &batch));
+      if (batch.empty()) return Status::Ok();
+      PurgeResult step;
+      for (const auto& id : batch) {
+        auto& [prefix, keys] = folders.emplace_back(JobAudioPrefix(id), std::vector<std::string>{});
+        MeasureFolder(prefix, &keys, &step.bytes_reclaimed);
+        step.files += static_cast<int64_t>(keys.size());
+      }
+      STUDIO_RETURN_IF_ERROR(store_->PurgeJobRows(batch, &step.jobs, &step.samples));
+      batch_jobs = step.jobs;
+      PurgeResult total = *out;
+      total.jobs += step.jobs;
+      total.samples += step.samples;
+      total.files += step.files;
+      total.bytes_reclaimed += step.bytes_reclaimed;
+      if (event_id->empty()) {
+        STUDIO_RETURN_IF_ERROR(Audit(actor, "purge", "job", entity_id, PurgeCounts(total).dump(), event_id));
+      } else {
+        STUDIO_RETURN_IF_ERROR(store_->UpdateAuditCounts(*event_id, PurgeCounts(total).dump()));
+      }
+      *out = total;
+      return Status::Ok();
+    });
+    if (!s.ok()) {
+      // A failed first batch rolled its event back with it.
+      return s;
+    }
+    // Committed: the rows are gone, so these files are nobody's now.
+    for (const auto& [prefix, keys] : folders) RemoveFolder(prefix, keys);
+    if (batch_jobs == 0) return Status::Ok();
+  }
+}
+
+Status Lifecycle::PurgeAdapters(const PurgeRequest& request, std::optional<Micros> cutoff,
+                                const Actor& actor, PurgeResult* out, std::string* event_id) {
+  const bool one = request.ids && request.ids->size() == 1;
+  const auto entity_id = one ? std::optional<std::string>((*request.ids)[0]) : std::nullopt;
+  for (;;) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> folders;
+    int64_t batch_adapters = 0;
+    Status s = store_->InTransaction([&]() -> Status {
+      folders.clear();
+      IdList batch;
+      // Only adapters no job references: a held one stays in the trash.
+      STUDIO_RETURN_IF_ERROR(store_->SelectPurgeableAdapterIds(request.ids, cutoff, kPurgeBatch, &batch));
+      if (batch.empty()) return Status::Ok();
+      PurgeResult step;
+      for (const auto& id : batch) {
+        auto& [prefix, keys] = folders.emplace_back(AdapterPrefix(id), std::vector<std::string>{});
+        MeasureFolder(prefix, &keys, &step.bytes_reclaimed);
+        step.files += static_cast<int64_t>(keys.size());
+      }
+      STUDIO_RETURN_IF_ERROR(store_->PurgeAdapterRows(batch, &step.adapters));
+      batch_adapters = step.adapters;
+      PurgeResult total = *out;
+      total.adapters += step.adapters;
+      total.files += step.files;
+      total.bytes_reclaimed += step.bytes_reclaimed;
+      if (request.dry_run) {
+        *out = total;
+        return Status::Cancelled(kDryRunRollback);
+      }
+      if (event_id->empty()) {
+        STUDIO_RETURN_IF_ERROR(Audit(actor, "purge", "adapter", entity_id, PurgeCounts(total).dump(), event_id));
+      } else {
+        STUDIO_RETURN_IF_ERROR(store_->UpdateAuditCounts(*event_id, PurgeCounts(total).dump()));
+      }
+      *out = total;
+      return Status::Ok();
+    });
+    if (IsDryRunRollback(s)) return Status::Ok();  // adapters are few: one batch counts them
+    STUDIO_RETURN_IF_ERROR(s);
+    for (const auto& [prefix, keys] : folders) RemoveFolder(prefix, keys);
+    if (batch_adapters == 0) return Status::Ok();
+  }
+}
+
+Status Lifecycle::PurgeExpired(Micros interval, bool* ran, PurgeResult* out) {
+  *ran = false;
+  *out = PurgeResult{};
+  if (options_.retention_days <= 0) return Status::Ok();
+  const Micros now = env_->NowMicros();
+  STUDIO_RETURN_IF_ERROR(store_->ClaimMaintenanceRun("retention_purge", now, now - interval, ran));
+  if (!*ran) return Status::Ok();
+  const Actor system{.admin = false, .request_id = "retention-" + NewUuid()};
+  PurgeResult jobs, adapters;
+  STUDIO_RETURN_IF_ERROR(Purge(PurgeRequest{.kind = TrashKind::kJobs}, &jobs, system));
+  STUDIO_RETURN_IF_ERROR(Purge(PurgeRequest{.kind = TrashKind::kAdapters}, &adapters, system));
+  *out = jobs;
+  out->adapters = adapters.adapters;
+  out->files += adapters.files;
+  out->bytes_reclaimed += adapters.bytes_reclaimed;
+  return Status::Ok();
+}
+
+// ---- orphans and storage ----
+
+namespace {
+
+// What owns a file under audio/<job>/ or adapters/<id>/.
+enum class Owner { kLive, kTrashed, kNone };
+
+}  // namespace
+
+// Walks audio/ and adapters/ folder by folder (owners looked up a chunk of
+// folders at a time), calling visit(key, info, owner) for every file.
+template <typename Visit>
+static Status WalkStorage(FileStorage* storage, Store* store, Visit&& visit) {
+  for (const char* root : {kAudioRoot, kAdaptersRoot}) {
+    const bool audio = std::string(root) == kAudioRoot;
+    std::vector<std::string> folders;
+    STUDIO_RETURN_IF_ERROR(storage->List(root, &folders));
+    for (size_t at = 0; at < folders.size(); at += kMaxIdsPerStatement) {
+      const IdList chunk(folders.begin() + at,
+                         folders.begin() + std::min(folders.size(), at + kMaxIdsPerStatement));
+      FileOwners owners;
+      STUDIO_RETURN_IF_ERROR(store->LookupFileOwners(audio ? chunk : IdList{}, audio ? IdList{} : chunk, &owners));
+      // Sample keys by stem, so a sample's other files (its MIDI) count as its own.
+      std::unordered_map<std::string, bool> stems;
+      for (const auto& [key, trashed] : owners.audio_keys) {
+        const size_t slash = key.rfind('/');
+        stems[key.substr(0, slash + 1) + Stem(key.substr(slash + 1))] = trashed;
+      }
+      for (const auto& folder : chunk) {
+        const std::string prefix = std::string(root) + "/" + folder;
+        std::vector<std::string> names;
+        if (!storage->List(prefix, &names).ok()) continue;
+        for (const auto& name : names) {
+          const std::string key = prefix + "/" + name;
+          FileInfo info;
+          if (!storage->Stat(key, &info).ok() || info.is_directory) continue;
+          Owner owner = Owner::kNone;
+          if (!IsStagedName(name)) {
+            if (audio) {
+              auto it = stems.find(prefix + "/" + Stem(name));
+              if (it != stems.end()) owner = it->second ? Owner::kTrashed : Owner::kLive;
+            } else if (auto it = owners.adapters.find(folder); it != owners.adapters.end()) {
+              owner = it->second ? Owner::kTrashed : Owner::kLive;
+            }
+          }
+          visit(key, info, owner);
+        }
+        // A folder whose owner row is gone and that is now empty goes too.
+        const auto& rows = audio ? owners.jobs : owners.adapters;
+        if (!rows.count(folder)) visit(prefix, FileInfo{.is_directory = true}, Owner::kNone);
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+Status Lifecycle::SweepOrphans(Micros min_age, bool dry_run, PurgeResult* out) {
+  const Micros now = env_->NowMicros();
+  return WalkStorage(storage_.get(), store_, [&](const std::string& key, const FileInfo& info, Owner owner) {
+    if (owner != Owner::kNone) return;
+    if (info.is_directory) {
+      if (!dry_run) storage_->Remove(key);  // fails (and stays) while not empty
+      return;
+    }
+    // Young files may be a worker's (on any process) between staging and
+    // its commit: left for a later sweep.
+    if (now - info.modified_at < min_age) return;
+    if (!dry_run && !storage_->Remove(key).ok()) return;
+    out->files += 1;
+    out->bytes_reclaimed += info.size;
+  });
+}
+
+Status Lifecycle::GetStorage(StorageReport* out) {
+  *out = StorageReport{};
+  return WalkStorage(storage_.get(), store_, [&](const std::string&, const FileInfo& info, Owner owner) {
+    if (info.is_directory) return;
+    out->files += 1;
+    switch (owner) {
+      case Owner::kLive: out->live_bytes += info.size; break;
+      case Owner::kTrashed: out->trashed_bytes += info.size; break;
+      case Owner::kNone: out->orphaned_bytes += info.size; break;
+    }
+  });
+}
+
+}  // namespace studio
