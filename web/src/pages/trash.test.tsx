@@ -134,14 +134,24 @@ describe('Trash page', () => {
     expect(server.requests.filter((r) => r.path === '/api/trash').map((r) => r.query?.offset)).toEqual(['0', '20']);
   });
 
-  it('shows the latest audit events', async () => {
+  it('shows the latest audit events, their non-zero counts only', async () => {
     fakeStudio({}, {
       'GET /api/audit': [200, { items: [{ id: 'e1', at: new Date().toISOString(), action: 'bulk_delete', entity: 'job', entity_id: null,
-        counts: { jobs: 5, feedback: 2 }, actor: 'local', request_id: 'r1' }], total: 1, limit: 10, offset: 0 }],
+        counts: { jobs: 5, feedback_deleted: 2, cancelled: 0 }, actor: 'local', request_id: 'r1' },
+        { id: 'e2', at: new Date().toISOString(), action: 'purge', entity: 'job', entity_id: null,
+          counts: { jobs: 0, samples: 0, files: 0, bytes_reclaimed: 0 }, actor: 'local', request_id: 'r2' },
+        { id: 'e3', at: new Date().toISOString(), action: 'restore', entity: 'job', entity_id: 'cccccccc-0000-4000-8000-000000000000',
+          counts: { jobs: 1, bytes_reclaimed: 882220 }, actor: 'admin', request_id: 'r3' }], total: 3, limit: 10, offset: 0 }],
     });
     renderAt('/trash');
     const activity = await screen.findByRole('region', { name: 'Activity' });
-    expect((await within(activity).findByText('bulk delete')).closest('tr')!.textContent).toContain('jobs 5, feedback 2');
+    await within(activity).findByText('bulk delete');
+    const rows = within(activity).getAllByRole('row').slice(1).map((r) => [...r.querySelectorAll('td')].map((c) => c.textContent));
+    expect(rows.map((r) => r.slice(1))).toEqual([
+      ['bulk delete', 'job', 'jobs 5, feedback deleted 2', 'local'],
+      ['purge', 'job', 'nothing', 'local'],
+      ['restore', 'job cccccccc', 'jobs 1, 882 kB freed', 'admin'],
+    ]);
   });
 });
 
