@@ -74,11 +74,17 @@ export async function start() {
     rmSync(tmp, { recursive: true, force: true });
   }
 
-  // JSON from the API, for checks that look behind the UI.
-  async function apiGet(p) {
-    const res = await fetch(`${baseUrl}/api${p}`);
-    return { status: res.status, body: await res.json() };
+  // JSON from the API, for checks that look behind the UI and for setting up data.
+  async function apiCall(method, p, body) {
+    const res = await fetch(`${baseUrl}/api${p}`, {
+      method,
+      headers: body === undefined ? undefined : { 'Content-Type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    return { status: res.status, body: await res.json().catch(() => null) };
   }
+  const apiGet = (p) => apiCall('GET', p);
+  const apiPost = (p, body) => apiCall('POST', p, body);
 
-  return { page, baseUrl, stop, apiGet, serverLog };
+  return { page, baseUrl, stop, apiGet, apiPost, serverLog };
 }

@@ -7,10 +7,12 @@ import { FeedbackPage } from './pages/FeedbackPage';
 import { GeneratePage } from './pages/GeneratePage';
 import { JobDetailPage } from './pages/JobDetailPage';
 import { JobsPage } from './pages/JobsPage';
+import { TrashPage } from './pages/TrashPage';
+import { UndoProvider } from './components/UndoNotice';
 
 export function App() {
   return (
-    <>
+    <UndoProvider>
       <header className="topbar">
         <span className="brand">Song Studio</span>
         <nav>
@@ -18,6 +20,7 @@ export function App() {
           <NavLink to="/jobs">Jobs</NavLink>
           <NavLink to="/adapters">Adapters</NavLink>
           <NavLink to="/feedback">Feedback</NavLink>
+          <NavLink to="/trash">Trash</NavLink>
         </nav>
         <HealthBadge />
       </header>
@@ -29,10 +32,11 @@ export function App() {
           <Route path="/adapters" element={<AdaptersPage />} />
           <Route path="/adapters/:id" element={<AdapterDetailPage />} />
           <Route path="/feedback" element={<FeedbackPage />} />
+          <Route path="/trash" element={<TrashPage />} />
           <Route path="*" element={<p>There is no page here. Try the navigation above.</p>} />
         </Routes>
       </main>
-    </>
+    </UndoProvider>
   );
 }
 

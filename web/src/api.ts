@@ -37,7 +37,7 @@ export interface Job {
   completed_at: string | null;
 }
 export interface JobProgress { id: string; status: JobStatus; progress: number; audio_ids: string[]; error: string | null; created_at: string }
-export interface JobList { items: Job[]; total: number; limit: number; offset: number }
+export type JobList = Page<Job>;
 export interface JobDeletePreview { job_id: string; status: JobStatus; feedback_count: number; will_cancel: boolean }
 
 export interface AudioSample {
@@ -99,6 +99,40 @@ export interface Vocabulary {
   styles: { name: string; keywords: string[] }[];
   adapter_config: AdapterConfigKey[];
   limits: Record<string, Limit>;
+}
+
+// Section 7 of the spec: the trash, restore, purge, bulk delete and audit.
+export type TrashType = 'jobs' | 'adapters' | 'datasets' | 'ab_tests';
+export const TRASH_TYPES: TrashType[] = ['jobs', 'adapters', 'datasets', 'ab_tests'];
+interface Trashed { deleted_at: string; purge_after: string | null }
+export interface TrashedJob extends Job, Trashed { sample_count: number; feedback_deleted: number }
+export interface TrashedAdapter extends Adapter, Trashed { held_by_jobs: number }
+// Datasets and A/B tests (section 8) are not typed yet: an id and the trash fields.
+export interface TrashedOther extends Trashed { id: string; name?: string }
+export interface TrashItems { jobs: TrashedJob; adapters: TrashedAdapter; datasets: TrashedOther; ab_tests: TrashedOther }
+export interface Page<T> { items: T[]; total: number; limit: number; offset: number }
+
+export interface PurgeRequest { type?: TrashType; ids?: string[]; older_than_days?: number; dry_run?: boolean }
+export interface PurgeResult {
+  jobs: number; samples: number; adapters: number; datasets: number; ab_tests: number;
+  files: number; bytes_reclaimed: number; dry_run: boolean;
+}
+export interface Storage {
+  live_bytes: number; trashed_bytes: number; orphaned_bytes: number; files: number;
+  retention_days: number; purge_interval_seconds: number;
+}
+
+export interface JobFilter { status?: string; adapter_id?: string; prompt_id?: string; start_date?: string; end_date?: string }
+export interface JobBulkDelete { ids?: string[]; filter?: JobFilter; dry_run?: boolean }
+export interface JobBulkDeleteResult { jobs_deleted: number; feedback_deleted: number; cancelled: number; dry_run: boolean }
+export interface FeedbackFilter {
+  job_id?: string; audio_id?: string; min_rating?: number; max_rating?: number; tags?: string[]; start_date?: string; end_date?: string;
+}
+export interface FeedbackBulkDelete { ids?: string[]; filter?: FeedbackFilter; dry_run?: boolean }
+
+export interface AuditEvent {
+  id: string; at: string; action: string; entity: string; entity_id: string | null;
+  counts: Record<string, number>; actor: string; request_id: string;
 }
 
 export class ApiError extends Error {
@@ -166,6 +200,19 @@ export const api = {
     request<{ items: Feedback[]; total: number }>('GET', '/feedback', { query: q }),
   createFeedback: (body: FeedbackInput) => request<Feedback>('POST', '/feedback', { body }),
   deleteFeedback: (id: string) => request<{ status: string; feedback_id: string }>('DELETE', `/feedback/${id}`),
+  bulkDeleteFeedback: (body: FeedbackBulkDelete) => request<{ feedback_deleted: number; dry_run: boolean }>('POST', '/feedback/bulk-delete', { body }),
+
+  bulkDeleteJobs: (body: JobBulkDelete) => request<JobBulkDeleteResult>('POST', '/jobs/bulk-delete', { body }),
+  bulkRestoreJobs: (ids: string[]) => request<{ jobs_restored: number }>('POST', '/jobs/bulk-restore', { body: { ids } }),
+  restoreJob: (id: string) => request<Job>('POST', `/jobs/${id}/restore`, { body: {} }),
+  restoreAdapter: (id: string, name?: string) => request<Adapter>('POST', `/adapters/${id}/restore`, { body: name === undefined ? {} : { name } }),
+
+  listTrash: <T extends TrashType>(type: T, q: { limit: number; offset: number }) =>
+    request<Page<TrashItems[T]>>('GET', '/trash', { query: { type, ...q } }),
+  purge: (body: PurgeRequest) => request<PurgeResult>('POST', '/admin/purge', { body }),
+  storage: () => request<Storage>('GET', '/admin/storage'),
+  listAudit: (q: { entity?: string; action?: string; limit?: number; offset?: number } = {}) =>
+    request<Page<AuditEvent>>('GET', '/audit', { query: q }),
 };
 
 export const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));

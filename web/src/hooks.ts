@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState } from 'react';
-import { api, type Vocabulary } from './api';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import { api, errorText, type Page, type Vocabulary } from './api';
 
 // Calls `tick` every `ms` milliseconds while `active` is true (and stops on
 // unmount). The latest `tick` is always the one called.
@@ -30,4 +30,52 @@ export function useVocabulary(): Vocabulary | null {
 export function rangeOf(vocabulary: Vocabulary | null, name: string): { min?: number; max?: number } {
   const limit = vocabulary?.limits[name];
   return limit ? { min: limit.min, max: limit.max } : {};
+}
+
+// The rows of a list page that are selected (ids), for bulk actions. Only
+// rows on the page can be selected: when the page changes, ids that left it
+// are dropped.
+export function useSelection(pageIds: string[]) {
+  const [selected, setSelected] = useState<Set<string>>(new Set());
+  const key = pageIds.join();
+  useEffect(() => {
+    setSelected((s) => {
+      const kept = new Set([...s].filter((id) => pageIds.includes(id)));
+      return kept.size === s.size ? s : kept;
+    });
+  }, [key]);
+  const all = pageIds.length > 0 && pageIds.every((id) => selected.has(id));
+  return {
+    ids: pageIds.filter((id) => selected.has(id)),
+    has: (id: string) => selected.has(id),
+    toggle: (id: string) => setSelected((s) => {
+      const next = new Set(s);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    }),
+    all,
+    some: selected.size > 0 && !all,
+    toggleAll: () => setSelected(all ? new Set() : new Set(pageIds)),
+    clear: () => setSelected(new Set()),
+  };
+}
+
+// One page of a list the server pages with limit/offset: loads it whenever
+// `load` (a useCallback over the filters) or the offset changes. When a
+// delete has emptied the last page, it steps back to one that has rows.
+export function usePagedList<T>(load: (q: { limit: number; offset: number }) => Promise<Page<T>>, pageSize: number) {
+  const [offset, setOffset] = useState(0);
+  const [list, setList] = useState<Page<T> | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const reload = useCallback(() => {
+    load({ limit: pageSize, offset }).then(
+      (l) => {
+        if (l.items.length === 0 && offset > 0) return setOffset(Math.max(0, offset - pageSize));
+        setList(l);
+        setError(null);
+      },
+      (e) => setError(errorText(e)));
+  }, [load, offset, pageSize]);
+  useEffect(reload, [reload]);
+  return { list, error, setError, offset, setOffset, reload };
 }

@@ -1,4 +1,3 @@
-import { useLocation } from 'react-router';
 import type { JobStatus } from '../api';
 import { percent } from '../format';
 
@@ -17,9 +16,25 @@ export function ProgressBar({ value, label }: { value: number; label: string }) 
   );
 }
 
-// The short confirmation a page shows after navigating here from a delete
-// (passed as router state: navigate('/jobs', { state: { flash: '…' } })).
-export function Flash() {
-  const flash = (useLocation().state as { flash?: string } | null)?.flash;
-  return flash ? <p className="flash" role="status">{flash}</p> : null;
+// Previous / "21–40 of 95" / Next under a list shown `pageSize` rows at a time.
+export function Pager({ offset, shown, total, pageSize, onOffset }: {
+  offset: number; shown: number; total: number; pageSize: number; onOffset: (offset: number) => void;
+}) {
+  return (
+    <div className="pager">
+      <button type="button" disabled={offset === 0} onClick={() => onOffset(Math.max(0, offset - pageSize))}>Previous</button>
+      <span>{offset + 1}–{offset + shown} of {total}</span>
+      <button type="button" disabled={offset + pageSize >= total} onClick={() => onOffset(offset + pageSize)}>Next</button>
+    </div>
+  );
+}
+
+// A checkbox whose `indeterminate` state (some but not all selected) is set too.
+export function Checkbox({ label, checked, indeterminate = false, onChange }: {
+  label: string; checked: boolean; indeterminate?: boolean; onChange: () => void;
+}) {
+  return (
+    <input type="checkbox" aria-label={label} checked={checked} onChange={onChange}
+      ref={(el) => { if (el) el.indeterminate = indeterminate; }} />
+  );
 }

@@ -1,17 +1,12 @@
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeServer } from '../test/fakeServer';
 import { DeleteAdapterButton, DeleteFeedbackButton, DeleteJobButton } from './DeleteButtons';
 
 const JOB = '11111111-1111-4111-8111-111111111111';
 const ADAPTER = '22222222-2222-4222-8222-222222222222';
 const FEEDBACK = '33333333-3333-4333-8333-333333333333';
-
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
 
 function jobServer(preview: object = { job_id: JOB, status: 'completed', feedback_count: 3, will_cancel: false },
   deleteAnswer: [number, unknown] = [200, { status: 'deleted', job_id: JOB, feedback_deleted: 3 }]) {

@@ -1,20 +1,24 @@
-import { useState, type ReactNode } from 'react';
+import { useRef, useState, type ReactNode } from 'react';
 import { api, errorText, type Feedback, type Job } from '../api';
 import { plural } from '../format';
 import { ConfirmDialog } from './ConfirmDialog';
+import { useUndo } from './UndoNotice';
 
-// A "Delete" button that, when pressed, first asks the server what the delete
-// would do (`describe`), then opens a ConfirmDialog with that message. Nothing
-// is deleted until the dialog's confirm button is pressed; then `remove` runs
-// once and `onDeleted` is called.
-function DeleteButton(props: {
-  what: string; // "job", "adapter", "feedback": names the button and the dialog
-  buttonLabel?: string;
+// A button for a destructive action that, when pressed, first asks the server
+// what it would do (`describe`: a delete preview or a dry run), then opens a
+// ConfirmDialog with that message. Nothing changes until the dialog's confirm
+// button is pressed; then `remove` runs once and `onDeleted` is called. When
+// `describe` fails, its detail is shown next to the button and no dialog opens.
+export function DeleteButton(props: {
+  buttonLabel: string;
+  title: string;
+  confirmLabel: string;
   describe: () => Promise<ReactNode>;
   remove: () => Promise<void>;
   onDeleted: () => void;
+  disabled?: boolean;
 }) {
-  const { what, describe, remove, onDeleted } = props;
+  const { describe, remove, onDeleted } = props;
   const [message, setMessage] = useState<ReactNode | null>(null);
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -33,14 +37,14 @@ function DeleteButton(props: {
 
   return (
     <>
-      <button type="button" className="danger-outline" onClick={open} disabled={loading}>
-        {loading ? 'Checking…' : (props.buttonLabel ?? 'Delete')}
+      <button type="button" className="danger-outline" onClick={open} disabled={loading || props.disabled}>
+        {loading ? 'Checking…' : props.buttonLabel}
       </button>
       {error && <span className="error inline" role="alert">{error}</span>}
       {message !== null && (
         <ConfirmDialog
-          title={`Delete this ${what}?`}
-          confirmLabel={`Delete ${what}`}
+          title={props.title}
+          confirmLabel={props.confirmLabel}
           onCancel={() => setMessage(null)}
           onConfirm={async () => {
             await remove();
@@ -54,11 +58,39 @@ function DeleteButton(props: {
   );
 }
 
-export function DeleteJobButton({ job, onDeleted }: { job: Pick<Job, 'id'>; onDeleted: () => void }) {
+// "Delete selected (N)" for a list's selected rows: `describe` gets the ids
+// (for a dry run) when the dialog opens, and `remove` the same ids, even if
+// the list reloads in between.
+export function DeleteSelectedButton({ ids, one, confirmLabel, describe, remove, onDeleted }: {
+  ids: string[];
+  one: string; // "job": the dialog's title counts "selected jobs"
+  confirmLabel: string;
+  describe: (ids: string[]) => Promise<ReactNode>;
+  remove: (ids: string[]) => Promise<void>;
+  onDeleted: () => void;
+}) {
+  const pending = useRef<string[]>([]);
   return (
     <DeleteButton
-      what="job"
-      buttonLabel="Delete job"
+      buttonLabel={`Delete selected (${ids.length})`}
+      disabled={ids.length === 0}
+      title={`Delete ${plural(ids.length, `selected ${one}`)}?`}
+      confirmLabel={confirmLabel}
+      describe={() => describe((pending.current = ids))}
+      remove={() => remove(pending.current)}
+      onDeleted={onDeleted} />
+  );
+}
+
+// The single deletes of section 5. Jobs and adapters go to the trash, so
+// after one the Undo notice offers to restore it; feedback is gone for good.
+const deleteOf = (what: string, buttonLabel = `Delete ${what}`) => ({ buttonLabel, title: `Delete this ${what}?`, confirmLabel: `Delete ${what}` });
+
+export function DeleteJobButton({ job, onDeleted }: { job: Pick<Job, 'id'>; onDeleted: () => void }) {
+  const { offer } = useUndo();
+  return (
+    <DeleteButton
+      {...deleteOf('job')}
       describe={async () => {
         const p = await api.jobDeletePreview(job.id);
         return (
@@ -69,16 +101,19 @@ export function DeleteJobButton({ job, onDeleted }: { job: Pick<Job, 'id'>; onDe
         );
       }}
       remove={async () => { await api.deleteJob(job.id); }}
-      onDeleted={onDeleted}
+      onDeleted={() => {
+        offer({ message: 'Job deleted', undo: async () => { await api.restoreJob(job.id); }, restored: 'Job restored.' });
+        onDeleted();
+      }}
     />
   );
 }
 
 export function DeleteAdapterButton({ adapterId, onDeleted }: { adapterId: string; onDeleted: () => void }) {
+  const { offer } = useUndo();
   return (
     <DeleteButton
-      what="adapter"
-      buttonLabel="Delete adapter"
+      {...deleteOf('adapter')}
       describe={async () => {
         const p = await api.adapterDeletePreview(adapterId);
         return (
@@ -89,7 +124,14 @@ export function DeleteAdapterButton({ adapterId, onDeleted }: { adapterId: strin
         );
       }}
       remove={async () => { await api.deleteAdapter(adapterId); }}
-      onDeleted={onDeleted}
+      onDeleted={() => {
+        offer({
+          message: 'Adapter deleted',
+          undo: async () => { await api.restoreAdapter(adapterId); },
+          restored: 'Adapter restored, inactive: activate it to offer it for new generations.',
+        });
+        onDeleted();
+      }}
     />
   );
 }
@@ -97,7 +139,7 @@ export function DeleteAdapterButton({ adapterId, onDeleted }: { adapterId: strin
 export function DeleteFeedbackButton({ feedback, onDeleted }: { feedback: Pick<Feedback, 'id'>; onDeleted: () => void }) {
   return (
     <DeleteButton
-      what="feedback"
+      {...deleteOf('feedback', 'Delete')}
       describe={async () => <p>This permanently deletes this feedback.</p>}
       remove={async () => { await api.deleteFeedback(feedback.id); }}
       onDeleted={onDeleted}

@@ -46,8 +46,7 @@ export function AdapterDetailPage() {
           {adapter.is_active ? 'Deactivate' : 'Activate'}
         </button>
         <button type="button" onClick={() => setEditing(!editing)}>{editing ? 'Close editor' : 'Edit'}</button>
-        <DeleteAdapterButton adapterId={adapter.id}
-          onDeleted={() => navigate('/adapters', { state: { flash: `Adapter “${adapter.name}” was deleted.` } })} />
+        <DeleteAdapterButton adapterId={adapter.id} onDeleted={() => navigate('/adapters')} />
       </div>
       {error && <p className="error" role="alert">{error}</p>}
       {editing && <EditAdapter adapter={adapter} onSave={async (body) => { if (await patch(body)) setEditing(false); }} />}

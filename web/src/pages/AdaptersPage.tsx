@@ -1,8 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, errorText, type Adapter } from '../api';
-import { Flash } from '../components/Bits';
 import { DeleteAdapterButton } from '../components/DeleteButtons';
+import { useUndo } from '../components/UndoNotice';
 import { AdapterFields, useAdapterForm } from '../components/AdapterFields';
 import { age } from '../format';
 
@@ -11,9 +11,11 @@ export function AdaptersPage() {
   const [adapters, setAdapters] = useState<Adapter[] | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  const { restoredCount } = useUndo();
+  // restoredCount: an Undo brought an adapter back, so the list loads again.
   const reload = useCallback(() => {
     api.listAdapters().then((r) => { setAdapters(r.items); setError(null); }, (e) => setError(errorText(e)));
-  }, []);
+  }, [restoredCount]);
   useEffect(reload, [reload]);
 
   async function toggle(a: Adapter) {
@@ -28,7 +30,6 @@ export function AdaptersPage() {
   return (
     <>
       <h1>Adapters</h1>
-      <Flash />
       {error && <p className="error" role="alert">{error}</p>}
       {adapters === null ? <p className="muted">Loading adapters…</p>
         : adapters.length === 0 ? <p className="empty">No adapters yet. Create one below.</p>

@@ -1,14 +1,17 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, errorText, type AudioSample, type Feedback } from '../api';
-import { DeleteFeedbackButton } from '../components/DeleteButtons';
-import { age, shortId } from '../format';
+import { Checkbox, Pager } from '../components/Bits';
+import { DeleteFeedbackButton, DeleteSelectedButton } from '../components/DeleteButtons';
+import { useSelection } from '../hooks';
+import { age, plural, shortId } from '../format';
 
 const PAGE_SIZE = 25;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // All feedback, newest first, filtered by rating range and job (the job
-// filter is in the URL, so Job detail can link here), with delete per record.
+// filter is in the URL, so Job detail can link here), with delete per record
+// and of the selected records (feedback is hard-deleted: no undo).
 export function FeedbackPage() {
   const [params, setParams] = useSearchParams();
   const jobId = params.get('job_id') ?? '';
@@ -19,10 +22,13 @@ export function FeedbackPage() {
   const [list, setList] = useState<{ items: Feedback[]; total: number } | null>(null);
   const [samples, setSamples] = useState<Map<string, AudioSample>>(new Map());
   const [error, setError] = useState<string | null>(null);
+  const selection = useSelection(list?.items.map((f) => f.id) ?? []);
 
   const reload = useCallback(() => {
     api.listFeedback({ job_id: jobId, min_rating: Number(minRating) || undefined, max_rating: Number(maxRating) || undefined, page, limit: PAGE_SIZE })
       .then((l) => {
+        // A delete can empty the last page: step back to one that has rows.
+        if (l.items.length === 0 && page > 1) return setPage(page - 1);
         setList(l);
         setError(null);
         // Which job and label each sample on the page belongs to.
@@ -61,6 +67,17 @@ export function FeedbackPage() {
             if (v === '' || UUID.test(v)) { setParams(v ? { job_id: v } : {}); setPage(1); }
           }} />
         </label>
+        <span className="spacer" />
+        <DeleteSelectedButton
+          ids={selection.ids}
+          one="feedback record"
+          confirmLabel="Delete feedback"
+          describe={async (ids) => {
+            const r = await api.bulkDeleteFeedback({ ids, dry_run: true });
+            return <p>This permanently deletes {plural(r.feedback_deleted, 'feedback record')}. Feedback cannot be restored.</p>;
+          }}
+          remove={async (ids) => { await api.bulkDeleteFeedback({ ids }); }}
+          onDeleted={() => { selection.clear(); reload(); }} />
       </div>
       {error && <p className="error" role="alert">{error}</p>}
       {list === null ? <p className="muted">Loading feedback…</p>
@@ -68,10 +85,14 @@ export function FeedbackPage() {
         : (
           <>
             <table className="table">
-              <thead><tr><th>Sample</th><th>Rating</th><th>Better than</th><th>Tags</th><th>Notes</th><th>Given</th><th /></tr></thead>
+              <thead><tr>
+                <th className="check"><Checkbox label="Select all feedback on this page" checked={selection.all} indeterminate={selection.some}
+                  onChange={selection.toggleAll} /></th>
+                <th>Sample</th><th>Rating</th><th>Better than</th><th>Tags</th><th>Notes</th><th>Given</th><th /></tr></thead>
               <tbody>
                 {list.items.map((f) => (
-                  <tr key={f.id} data-feedback-id={f.id}>
+                  <tr key={f.id} data-feedback-id={f.id} className={selection.has(f.id) ? 'selected' : undefined}>
+                    <td className="check"><Checkbox label={`Select feedback ${shortId(f.id)}`} checked={selection.has(f.id)} onChange={() => selection.toggle(f.id)} /></td>
                     <td>{sampleName(f.audio_id)}</td>
                     <td>{f.rating !== null ? `${f.rating}/5 ${f.rating_criterion}` : '—'}</td>
                     <td>{f.preferred_over ? sampleName(f.preferred_over) : '—'}</td>
@@ -83,11 +104,8 @@ export function FeedbackPage() {
                 ))}
               </tbody>
             </table>
-            <div className="pager">
-              <button type="button" disabled={page === 1} onClick={() => setPage(page - 1)}>Previous</button>
-              <span>{(page - 1) * PAGE_SIZE + 1}–{(page - 1) * PAGE_SIZE + list.items.length} of {list.total}</span>
-              <button type="button" disabled={page * PAGE_SIZE >= list.total} onClick={() => setPage(page + 1)}>Next</button>
-            </div>
+            <Pager offset={(page - 1) * PAGE_SIZE} shown={list.items.length} total={list.total} pageSize={PAGE_SIZE}
+              onOffset={(o) => setPage(o / PAGE_SIZE + 1)} />
           </>
         )}
     </>

@@ -1,15 +1,10 @@
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { MemoryRouter } from 'react-router';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { fakeServer } from '../test/fakeServer';
 import { VOCABULARY } from '../test/vocabulary';
 import { GeneratePage } from './GeneratePage';
-
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
 
 function renderPage() {
   render(<MemoryRouter><GeneratePage /></MemoryRouter>);

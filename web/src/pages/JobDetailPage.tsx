@@ -8,7 +8,8 @@ import { usePolling } from '../hooks';
 import { dateTime } from '../format';
 
 // One job: its prompt and parameters, the players and feedback of its
-// samples, and the delete-job action (which returns to the Jobs list).
+// samples, and the delete-job action (which returns to the Jobs list, where
+// the Undo notice can bring the job back).
 export function JobDetailPage() {
   const { id = '' } = useParams();
   const navigate = useNavigate();
@@ -49,8 +50,7 @@ export function JobDetailPage() {
         <StatusBadge status={job.status} />
         <span className="spacer" />
         {isActive(job.status) && <button type="button" onClick={cancel}>Cancel job</button>}
-        <DeleteJobButton job={job}
-          onDeleted={() => navigate('/jobs', { state: { flash: `Job “${job.prompt_preview}” was deleted.` } })} />
+        <DeleteJobButton job={job} onDeleted={() => navigate('/jobs')} />
       </div>
       {error && <p className="error" role="alert">{error}</p>}
       <section className="card">

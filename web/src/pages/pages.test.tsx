@@ -1,44 +1,15 @@
-import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter, Route, Routes } from 'react-router';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Job } from '../api';
+import { describe, expect, it } from 'vitest';
 import { fakeServer } from '../test/fakeServer';
-import { AdapterDetailPage } from './AdapterDetailPage';
-import { AdaptersPage } from './AdaptersPage';
-import { JobDetailPage } from './JobDetailPage';
-import { JobsPage } from './JobsPage';
+import { adapter, job } from '../test/fixtures';
+import { renderAt } from '../test/render';
 
 const A = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const B = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
 const ADAPTER = 'cccccccc-cccc-4ccc-8ccc-cccccccccccc';
 
-afterEach(() => {
-  cleanup();
-  vi.unstubAllGlobals();
-});
-
-const job = (id: string, prompt: string, extra: Partial<Job> = {}): Job => ({
-  id, prompt_id: id, prompt_preview: prompt, adapter_id: null, adapter_name: null, adapter_deleted: false,
-  status: 'completed', progress: 1, num_samples: 1, audio_ids: [], error: null,
-  generation_params: { seed: 1, temperature: 1, top_k: 250, top_p: 0, duration: 2 }, duration_seconds: 2,
-  created_at: new Date().toISOString(), completed_at: new Date().toISOString(), ...extra,
-});
-const adapter = { id: ADAPTER, name: 'lofi', description: 'chill', base_model: 'm', storage_path: null, config: {}, is_active: true,
-  status: 'active', current_version: 'v1', created_at: new Date().toISOString(), updated_at: new Date().toISOString() };
-
-function renderAt(path: string) {
-  render(
-    <MemoryRouter initialEntries={[path]}>
-      <Routes>
-        <Route path="/jobs" element={<JobsPage />} />
-        <Route path="/jobs/:id" element={<JobDetailPage />} />
-        <Route path="/adapters" element={<AdaptersPage />} />
-        <Route path="/adapters/:id" element={<AdapterDetailPage />} />
-      </Routes>
-    </MemoryRouter>,
-  );
-}
+const lofi = adapter(ADAPTER, 'lofi');
 
 describe('Jobs page', () => {
   it('says so when there are no jobs', async () => {
@@ -94,7 +65,7 @@ describe('Jobs page', () => {
 });
 
 describe('detail pages', () => {
-  it('a deleted job returns to the Jobs list with a confirmation', async () => {
+  it('a deleted job returns to the Jobs list with the Undo notice', async () => {
     let deleted = false;
     fakeServer({
       [`GET /api/jobs/${A}`]: [200, job(A, 'first prompt')],
@@ -112,18 +83,18 @@ describe('detail pages', () => {
     const dialog = await screen.findByRole('dialog');
     expect(dialog.textContent).toContain('permanently removes its 0 feedback records');
     await user.click(within(dialog).getByRole('button', { name: 'Delete job' }));
-    expect((await screen.findByRole('status')).textContent).toBe('Job “first prompt” was deleted.');
+    expect((await screen.findByRole('status')).textContent).toMatch(/^Job deleted·Undo/);
     expect(await screen.findByText('No jobs yet. Generate something first.')).toBeTruthy();
   });
 
-  it('a deleted adapter returns to the Adapters list with a confirmation', async () => {
+  it('a deleted adapter returns to the Adapters list with the Undo notice', async () => {
     let deleted = false;
     fakeServer({
-      [`GET /api/adapters/${ADAPTER}`]: [200, adapter],
+      [`GET /api/adapters/${ADAPTER}`]: [200, lofi],
       'GET /api/jobs': [200, { items: [job(A, 'used it', { adapter_id: ADAPTER, adapter_name: 'lofi' })], total: 1, limit: 20, offset: 0 }],
       [`GET /api/adapters/${ADAPTER}/delete-preview`]: [200, { adapter_id: ADAPTER, jobs_count: 1 }],
       [`DELETE /api/adapters/${ADAPTER}`]: () => { deleted = true; return [200, { status: 'deleted', adapter_id: ADAPTER }]; },
-      'GET /api/adapters': () => [200, { items: deleted ? [] : [adapter], total: deleted ? 0 : 1 }],
+      'GET /api/adapters': () => [200, { items: deleted ? [] : [lofi], total: deleted ? 0 : 1 }],
     });
     const user = userEvent.setup();
     renderAt(`/adapters/${ADAPTER}`);
@@ -132,7 +103,7 @@ describe('detail pages', () => {
     const dialog = await screen.findByRole('dialog');
     expect(dialog.textContent).toContain("1 job used this adapter. They stay, and will show 'Deleted Adapter'.");
     await user.click(within(dialog).getByRole('button', { name: 'Delete adapter' }));
-    expect((await screen.findByRole('status')).textContent).toBe('Adapter “lofi” was deleted.');
+    expect((await screen.findByRole('status')).textContent).toMatch(/^Adapter deleted·Undo/);
     expect(await screen.findByText('No adapters yet. Create one below.')).toBeTruthy();
   });
 });
