@@ -171,12 +171,17 @@ Status Lifecycle::BulkDeleteJobs(const BulkJobDelete& request, BulkJobDeleteResu
                                        &candidates));
     // The same rules as DeleteJob, for every job at once: locked first,
     // then cancelled, marked deleted and their feedback cascaded.
-    IdList live;
+    std::set<std::string> locked;
     for (size_t at = 0; at < candidates.size(); at += kMaxIdsPerStatement) {
-      IdList locked;
-      STUDIO_RETURN_IF_ERROR(store_->LockLiveJobs(IdChunk(candidates, at), RowLock::kExclusive, &locked));
-      live.insert(live.end(), locked.begin(), locked.end());
+      IdList chunk_live;
+      STUDIO_RETURN_IF_ERROR(store_->LockLiveJobs(IdChunk(candidates, at), RowLock::kExclusive, &chunk_live));
+      locked.insert(chunk_live.begin(), chunk_live.end());
     }
+    // In the order asked: each job's feedback_deleted is what one-by-one
+    // deletes in this order would report.
+    IdList live;
+    for (const auto& id : candidates)
+      if (locked.count(id)) live.push_back(id);
     STUDIO_RETURN_IF_ERROR(DeleteLockedJobs(live, env_->NowMicros(), out));
     // A dry run did the real work to count it exactly, and is rolled back.
     if (request.dry_run) return Status::Cancelled(kDryRunRollback);
@@ -243,8 +248,8 @@ Status Lifecycle::Purge(const PurgeRequest& request, PurgeResult* out, const Act
   if (request.older_than_days) {
     cutoff = now - *request.older_than_days * kMicrosPerDay;
   } else if (!request.ids) {
-    if (options_.retention_days <= 0) return SweepOrphans(2 * options_.lease_seconds * 1'000'000LL, request.dry_run, out);
-    cutoff = now - options_.retention_days * kMicrosPerDay;
+    // Nothing has expired while retention is off: only the sweep runs.
+    cutoff = options_.retention_days > 0 ? now - options_.retention_days * kMicrosPerDay : 0;
   }
   IdList ids;
   if (request.ids) {
@@ -446,7 +451,10 @@ static Status WalkStorage(FileStorage* storage, Store* store, Visit&& visit) {
         }
         // A folder whose owner row is gone and that is now empty goes too.
         const auto& rows = audio ? owners.jobs : owners.adapters;
-        if (!rows.count(folder)) visit(prefix, FileInfo{.is_directory = true}, Owner::kNone);
+        FileInfo folder_info;
+        if (!rows.count(folder) && storage->Stat(prefix, &folder_info).ok()) {
+          visit(prefix, folder_info, Owner::kNone);
+        }
       }
     }
   }
@@ -457,13 +465,14 @@ Status Lifecycle::SweepOrphans(Micros min_age, bool dry_run, PurgeResult* out) {
   const Micros now = env_->NowMicros();
   return WalkStorage(storage_.get(), store_, [&](const std::string& key, const FileInfo& info, Owner owner) {
     if (owner != Owner::kNone) return;
+    // Young files may be a worker's (on any process) between staging and
+    // its commit, and a young folder one that CreateAdapter or a stage has
+    // just made for a file it is about to write: left for a later sweep.
+    if (min_age > 0 && now - info.modified_at < min_age) return;
     if (info.is_directory) {
       if (!dry_run) storage_->Remove(key);  // fails (and stays) while not empty
       return;
     }
-    // Young files may be a worker's (on any process) between staging and
-    // its commit: left for a later sweep.
-    if (now - info.modified_at < min_age) return;
     if (!dry_run && !storage_->Remove(key).ok()) return;
     out->files += 1;
     out->bytes_reclaimed += info.size;

@@ -305,11 +305,20 @@ inline constexpr char kFeedbackTouchingJobs[] = R"(
      OR preferred_over = ANY (ARRAY(SELECT id FROM audio_samples WHERE job_id = ANY ($1::uuid[]))))";
 inline const std::string kCountFeedbackTouchingJobs = std::string("SELECT COUNT(*) ") + kFeedbackTouchingJobs;
 inline const std::string kDeleteFeedbackTouchingJobs = std::string("DELETE ") + kFeedbackTouchingJobs;
+// Each job records the feedback its delete removes. A record touching
+// several of the jobs counts for the first of them in the order given, as
+// if they had been deleted one by one in that order.
 inline constexpr char kMarkJobsDeleted[] = R"(
+  WITH ord AS (SELECT id, n FROM unnest($1::uuid[]) WITH ORDINALITY AS t(id, n)),
+       touch AS (SELECT fid, min(n) AS first_n FROM (
+                   SELECT f.id AS fid, o.n FROM ord o JOIN audio_samples s ON s.job_id = o.id
+                     JOIN feedback f ON f.audio_id = s.id
+                   UNION ALL
+                   SELECT f.id, o.n FROM ord o JOIN audio_samples s ON s.job_id = o.id
+                     JOIN feedback f ON f.preferred_over = s.id) x
+                 GROUP BY fid)
   UPDATE generation_jobs j SET deleted_at = micros_to_ts($2::bigint),
-         feedback_deleted = (SELECT COUNT(*) FROM feedback f
-                              WHERE f.audio_id = ANY (ARRAY(SELECT id FROM audio_samples s WHERE s.job_id = j.id))
-                                 OR f.preferred_over = ANY (ARRAY(SELECT id FROM audio_samples s WHERE s.job_id = j.id)))
+         feedback_deleted = (SELECT COUNT(*) FROM touch t JOIN ord o ON o.n = t.first_n WHERE o.id = j.id)
    WHERE j.id = ANY ($1::uuid[]) AND j.deleted_at IS NULL)";
 inline constexpr char kRestoreJobs[] = R"(
   UPDATE generation_jobs
@@ -335,7 +344,10 @@ inline std::string TrashedIdsSql(const char* table, bool by_ids, bool before, co
   int n = 0;
   if (by_ids) sql += " AND id = ANY ($" + std::to_string(++n) + "::uuid[])";
   if (before) sql += " AND deleted_at < micros_to_ts($" + std::to_string(++n) + "::bigint)";
-  return sql + extra + " ORDER BY deleted_at, id LIMIT $" + std::to_string(n + 1);
+  // FOR UPDATE: a restore racing the purge either commits first (and the
+  // row, re-checked after the wait, is no longer trashed) or waits for the
+  // purge and then finds the row gone. Never a restored row without files.
+  return sql + extra + " ORDER BY deleted_at, id LIMIT $" + std::to_string(n + 1) + " FOR UPDATE";
 }
 inline constexpr char kNoJobReferences[] =
     " AND NOT EXISTS (SELECT 1 FROM generation_jobs j WHERE j.adapter_id = t.id)";

@@ -251,12 +251,22 @@ inline const std::string kFeedbackTouchingJobs = WithIds(R"(
      OR preferred_over IN (SELECT id FROM audio_samples WHERE job_id IN {ids}))");
 inline const std::string kCountFeedbackTouchingJobs = "SELECT COUNT(*) " + kFeedbackTouchingJobs;
 inline const std::string kDeleteFeedbackTouchingJobs = "DELETE " + kFeedbackTouchingJobs;
-inline const std::string kMarkJobsDeleted = WithIds(R"(
+// Each job records the feedback its delete removes. A record touching
+// several of the jobs counts for the first of them in the order given, as
+// if they had been deleted one by one in that order.
+inline const std::string kMarkJobsDeleted = R"(
+  WITH ord AS (SELECT value AS id, key AS n FROM json_each(?1)),
+       touch AS (SELECT fid, MIN(n) AS first_n FROM (
+                   SELECT f.id AS fid, o.n AS n FROM ord o JOIN audio_samples s ON s.job_id = o.id
+                     JOIN feedback f ON f.audio_id = s.id
+                   UNION ALL
+                   SELECT f.id, o.n FROM ord o JOIN audio_samples s ON s.job_id = o.id
+                     JOIN feedback f ON f.preferred_over = s.id)
+                 GROUP BY fid)
   UPDATE generation_jobs SET deleted_at = ?2,
-         feedback_deleted = (SELECT COUNT(*) FROM feedback f
-                              WHERE f.audio_id IN (SELECT id FROM audio_samples s WHERE s.job_id = generation_jobs.id)
-                                 OR f.preferred_over IN (SELECT id FROM audio_samples s WHERE s.job_id = generation_jobs.id))
-   WHERE id IN {ids} AND deleted_at IS NULL)");
+         feedback_deleted = (SELECT COUNT(*) FROM touch t JOIN ord o ON o.n = t.first_n
+                              WHERE o.id = generation_jobs.id)
+   WHERE id IN (SELECT id FROM ord) AND deleted_at IS NULL)";
 inline const std::string kRestoreJobs = WithIds(R"(
   UPDATE generation_jobs
      SET deleted_at = NULL,

@@ -264,7 +264,9 @@ class Store {
   virtual Status CountFeedbackTouchingJobs(const IdList& job_ids, int64_t* count) = 0;
   virtual Status DeleteFeedbackTouchingJobs(const IdList& job_ids, int64_t* deleted) = 0;
   // Sets deleted_at on each live job of ids and records in its
-  // feedback_deleted the feedback touching it, so call it before
+  // feedback_deleted the feedback its delete removes (a record touching
+  // several of them counts for the first in `ids`' order, as one-by-one
+  // deletes in that order would), so call it before
   // DeleteFeedbackTouchingJobs. *deleted says how many changed.
   virtual Status MarkJobsDeleted(const IdList& ids, Micros now, int64_t* deleted) = 0;
   // Trashed -> live for each trashed job of ids; one that is still queued
@@ -274,7 +276,9 @@ class Store {
   virtual Status ListTrashedJobs(int64_t offset, int limit, std::vector<TrashedJob>* out,
                                  int64_t* total) = 0;
   // Trashed jobs, oldest-deleted first, at most `limit`: among `ids` when
-  // given, deleted before `deleted_before` when given.
+  // given, deleted before `deleted_before` when given. Inside InTransaction
+  // the rows stay locked until commit, so a concurrent restore waits for
+  // the purge (or went first, and the row is not returned).
   virtual Status SelectTrashedJobIds(const std::optional<IdList>& ids,
                                      std::optional<Micros> deleted_before, int limit, IdList* out) = 0;
   // Hard-deletes each trashed job of ids with its samples (live jobs are
