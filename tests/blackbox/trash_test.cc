@@ -345,6 +345,93 @@ TEST(TrashTest, JobDeletedWhileQueuedComesBackCancelledAndIsNeverRendered) {
   second.Stop();
 }
 
+// A job deleted mid-render comes back cancelled with the samples it had
+// finished, each streaming, and no partial one.
+TEST(TrashTest, JobDeletedMidRenderComesBackCancelledWithItsFinishedSamples) {
+  TestServerOptions options;
+  options.soundfont = "/usr/share/sounds/sf2/FluidR3_GM.sf2";  // slow enough to act mid-render
+  TestServer server(options);
+  ASSERT_TRUE(server.Start());
+  Json job = server.SubmitJob(4, 30);
+  ASSERT_TRUE(job.is_object());
+  const std::string id = job["id"];
+  // Wait for a first finished sample (not a timing assertion: just a state to reach).
+  Json st;
+  for (auto deadline = std::chrono::steady_clock::now() + 60s; std::chrono::steady_clock::now() < deadline;
+       std::this_thread::sleep_for(5ms)) {
+    st = GetOk(server, "/api/generate/" + id);
+    if (!st.is_object() || !st["audio_ids"].empty() || st.value("status", "") != "processing") break;
+  }
+  if (st.value("status", "") != "processing" || st["audio_ids"].size() >= 4u) {
+    GTEST_SKIP() << "the render ended before it could be deleted mid-way: " << st.dump();
+  }
+  ASSERT_EQ(server.client().Delete("/api/jobs/" + id).status, 200);
+  Json trashed = server.GetJobIncludingDeleted(id);
+  ASSERT_TRUE(trashed.is_object());
+  EXPECT_EQ(trashed.value("status", ""), "cancelled") << trashed.dump();
+  HttpResult restored = server.client().Post("/api/jobs/" + id + "/restore", Json::object());
+  ASSERT_EQ(restored.status, 200) << restored.Describe();
+  Json r = restored.json();
+  EXPECT_EQ(r.value("status", ""), "cancelled") << r.dump();
+  EXPECT_EQ(r["audio_ids"], trashed["audio_ids"]) << "the samples it had finished when deleted";
+  EXPECT_GE(r["audio_ids"].size(), 1u) << r.dump();
+  EXPECT_LT(r["audio_ids"].size(), 4u) << r.dump();
+  for (const auto& a : r["audio_ids"]) EXPECT_FALSE(Stream(server, a).empty()) << a;
+  EXPECT_TRUE(server.AudioStorageConsistent(id));
+  EXPECT_TRUE(server.TmpFiles().empty());
+  // Restoring never re-queues: a later job runs and this one stays as it is.
+  ASSERT_TRUE(server.RunCompletedJob(1, 1).is_object());
+  EXPECT_EQ(GetOk(server, "/api/jobs/" + id)["audio_ids"], r["audio_ids"]);
+  EXPECT_EQ(GetOk(server, "/api/jobs/" + id).value("status", ""), "cancelled");
+}
+
+// The trash pages (newest-deleted first), bulk restore of a mix of
+// trashed, live and unknown ids, and a restored job whose adapter is gone.
+TEST(TrashTest, TrashPagesAndBulkRestoreOfAMix) {
+  TestServer server(NoRetention());
+  ASSERT_TRUE(server.Start());
+  Json adapter = server.CreateAdapter(TestServer::UniqueName("mix"));
+  ASSERT_TRUE(adapter.is_object());
+  std::vector<Json> jobs = RunJobs(server, 5, "mix");
+  ASSERT_EQ(jobs.size(), 5u);
+  Json with_adapter = server.RunCompletedJob(1, 1, {{"adapter_id", adapter["id"]}});
+  ASSERT_TRUE(with_adapter.is_object());
+  std::vector<std::string> order;  // deletion order
+  for (int i : {3, 0, 4, 1}) {
+    ASSERT_EQ(server.client().Delete("/api/jobs/" + jobs[i]["id"].get<std::string>()).status, 200);
+    order.push_back(jobs[i]["id"]);
+  }
+  Json page1 = GetOk(server, "/api/trash?type=jobs&limit=3&offset=0", server.AdminHeaders());
+  Json page2 = GetOk(server, "/api/trash?type=jobs&limit=3&offset=3", server.AdminHeaders());
+  EXPECT_EQ(Total(page1), 4);
+  EXPECT_EQ(page1.value("limit", -1), 3);
+  EXPECT_EQ(page2.value("offset", -1), 3);
+  EXPECT_EQ(page1.value("type", ""), "jobs");
+  std::vector<std::string> listed;
+  for (const Json& page : {page1, page2})
+    for (const auto& item : Items(page)) listed.push_back(item["id"]);
+  EXPECT_EQ(listed, std::vector<std::string>(order.rbegin(), order.rend())) << "newest-deleted first";
+  EXPECT_EQ(Total(Trash(server, "datasets")), 0);
+  EXPECT_EQ(Total(Trash(server, "ab_tests")), 0);
+
+  const int64_t audit_before = AuditTotal(server);
+  Json mix = PostOk(server, "/api/jobs/bulk-restore",
+                    {{"ids", {order[0], order[1], order[0], jobs[2]["id"], NewUuid()}}});
+  EXPECT_EQ(mix, Json({{"jobs_restored", 2}})) << "only the trashed ones, each once";
+  EXPECT_EQ(AuditTotal(server), audit_before + 1);
+  EXPECT_EQ(Total(Trash(server)), 2);
+
+  // A job whose adapter was deleted comes back showing "Deleted Adapter".
+  const std::string wid = with_adapter["id"];
+  ASSERT_EQ(server.client().Delete("/api/jobs/" + wid).status, 200);
+  ASSERT_EQ(server.client().Delete("/api/adapters/" + adapter["id"].get<std::string>()).status, 200);
+  HttpResult back = server.client().Post("/api/jobs/" + wid + "/restore", Json::object());
+  ASSERT_EQ(back.status, 200) << back.Describe();
+  EXPECT_EQ(back.json().value("adapter_name", ""), "Deleted Adapter") << back.body;
+  EXPECT_EQ(back.json().value("adapter_deleted", false), true) << back.body;
+  EXPECT_EQ(back.json().value("adapter_id", ""), adapter["id"]);
+}
+
 // ---- 2. adapter restore ----
 
 TEST(TrashTest, AdapterRestoreUnderATakenNameIsAConflictUntilRenamed) {
@@ -787,11 +874,19 @@ TEST(TrashTest, BulkDeleteOfJobsEqualsTheirSingleDeletesAndItsDryRunPredictsIt) 
   EXPECT_EQ(WorldState(bulk), WorldState(single));
   // The trash's per-job feedback_deleted adds up to the same total.
   int64_t sum_bulk = 0, sum_single = 0;
-  for (const auto& item : Items(Trash(s))) sum_bulk += item.value("feedback_deleted", 0);
-  for (const auto& item : Items(Trash(*single.server))) sum_single += item.value("feedback_deleted", 0);
+  std::string per_job_bulk, per_job_single;
+  for (const auto& item : Items(Trash(s))) {
+    sum_bulk += item.value("feedback_deleted", 0);
+    per_job_bulk += " " + bulk.Name(item["id"]) + "=" + std::to_string(item.value("feedback_deleted", 0));
+  }
+  for (const auto& item : Items(Trash(*single.server))) {
+    sum_single += item.value("feedback_deleted", 0);
+    per_job_single += " " + single.Name(item["id"]) + "=" + std::to_string(item.value("feedback_deleted", 0));
+  }
   // (f1 and f5 link a sample of j0 with one of j1: each is one record, removed once.)
-  EXPECT_EQ(sum_bulk, feedback_deleted) << "the trash of the bulk world counts a record under two jobs";
-  EXPECT_EQ(sum_single, feedback_deleted);
+  EXPECT_EQ(sum_bulk, feedback_deleted) << "the trash of the bulk world counts a record under two jobs:"
+                                        << per_job_bulk << " (single deletes:" << per_job_single << ")";
+  EXPECT_EQ(sum_single, feedback_deleted) << per_job_single;
 
   // A second bulk delete of the same ids finds nothing live.
   Json again = PostOk(s, "/api/jobs/bulk-delete", {{"ids", ids}});
@@ -956,6 +1051,16 @@ TEST(TrashTest, EveryChangeIsExactlyOneAuditEventWithIdsCountsActorAndRequestId)
   EXPECT_EQ(newest[1].value("request_id", ""), plain.Header("x-request-id"));
   EXPECT_NE(bad_rid.Header("x-request-id"), "has spaces/and?slashes");
   EXPECT_EQ(newest[0].value("request_id", ""), bad_rid.Header("x-request-id"));
+  // 64 characters of [A-Za-z0-9._-] are taken as they are; 65 are not.
+  const std::string rid64(64, 'r'), rid65(65, 'r');
+  HttpResult h64 = server.client().Get("/api/health", {{"X-Request-Id", rid64}});
+  HttpResult h65 = server.client().Get("/api/health", {{"X-Request-Id", rid65}});
+  EXPECT_EQ(h64.Header("x-request-id"), rid64);
+  EXPECT_NE(h65.Header("x-request-id"), rid65);
+  EXPECT_FALSE(h65.Header("x-request-id").empty());
+  HttpResult failed = server.client().Delete("/api/jobs/" + NewUuid(), {{"X-Request-Id", "on-a-404"}});
+  EXPECT_EQ(failed.status, 404);
+  EXPECT_EQ(failed.Header("x-request-id"), "on-a-404") << "error answers carry it too";
   EXPECT_FALSE(server.client().Get("/api/health").Header("x-request-id").empty());
   EXPECT_FALSE(server.client().Get("/api/jobs/" + NewUuid()).Header("x-request-id").empty());
 }
