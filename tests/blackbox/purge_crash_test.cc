@@ -339,5 +339,47 @@ TEST(PurgeRaceTest, RestoresRacingPurgesNeverLeaveALiveJobOrAdapterWithoutItsFil
             << std::chrono::duration<double>(Clock::now() - t0).count() << " s\n";
 }
 
+// Creating an adapter writes its style file (folder adapters/<id>/ first),
+// then its row. A purge's orphan sweep running meanwhile must leave that
+// folder alone: every create succeeds and keeps its file.
+TEST(PurgeRaceTest, AdapterCreatesRacingPurgesAllSucceedWithTheirFiles) {
+  TestServer server;
+  ASSERT_TRUE(server.Start());
+  constexpr int kCreates = 1500;
+  std::atomic<bool> creating{true};
+  std::atomic<int> purges{0};
+  std::thread purger([&] {
+    while (creating) {
+      HttpResult p = server.client().Post("/api/admin/purge", {{"type", "adapters"}, {"older_than_days", 0}},
+                                          server.AdminHeaders());
+      EXPECT_EQ(p.status, 200) << p.Describe();
+      ++purges;
+    }
+  });
+  int failures = 0;
+  std::vector<std::string> kept;
+  for (int i = 0; i < kCreates; ++i) {
+    HttpResult a = server.client().Post("/api/adapters", {{"name", TestServer::UniqueName("swept")}, {"config", {{"swing", 0.3}}}});
+    if (a.status != 201) {
+      if (failures++ < 3) ADD_FAILURE() << "create " << i << " while purging: " << a.Describe();
+      continue;
+    }
+    const std::string id = a.json()["id"];
+    if (i % 50 == 0) kept.push_back(id);
+    else EXPECT_EQ(server.client().Delete("/api/adapters/" + id).status, 200);
+  }
+  creating = false;
+  purger.join();
+  std::cout << "[ adapters ] " << kCreates << " creates, " << failures << " failed, " << purges << " purges\n";
+  EXPECT_EQ(failures, 0) << "adapter creates that a racing purge's sweep broke";
+  const StoredFiles files = ListStoredFiles(server.data_dir());
+  for (const auto& id : kept) {
+    HttpResult got = server.client().Get("/api/adapters/" + id);
+    EXPECT_EQ(got.status, 200) << got.Describe();
+    const std::string key = got.json().value("storage_path", "");
+    EXPECT_TRUE(files.count(key)) << "adapter " << id << " lost its style file " << key;
+  }
+}
+
 }  // namespace
 }  // namespace studio::testing
