@@ -104,6 +104,18 @@ void ExpectRowsAndFilesAgree(TestServer& s) {
   }
 }
 
+// The purge events a client's calls made (not the retention purge every
+// start runs, whose request ids start with "retention-"), newest first.
+std::vector<Json> ClientPurgeEvents(TestServer& s) {
+  std::vector<Json> out;
+  Json list = s.client().Get("/api/audit?action=purge&entity=job&limit=100", s.AdminHeaders()).json();
+  if (!list.is_object()) return out;
+  for (const auto& e : list["items"]) {
+    if (e.value("request_id", "").rfind("retention-", 0) != 0) out.push_back(e);
+  }
+  return out;
+}
+
 TEST(PurgeCrashTest, KillingTheServerAtAnyMomentOfAPurgeLeavesRowsAndFilesInAgreement) {
   TestServerOptions options;
   options.workers = 2;
@@ -169,6 +181,9 @@ TEST(PurgeCrashTest, KillingTheServerAtAnyMomentOfAPurgeLeavesRowsAndFilesInAgre
     std::uniform_int_distribution<int64_t> delay(0, round % 2 ? 3 * dry_us + 2000 : 1500);
     const int64_t kill_after = delay(rng);
 
+    const int64_t trashed_before =
+        server.client().Get("/api/trash?type=jobs&limit=1", server.AdminHeaders()).json().value("total", -1);
+    const size_t events_before = ClientPurgeEvents(server).size();
     std::atomic<int> status{-1};
     std::thread purge([&] {
       HttpResult r = server.client().Post("/api/admin/purge", {{"older_than_days", 0}}, server.AdminHeaders());
@@ -191,6 +206,18 @@ TEST(PurgeCrashTest, KillingTheServerAtAnyMomentOfAPurgeLeavesRowsAndFilesInAgre
               << " us), purge answered " << status << ", " << left << " trashed jobs and " << files_left
               << " of their files left at the kill\n";
     EXPECT_FALSE(fs::exists(orphan_dir)) << "the start-up sweep left a planted orphan";
+    // The purge's audit event went with its rows: one event when they were
+    // purged (counting them all), none when the kill came first.
+    const std::vector<Json> events = ClientPurgeEvents(server);
+    if (left == 0) {
+      EXPECT_EQ(events.size(), events_before + 1) << "purged rows without their audit event";
+      if (events.size() == events_before + 1) {
+        EXPECT_EQ(events[0]["counts"].value("jobs", -1), trashed_before) << events[0].dump();
+      }
+    } else {
+      EXPECT_EQ(left, trashed_before) << "a purge killed half-way through its rows";
+      EXPECT_EQ(events.size(), events_before) << "an audit event for a purge that did not happen";
+    }
     ExpectRowsAndFilesAgree(server);
     const auto views = LiveViews(server, live);
     EXPECT_TRUE(views == live_views) << "a live job changed";

@@ -1035,6 +1035,13 @@ TEST(TrashTest, EveryChangeIsExactlyOneAuditEventWithIdsCountsActorAndRequestId)
   EXPECT_EQ(Total(GetOk(server, "/api/audit?action=restore", admin)), 1);
   EXPECT_EQ(Total(GetOk(server, "/api/audit?entity=feedback", admin)), 2);
   EXPECT_EQ(Total(GetOk(server, "/api/audit?entity=job&action=delete", admin)), 2);
+  // Dates: from the fourth newest event's moment on, exactly the four newest.
+  const std::string since = events["items"][3]["at"];
+  Json recent = GetOk(server, "/api/audit?limit=100&start_date=" + since, admin);
+  EXPECT_EQ(Total(recent), 4) << since;
+  Json older = GetOk(server, "/api/audit?limit=100&end_date=" + since, admin);
+  EXPECT_GE(Total(older), static_cast<int64_t>(expected.size()) - 4) << since;
+  EXPECT_LE(Total(older), static_cast<int64_t>(expected.size()) - 3) << "end_date inclusive or not, no more";
   Json page = GetOk(server, "/api/audit?limit=2&offset=1", admin);
   ASSERT_EQ(page["items"].size(), 2u);
   EXPECT_EQ(page["items"][0], events["items"][1]);
