@@ -910,6 +910,36 @@ TEST(TrashTest, BulkDeleteOfJobsEqualsTheirSingleDeletesAndItsDryRunPredictsIt) 
   EXPECT_TRUE(live.is_array() && std::find(live.begin(), live.end(), Json("j4 cancelled")) != live.end()) << live.dump();
 }
 
+// A dry run does the delete in a transaction it rolls back: a job it
+// covers while rendering is not disturbed (it completes with all its samples).
+TEST(TrashTest, DryRunsOfABulkDeleteLeaveARenderingJobAlone) {
+  TestServerOptions options;
+  options.soundfont = "/usr/share/sounds/sf2/FluidR3_GM.sf2";
+  TestServer server(NoRetention(options));
+  ASSERT_TRUE(server.Start());
+  Json job = server.SubmitJob(4, 30);
+  ASSERT_TRUE(job.is_object());
+  const std::string id = job["id"];
+  ASSERT_TRUE(server.WaitUntilRendering(id));
+  int dry_runs = 0;
+  for (;;) {
+    Json st = GetOk(server, "/api/generate/" + id);
+    if (st.value("status", "") != "processing") break;
+    Json dry = PostOk(server, "/api/jobs/bulk-delete", {{"ids", {id}}, {"dry_run", true}});
+    Json by_filter = PostOk(server, "/api/jobs/bulk-delete", {{"filter", {{"status", "processing"}}}, {"dry_run", true}});
+    ++dry_runs;
+    if (GetOk(server, "/api/generate/" + id).value("status", "") != "processing") break;
+    EXPECT_EQ(dry.value("cancelled", -1), 1) << dry.dump();
+    EXPECT_EQ(by_filter.value("jobs_deleted", -1), 1) << by_filter.dump();
+  }
+  Json done = server.WaitForJob(id, {"completed", "failed", "cancelled"});
+  EXPECT_EQ(done.value("status", ""), "completed") << done.dump() << " after " << dry_runs << " dry runs";
+  EXPECT_EQ(done["audio_ids"].size(), 4u) << done.dump();
+  EXPECT_TRUE(server.AudioStorageConsistent(id));
+  EXPECT_EQ(AuditTotal(server), 0) << "dry runs are not audited";
+  EXPECT_GT(dry_runs, 0);
+}
+
 TEST(TrashTest, BulkFeedbackDeleteByIdsAndFilterWithDryRun) {
   TestServer server(NoRetention());
   ASSERT_TRUE(server.Start());
