@@ -61,7 +61,7 @@ TEST_F(OpenApiRouteTest, DocumentIsOpenApi31WithEveryEntity) {
                              "JobDeletePreview", "AdapterDeletePreview", "Error"}) {
     EXPECT_TRUE(doc["components"]["schemas"].contains(schema)) << schema;
   }
-  // The SPEC section 4 routes are all there.
+  // The SPEC section 4 and section 7 routes are all there, and no others.
   std::set<std::string> expected = {
       "GET /health", "GET /vocabulary", "POST /prompts", "GET /prompts", "GET /prompts/{id}",
       "POST /generate",
@@ -71,7 +71,11 @@ TEST_F(OpenApiRouteTest, DocumentIsOpenApi31WithEveryEntity) {
       "POST /adapters", "GET /adapters/stats", "GET /adapters/{id}", "PATCH /adapters/{id}",
       "DELETE /adapters/{id}", "GET /adapters/{id}/delete-preview", "POST /feedback", "GET /feedback",
       "GET /feedback/summary", "GET /feedback/{id}", "DELETE /feedback/{id}", "GET /openapi.json",
-      "GET /docs"};
+      "GET /docs",
+      // SPEC section 7: trash, restore, bulk, purge, storage, audit.
+      "GET /trash", "POST /jobs/{id}/restore", "POST /adapters/{id}/restore", "POST /jobs/bulk-delete",
+      "POST /jobs/bulk-restore", "POST /feedback/bulk-delete", "POST /admin/purge", "GET /admin/storage",
+      "GET /audit"};
   std::set<std::string> documented;
   for (const auto& [path, ops] : doc["paths"].items()) {
     for (const auto& [method, op] : ops.items()) {
