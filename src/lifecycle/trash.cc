@@ -463,17 +463,22 @@ static Status WalkStorage(FileStorage* storage, Store* store, Visit&& visit) {
 
 Status Lifecycle::SweepOrphans(Micros min_age, bool dry_run, PurgeResult* out) {
   const Micros now = env_->NowMicros();
+  std::set<std::string> emptied;  // folders this sweep removed orphans from
   return WalkStorage(storage_.get(), store_, [&](const std::string& key, const FileInfo& info, Owner owner) {
     if (owner != Owner::kNone) return;
     // Young files may be a worker's (on any process) between staging and
-    // its commit, and a young folder one that CreateAdapter or a stage has
-    // just made for a file it is about to write: left for a later sweep.
-    if (min_age > 0 && now - info.modified_at < min_age) return;
+    // its commit, and a young folder one that CreateAdapter has just made
+    // for a file it is about to write: left for a later sweep. A folder this
+    // sweep has just emptied of old orphans is young for that reason only.
+    const bool young = min_age > 0 && now - info.modified_at < min_age;
     if (info.is_directory) {
+      if (young && !emptied.count(key)) return;
       if (!dry_run) storage_->Remove(key);  // fails (and stays) while not empty
       return;
     }
+    if (young) return;
     if (!dry_run && !storage_->Remove(key).ok()) return;
+    emptied.insert(key.substr(0, key.rfind('/')));
     out->files += 1;
     out->bytes_reclaimed += info.size;
   });
