@@ -10,10 +10,11 @@ namespace studio::composer_internal {
 void WriteBass(const Context& ctx, Score& score, const Part& part, const InstrumentEntry& e,
                BassStyle style, int base_velocity) {
   Rng rng = ctx.Stream("bass");
+  Rng pick = ctx.Stream("bass:density");  // composer/density.h
   const int low = std::max(e.low, 33);
-  if (ctx.density < 0.6 && style != BassStyle::kSustained) style = BassStyle::kRootFifth;
   const double passing = 0.08 * ctx.temperature;
   for (int bar = 0; bar < ctx.bars; ++bar) {
+    const double u_odd = pick.NextDouble();
     const Chord& chord = ctx.ChordAt(bar);
     const int root = LowestAtOrAbove(chord.root_pc, low);
     const int fifth = root + 7;
@@ -28,16 +29,23 @@ void WriteBass(const Context& ctx, Score& score, const Part& part, const Instrum
     auto maybe = [&](int note) {
       return rng.Chance(passing) ? (rng.Chance(0.5) ? fifth : octave) : note;
     };
-    // In the intro the bass marks the beats with the drums (see WriteDrums).
-    const BassStyle bar_style =
-        bar < ctx.intro_bars && style != BassStyle::kSustained ? BassStyle::kPulsing : style;
+    // In the intro the bass marks the beats with the drums (see WriteDrums);
+    // the break and the ending hold the root.
+    const Section section = ctx.SectionAt(bar);
+    BassStyle bar_style = style;
+    if (section == Section::kIntro && style != BassStyle::kSustained) bar_style = BassStyle::kPulsing;
+    if (section == Section::kBreak || section == Section::kEnding) bar_style = BassStyle::kSustained;
     switch (bar_style) {
-      case BassStyle::kRootEighths:
+      case BassStyle::kRootEighths: {
+        // The off-beat eighths thin out with the density, all together.
+        const bool odd = ctx.Plays(u_odd, 1);
         for (int i = 0; i < 8; ++i) {
+          if (i % 2 == 1 && !odd) continue;
           int note = i == 7 && rng.Chance(0.5) ? approach : maybe(root);
-          n(i * 0.5, 0.45, note, i % 2 == 0 ? 6 : 0);
+          n(i * 0.5, odd ? 0.45 : 0.95, note, i % 2 == 0 ? 6 : 0);
         }
         break;
+      }
       case BassStyle::kRootFifth:
         n(0, 1.45, root, 8);
         n(1.5, 0.45, root);
@@ -65,15 +73,13 @@ void WriteBass(const Context& ctx, Score& score, const Part& part, const Instrum
         break;
       }
       case BassStyle::kSustained:
-        n(0, 3.9, root, 4);
+        n(0, section == Section::kEnding ? 4.0 * ctx.ending_bars : 3.9, root, 4);
         break;
-      case BassStyle::kPulsing: {
-        const int felt = ctx.FeltBeat();
-        for (int beat = 0; beat < 4; beat += felt) {
-          n(beat, 0.9 * felt, beat == 2 && rng.Chance(0.3) ? fifth : root, beat == 0 ? 8 : 0);
+      case BassStyle::kPulsing:
+        for (int beat = 0; beat < 4; ++beat) {
+          n(beat, 0.9, beat == 2 && rng.Chance(0.3) ? fifth : root, beat == 0 ? 8 : 0);
         }
         break;
-      }
       case BassStyle::kSyncopated:
         n(0, 0.7, root, 10);
         n(0.75, 0.25, octave, -10);
