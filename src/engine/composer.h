@@ -109,6 +109,11 @@ struct Composition {
   std::vector<NoteEvent> notes;  // ordered by start_frame, then channel, then note
   std::vector<PcmEffect> effects;
   double swing = 0;  // as in AdapterStyle::swing
+  // Added to every voice's filter cutoff, in cents (0 = the SoundFont's own
+  // timbre). Energy below 1 darkens the sound: velocity alone changes only
+  // the level in most presets, and the loudness normalisation takes that
+  // away, so energy is heard as brightness.
+  int filter_offset_cents = 0;
 };
 
 // Composes exactly request.params.duration seconds (out-of-range values are

@@ -235,6 +235,8 @@ class FluidSynthEngine final : public Engine {
       SelectProgram(setup.channel, setup.program);
       fluid_synth_set_gen(synth_, setup.channel, GEN_VOLENVRELEASE,
                           static_cast<float>(setup.release_offset));
+      fluid_synth_set_gen(synth_, setup.channel, GEN_FILTERFC,
+                          static_cast<float>(setup.filter_offset));
       fluid_synth_cc(synth_, setup.channel, 7, setup.volume);
       fluid_synth_cc(synth_, setup.channel, 10, setup.pan);
       fluid_synth_cc(synth_, setup.channel, 91, setup.reverb_send);

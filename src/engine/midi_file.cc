@@ -114,6 +114,8 @@ std::string WriteMidiFile(const Composition& piece) {
                 static_cast<uint8_t>(setup.reverb_send & 0x7F)});
     t.Event(0, {static_cast<uint8_t>(0xB0 | ch), 93,
                 static_cast<uint8_t>(setup.chorus_send & 0x7F)});
+    t.Event(0, {static_cast<uint8_t>(0xB0 | ch), 74,
+                static_cast<uint8_t>(setup.brightness & 0x7F)});
     int program = setup.program;
     for (const MidiEvent& e : events) {
       if (e.channel != setup.channel) continue;

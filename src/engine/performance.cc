@@ -41,6 +41,9 @@ std::vector<ChannelSetup> ChannelSetups(const Composition& piece) {
     s.bank = part.bank;
     s.program = part.program;
     s.release_offset = part.release_offset;
+    s.filter_offset = piece.filter_offset_cents;
+    // CC 74 spans about -4800..+4800 cents around 64 in common players.
+    s.brightness = std::clamp(64 + piece.filter_offset_cents * 64 / 4800, 0, 127);
     s.volume = part.volume;
     s.pan = part.pan;
     s.reverb_send = marks_beat ? reverb_send / 4 : reverb_send;

@@ -34,6 +34,8 @@ struct ChannelSetup {
   int bank = 0;
   int program = 0;
   int release_offset = 0;  // timecents added to the volume envelope's release
+  int filter_offset = 0;   // cents added to the filter cutoff (Composition::filter_offset_cents)
+  int brightness = 64;     // CC 74, the filter offset as GM players read it
   int volume = 100;        // CC 7
   int pan = 64;            // CC 10
   int reverb_send = 0;     // CC 91

@@ -49,20 +49,31 @@ void WriteChords(const Context& ctx, Score& score, const Part& part, const Instr
                                low + 6, high - 6);
   const CompStyle groove = comp;
   const int shape = rng.NextBelow(4);
+  const int figure = ctx.Stream("chords:figure").NextBelow(5);
+  const bool minor = IsMinorLike(ctx.mode, ctx.minor_flavour) && ctx.mode != Mode::kPentatonic;
   for (int bar = first_bar; bar < ctx.bars; ++bar) {
     std::array<double, 16> u;
     for (double& x : u) x = pick.NextDouble();
     const Section section = ctx.SectionAt(bar);
     // The intro and the break hold the chord and leave the rhythm to the
     // beat; the ending holds the tonic; the chorus comps busier.
-    const bool held = section == Section::kIntro || section == Section::kBreak ||
-                      section == Section::kEnding;
+    // (An intro of kind 1 already chops the chords on the beat, one of
+    // kind 3 leaves them out.)
+    if (section == Section::kIntro && ctx.intro_kind == 3) continue;
+    const bool held = (section == Section::kIntro && ctx.intro_kind != 1) ||
+                      section == Section::kBreak || section == Section::kEnding;
     comp = held && groove != CompStyle::kPowerChords ? CompStyle::kSustain : groove;
     const double busy = section == Section::kChorus ? 1.35 : 1.0;
     auto plays = [&](int step) { return step == 0 || ctx.Plays(u[step], MetricLevel(step), busy); };
     const Chord& chord = ctx.ChordAt(bar);
     const double b0 = bar * 4.0;
     std::vector<int> voicing = Voicing(chord.pcs, center);
+    // In a minor key the chords (but the dominant) double their third an
+    // octave up: the minor third and sixth are what a listener (and a key
+    // finder) needs to hear over the overtones of the low roots, whose
+    // fifth harmonic is a major third.
+    const bool doubles_third = minor && chord.root_pc != ctx.dominant.root_pc && chord.pcs.size() > 1;
+    if (doubles_third) voicing.push_back(NearestWithPc(chord.pcs[1], center + 12));
     auto hit = [&](double beat, double length, int velocity, double stagger_s, bool up = false) {
       double jitter = ctx.Jitter(rng);
       for (size_t i = 0; i < voicing.size(); ++i) {
@@ -93,11 +104,21 @@ void WriteChords(const Context& ctx, Score& score, const Part& part, const Instr
           hit(0, ctx.BarsOfSameChord(bar, limit) * 4.0 - 0.05, base_velocity - 6, 0);
         }
         break;
-      case CompStyle::kQuarters:
-        pattern({0, 2, 4, 6, 8, 10, 12, 14, 3, 11}, 0.85, [&](int s, double len, size_t) {
+      case CompStyle::kQuarters: {
+        const auto play = [&](int s, double len, size_t) {
           hit(s / 4.0, len, base_velocity + (s == 0 ? 8 : (s % 4 == 0 ? 0 : -8)), 0);
-        });
+        };
+        // The seed's comping figure: eighths, quarters, a 3-3-2 skip, a
+        // push onto the and of two, or off-beat eighths.
+        switch (figure) {
+          case 0: pattern({0, 2, 4, 6, 8, 10, 12, 14, 3, 11}, 0.85, play); break;
+          case 1: pattern({0, 4, 8, 12, 14}, 0.85, play); break;
+          case 2: pattern({0, 3, 6, 8, 11, 14}, 0.85, play); break;
+          case 3: pattern({0, 6, 8, 14, 10}, 0.85, play); break;
+          default: pattern({0, 2, 6, 10, 14, 12}, 0.85, play); break;
+        }
         break;
+      }
       case CompStyle::kOffbeatStabs:
         // The off-beats are the style: they play as beats do.
         for (int s : {2, 6, 10, 14}) {
@@ -133,6 +154,8 @@ void WriteChords(const Context& ctx, Score& score, const Part& part, const Instr
       case CompStyle::kPowerChords: {
         int root = LowestAtOrAbove(chord.root_pc, std::max(low, 40));
         std::vector<int> power = {root, root + 7, root + 12};
+        // Sad and dark rock still says minor: the third rides on top.
+        if (doubles_third) power.push_back(NearestWithPc(chord.pcs[1], root + 15));
         // The intro chugs on the beat; the ending rings out.
         const bool beat_only = section == Section::kIntro;
         if (section == Section::kEnding) {

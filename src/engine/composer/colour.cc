@@ -111,6 +111,7 @@ void WriteBreath(const Context& ctx, Score& score, const Part& part, int base_ve
 // `aubio tempo`) feel the pulse.
 void WritePulse(const Context& ctx, Score& score, const Part& part, const InstrumentEntry& e) {
   Rng rng = ctx.Stream("pulse");
+  Rng pick = ctx.Stream("pulse:density");  // composer/density.h
   const int low = std::max(e.low, 40);
   const int beats = static_cast<int>(std::ceil(score.total_beats()));
   for (int beat = 0; beat < beats; ++beat) {
@@ -119,7 +120,15 @@ void WritePulse(const Context& ctx, Score& score, const Part& part, const Instru
     int note = beat % 2 == 0 ? root : root + 7;
     if (note > e.high) note -= 12;
     int velocity = beat % 4 == 0 ? 114 : 102;
+    const double u = pick.NextDouble();
+    // The ending rings out on its first beat.
+    if (ctx.SectionAt(beat / 4) == Section::kEnding && beat % 4 != 0) continue;
     score.Add(part.channel, part.program, note, ctx.Humanize(rng, velocity), beat, 0.6);
+    // Soft off-beat eighths come with the density, never as strong as the beat.
+    if (ctx.Plays(u, 1)) {
+      score.Add(part.channel, part.program, note + 12 > e.high ? note : note + 12,
+                ctx.Humanize(rng, velocity - 22), beat + 0.5, 0.4);
+    }
   }
 }
 

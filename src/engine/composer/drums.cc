@@ -63,6 +63,9 @@ constexpr uint16_t Steps(std::initializer_list<int> steps) {
 const std::vector<GrooveFigure>& FiguresOf(DrumPattern p) {
   static const std::vector<GrooveFigure> kBackbeat = {
       {Steps({0, 8}), Steps({4, 12}), 0},
+      {Steps({0, 2, 7, 10}), Steps({4, 12}), Steps({14})},
+      {Steps({0, 5, 8, 13}), Steps({4, 12, 15}), 0},
+      {Steps({0, 11, 14}), Steps({4, 12}), Steps({2, 7})},
       {Steps({0, 8, 10}), Steps({4, 12}), Steps({7})},
       {Steps({0, 6, 8}), Steps({4, 12}), Steps({15})},
       {Steps({0, 3, 8, 11}), Steps({4, 12}), Steps({6, 14})},
@@ -104,6 +107,21 @@ const std::vector<GrooveFigure>& FiguresOf(DrumPattern p) {
 
 bool Has(uint16_t mask, int step) { return (mask >> step) & 1u; }
 
+// Hat figures: the steps the hats may play (each at its metrical level's
+// chance, composer/density.h), so that seeds differ in feel — straight
+// eighths, off-beats only, sixteenths, a skipping shaker figure, "and-a"
+// pairs, quarters. The kick and the snare keep the beat whatever the hats do.
+const std::vector<uint16_t>& HatFigures() {
+  static const std::vector<uint16_t> kFigures = {
+      Steps({0, 2, 4, 6, 8, 10, 12, 14}),
+      Steps({2, 6, 10, 14}),
+      Steps({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}),
+      Steps({0, 3, 6, 8, 11, 14}),
+      Steps({2, 3, 6, 7, 10, 11, 14, 15}),
+      Steps({0, 4, 8, 12})};
+  return kFigures;
+}
+
 // How the hats (or the ride) play in a section.
 enum class HatMode { kClosed, kOpenOffbeats, kRide };
 
@@ -128,15 +146,22 @@ void WriteDrums(const Context& ctx, Score& score, const DrumSetup& setup, DrumPa
   // and how the hats play in each.
   const std::vector<GrooveFigure>& figures = FiguresOf(pattern);
   std::vector<double> prior;
-  for (size_t i = 0; i < figures.size(); ++i) prior.push_back(-0.3 * i);
+  for (size_t i = 0; i < figures.size(); ++i) prior.push_back(-0.1 * i);
   const int verse_figure = SampleCandidate(prior, ctx.temperature, ctx.top_k, ctx.top_p, groove);
   int chorus_figure = SampleCandidate(prior, ctx.temperature, ctx.top_k, ctx.top_p, groove);
   if (figures.size() > 1 && chorus_figure == verse_figure) {
     chorus_figure = (verse_figure + 1) % static_cast<int>(figures.size());
   }
-  const HatMode verse_hats = groove.Chance(0.75) ? HatMode::kClosed : HatMode::kOpenOffbeats;
+  const HatMode verse_hats = groove.Chance(0.5) ? HatMode::kClosed : HatMode::kOpenOffbeats;
   const HatMode chorus_hats = groove.Chance(0.5) ? HatMode::kRide : HatMode::kOpenOffbeats;
-  const int hat_velocity = 70 + groove.NextBelow(12);
+  const int hat_velocity = 60 + groove.NextBelow(24);
+  const int hat_count = static_cast<int>(HatFigures().size());
+  const uint16_t verse_hat_steps = HatFigures()[groove.NextBelow(hat_count)];
+  const uint16_t chorus_hat_steps = HatFigures()[groove.NextBelow(hat_count)];
+  // The verses' backbeat: the snare, the side stick or a clap (the chorus
+  // always has the snare), and the seed's own balance of kick and snare.
+  const int verse_backbeat = groove.NextBelow(3);
+  const int kick_level = groove.NextBelow(16) - 8, snare_level = groove.NextBelow(16) - 10;
 
   for (int bar = 0; bar < ctx.bars; ++bar) {
     std::array<double, 16> u;
@@ -175,11 +200,29 @@ void WriteDrums(const Context& ctx, Score& score, const DrumSetup& setup, DrumPa
 
     if (section == Section::kIntro) {
       // Count-in: the pulse alone, every beat, before the groove's
-      // subdivisions come in.
+      // subdivisions come in — in one of four ways, the seed's.
       for (int s = 0; s < 16; s += 4) {
-        kick(s, s == 0 ? 112 : 100);
-        if (s % 8 == 4) snare(s, 100, ks.snare);
-        hat(s, 70, ks.closed_hat);
+        switch (ctx.intro_kind) {
+          case 0:
+            kick(s, s == 0 ? 112 : 100);
+            if (s % 8 == 4) snare(s, 100, ks.snare);
+            hat(s, 70, ks.closed_hat);
+            break;
+          case 1:
+            hat(s, s == 0 ? 92 : 80, ks.closed_hat);
+            if (s % 8 == 4) snare(s, 96, ks.side_stick);
+            if (s == 0) kick(s, 104);
+            break;
+          case 2:
+            if (s % 8 == 0) kick(s, 110);
+            if (s % 8 == 4) snare(s, 104, ks.snare);
+            hat(s + 2, 52, ks.closed_hat);
+            break;
+          default:
+            hit(s, ks.toms[(s / 4) % 2 == 0 ? 1 : 2], s == 0 ? 104 : 94);
+            if (s == 0) kick(s, 104);
+            break;
+        }
       }
       if (setup.cymbals) hit(0, ks.crash, 104);
       continue;
@@ -197,15 +240,22 @@ void WriteDrums(const Context& ctx, Score& score, const DrumSetup& setup, DrumPa
     // The 909's four-on-the-floor is its signature, whatever the style.
     if (flavour == KitFlavour::k909) kicks |= Steps({0, 4, 8, 12});
     const HatMode hats = chorus ? chorus_hats : verse_hats;
+    // Fast pieces mark every beat alike: a backbeat much louder than the
+    // kick beats would be heard as the beat, at half the tempo.
+    const int backbeat = 104 - static_cast<int>(std::lround(
+                                   24 * std::clamp((ctx.tempo_bpm - 130) / 70.0, 0.0, 1.0)));
     const double busy = chorus ? 1.3 : (brk ? 0.6 : 1.0);
     for (int s = 0; s < 16; ++s) {
       const int level = MetricLevel(s);
       // The break drops the kick and keeps the backbeat on the side stick.
-      if (!brk && Has(kicks, s)) kick(s, s % 8 == 0 ? 110 : 98);
+      if (!brk && Has(kicks, s)) kick(s, (s % 8 == 0 ? 110 : 98) + kick_level);
       if (Has(fig.snare, s)) {
-        const int note = brk ? ks.side_stick : (pattern == DrumPattern::kTrap ? ks.clap : ks.snare);
-        snare(s, 104, note);
-        if (flavour == KitFlavour::k909 && !brk) hit(s, ks.clap, 88);  // clap layered on the snare
+        int note = pattern == DrumPattern::kTrap ? ks.clap : ks.snare;
+        if (section == Section::kVerse && verse_backbeat == 1) note = ks.side_stick;
+        if (section == Section::kVerse && verse_backbeat == 2) note = ks.clap;
+        if (brk) note = ks.side_stick;
+        snare(s, backbeat + snare_level, note);
+        if (flavour == KitFlavour::k909 && !brk) hit(s, ks.clap, backbeat - 16);  // layered clap
       }
       if (Has(fig.ghost, s) && ctx.Plays(u[s], 2, 1.0 + ctx.temperature * 0.5)) {
         snare(s, 46, flavour == KitFlavour::kLofi ? ks.side_stick : ks.snare);
@@ -213,7 +263,8 @@ void WriteDrums(const Context& ctx, Score& score, const DrumSetup& setup, DrumPa
       // The hats: beats always, off-beats and sixteenths by the density.
       const double hat_scale = busy * (setup.hats_loud ? 1.6 : 1.0) *
                                (flavour == KitFlavour::kElectronic ? 1.25 : 1.0);
-      if (level == 0 || ctx.Plays(u[s], level, hat_scale)) {
+      const bool in_figure = Has(chorus ? chorus_hat_steps : verse_hat_steps, s);
+      if (ctx.Plays(u[s], level, hat_scale, in_figure)) {
         const int v = level == 0 ? hat_velocity : hat_velocity - 14 - 6 * level;
         switch (hats) {
           case HatMode::kClosed: hat(s, v, ks.closed_hat); break;

@@ -53,10 +53,8 @@ std::vector<std::pair<int, int>> Realise(const Context& ctx, const BarRhythm& r,
   std::vector<int> starts;
   for (int s = 0; s < 16; ++s) {
     const bool in_motif = std::find(motif.begin(), motif.end(), s) != motif.end();
-    // Motif steps are the likeliest of their level: they come first as
-    // the density rises, and go last as it falls.
-    const double u = in_motif ? r.u[s] * 0.35 : r.u[s];
-    if (ctx.Plays(u, MetricLevel(s), density_scale)) starts.push_back(s);
+    // Motif steps come first as the density rises, and go last as it falls.
+    if (ctx.Plays(r.u[s], MetricLevel(s), density_scale, in_motif)) starts.push_back(s);
   }
   std::vector<std::pair<int, int>> out;
   for (size_t i = 0; i < starts.size(); ++i) {
@@ -82,6 +80,7 @@ std::vector<MelodyNote> ComposePhrase(const Context& ctx, int phrase_bars, int c
   }
   if (candidates.empty()) candidates.push_back(std::clamp(center, 0, 127));
 
+  const bool minor = IsMinorLike(ctx.mode, ctx.minor_flavour);
   std::vector<MelodyNote> out;
   int prev = center;
   int prev_interval = 0;
@@ -115,8 +114,12 @@ std::vector<MelodyNote> ComposePhrase(const Context& ctx, int phrase_bars, int c
         if (std::abs(interval) > 7) score -= 1.0;
         if (chord_tone) score += strong ? 2.0 : 0.8;
         if (!in_scale) score -= strong ? 6.0 : 3.0;  // chromatic: passing notes only
-        // Tonic and dominant on the strong beats establish the key.
-        if (strong && (degree == 0 || degree == 7)) score += 0.7;
+        // Tonic, third and dominant on the strong beats establish the key
+        // and its mode (a minor key's third is what tells it from its
+        // parallel major).
+        if (strong && degree == 0) score += 0.8;
+        if (degree == (minor ? 3 : 4)) score += strong ? 1.0 : 0.4;
+        if (strong && degree == 7) score += 0.3;
         if (interval == 0) score -= 0.6;
         if (std::abs(prev_interval) > 4 && interval != 0 &&
             (interval > 0) != (prev_interval > 0)) {

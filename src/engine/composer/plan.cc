@@ -121,7 +121,8 @@ void PlanForm(const Score& score, double tempo_bpm, Context* ctx) {
   {
     const double bar_seconds = 240.0 / tempo_bpm;
     int wanted = std::max(1, static_cast<int>(std::lround(2.0 / bar_seconds)));
-    if (form.Chance(0.4)) wanted *= 2;
+    if (form.Chance(0.25)) wanted *= 2;
+    ctx->intro_kind = form.NextBelow(4);
     ctx->intro_bars = ctx->bars >= 4 ? std::min(wanted, ctx->bars / 4) : 0;
   }
   // The last bar ends the piece when there is room for a body before it

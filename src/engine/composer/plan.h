@@ -51,6 +51,7 @@ struct Context {
   // starts competing with it.
   int intro_bars = 0;
   int ending_bars = 0;           // the last bars, a held tonic
+  int intro_kind = 0;            // how the intro counts in (0..3): drums, bass and chords follow it
   std::string phrase_letters;    // one letter per phrase: A, B or C
   double tempo_bpm = 120;
   double temperature = 1.0;
@@ -99,8 +100,8 @@ struct Context {
     return Rng(Mix(seed, Fnv1a(tag) + salt));
   }
   // See composer/density.h.
-  bool Plays(double u, int level, double density_scale = 1.0) const {
-    return u < PlayChance(level, density * density_scale, tempo_bpm);
+  bool Plays(double u, int level, double density_scale = 1.0, bool in_figure = true) const {
+    return NotePlays(u, level, in_figure, density * density_scale, tempo_bpm);
   }
   int Humanize(Rng& rng, int velocity) const {
     double spread = 2 + 4 * temperature;

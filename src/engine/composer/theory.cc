@@ -55,7 +55,8 @@ std::vector<std::vector<int>> ProgressionsFor(Mode mode, bool minor_flavour,
   // Minor progressions lean on i, iv and V (with the leading tone, see
   // PlanHarmony): i-VI-III-VII would sound like the relative major.
   if (IsMinorLike(mode, minor_flavour)) {
-    return {{0, 3, 4, 0}, {0, 5, 3, 4}, {0, 3, 0, 4}, {0, 6, 5, 4}, {0, 5, 2, 4}};
+    // The dominant comes last, as the phrase's cadence.
+    return {{0, 3, 0, 4}, {0, 5, 3, 4}, {0, 3, 5, 4}, {0, 6, 5, 4}, {0, 5, 2, 4}};
   }
   return {{0, 4, 5, 3}, {0, 5, 3, 4}, {5, 3, 0, 4}, {0, 3, 4, 3}, {0, 2, 3, 4}};
 }
