@@ -30,6 +30,7 @@ import json
 import sys
 import wave
 
+import aubio
 import numpy as np
 
 SR = 44100
@@ -158,35 +159,31 @@ def heard_tempo(env, fps, lo=40, hi=200):
     return float(max(bpm for bpm, v in peaks if v >= 0.85 * best))
 
 
-def aubio_beats(path):
-    import aubio
+def aubio_events(path, make):
+    """Times (s) at which the aubio detector `make(buf, hop, rate)` fires."""
     hop, buf = 256, 1024
     src = aubio.source(path, 0, hop)
-    tracker = aubio.tempo("default", buf, hop, src.samplerate)
-    beats = []
-    while True:
-        samples, read = src()
-        if tracker(samples)[0]:
-            beats.append(tracker.get_last_s())
-        if read < hop:
-            break
-    return beats
-
-
-def aubio_onsets(path):
-    import aubio
-    hop, buf = 256, 1024
-    src = aubio.source(path, 0, hop)
-    det = aubio.onset("default", buf, hop, src.samplerate)
-    det.set_minioi_ms(30)
-    out = []
+    det = make(buf, hop, src.samplerate)
+    times = []
     while True:
         samples, read = src()
         if det(samples)[0]:
-            out.append(det.get_last_s())
+            times.append(det.get_last_s())
         if read < hop:
             break
-    return out
+    return times
+
+
+def aubio_beats(path):
+    return aubio_events(path, lambda buf, hop, rate: aubio.tempo("default", buf, hop, rate))
+
+
+def aubio_onsets(path):
+    def make(buf, hop, rate):
+        det = aubio.onset("default", buf, hop, rate)
+        det.set_minioi_ms(30)
+        return det
+    return aubio_events(path, make)
 
 
 # ---- spectra, chroma, key ----
