@@ -77,8 +77,10 @@ TEST_F(MusicControlsTest, Energy) {
 }
 
 TEST_F(MusicControlsTest, Reverb) {
-  const auto m = Sweep(Request("pop", 100, 8, 2), "reverb", {0.0, 0.25, 0.5, 0.75, 1.0}, "fill",
-                       "fill_db");
+  // A solo piano: its gaps between notes are where a reverb's tail is heard.
+  RenderRequest r = Request("pop", 100, 12, 2);
+  r.attributes.primary_instruments = {"acoustic-piano"};
+  const auto m = Sweep(r, "reverb", {0.0, 0.25, 0.5, 0.75, 1.0}, "fill", "fill_db");
   ExpectStrictlyIncreasing(m, "reverb");
 }
 

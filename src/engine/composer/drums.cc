@@ -263,7 +263,10 @@ void WriteDrums(const Context& ctx, Score& score, const DrumSetup& setup, DrumPa
       // The hats: beats always, off-beats and sixteenths by the density.
       const double hat_scale = busy * (setup.hats_loud ? 1.6 : 1.0) *
                                (flavour == KitFlavour::kElectronic ? 1.25 : 1.0);
-      const bool in_figure = Has(chorus ? chorus_hat_steps : verse_hat_steps, s);
+      // From 150 bpm the hats keep every beat whatever the figure: with a
+      // breakbeat's sparse kick and snare the bar would be heard as the beat.
+      const bool in_figure = Has(chorus ? chorus_hat_steps : verse_hat_steps, s) ||
+                             (ctx.tempo_bpm >= 150 && level == 0);
       if (ctx.Plays(u[s], level, hat_scale, in_figure)) {
         const int v = level == 0 ? hat_velocity : hat_velocity - 14 - 6 * level;
         switch (hats) {
