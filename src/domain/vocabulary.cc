@@ -112,7 +112,7 @@ const std::vector<InstrumentInfo>& AllInstruments() {
       {"electronic-drum-kit", F::kDrums, Kit(24)},
       {"lofi-drum-kit", F::kDrums, Kit(32)},
       {"808-drums", F::kDrums, Kit(25)},
-      {"909-drums", F::kDrums, Kit(24)},
+      {"909-drums", F::kDrums, Kit(16)},  // GS "Power": the punchy, gated kit closest to a 909
       {"kick-drum", F::kDrums, Piece(36)},
       {"snare-drum", F::kDrums, Piece(38)},
       {"hi-hat", F::kDrums, Piece(42)},

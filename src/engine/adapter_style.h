@@ -10,8 +10,12 @@
 //   transpose       semitones added to every pitched note
 //   swing           delays each off-beat eighth by this fraction of an eighth note (0.33 is
 //                   triplet swing); replaces the style's own swing
-//   note_density    scales how many notes the melody, comping and hats play
-//   velocity_scale  scales every velocity (louder, harder timbres);
+//   note_density    scales how many notes the melody, comping, hats, bass and pulse play,
+//                   continuously: the notes played at one density are played at every
+//                   higher one (composer/density.h)
+//   velocity_scale  scales every velocity (harder timbres) and, below 1, closes the
+//                   filters (Composition::filter_offset_cents): the loudness normalisation
+//                   takes the level away, so it is heard as brightness;
 //   energy          the same thing under another name (if both are given they must agree)
 //   reverb, chorus  FluidSynth reverb/chorus level and send; replace the style's
 //   mode            a mode name (domain/vocabulary.h); overrides the mood's mode

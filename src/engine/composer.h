@@ -18,17 +18,33 @@
 //              attribute counts double the prompt text), else the style's.
 //   key        "in A minor"/"key of D" in the text, else chosen by the seed.
 //   instruments  primary instruments carry melody/chords/bass, secondary ones
-//              add colour (counter-lines, arpeggios, pads, effects); with none
-//              named, instrument words of the text, else the style's band.
-//              Every named instrument is audible; drums always mark the beat
-//              (a light kit when none is named, or a plucked pulse on every
-//              beat for ambient/classical-like styles).
-//   form       a short intro (about two seconds: the groove counts in on the
-//              beat, the melody waits), then phrases of four chords with an
-//              A A B A melody; drum fills lead into each new phrase.
-//   seed       params.seed + sample_index (mixed with a hash of the prompt
-//              text), so the samples of one job differ and a request always
-//              composes the same piece.
+//              add colour (counter-lines, arpeggios, pads); with none named,
+//              instrument words of the text, else the style's band. Naming
+//              instruments gives exactly those (texture effects aside, which
+//              colour the style's band): a solo piano is solo piano, a kit
+//              alone is drums alone. The style's band marks the beat with its
+//              kit, taiko, or a plucked pulse on every beat (ambient,
+//              classical-like styles). Each kit has its own notes and
+//              flavour (drums.cc): the 909 is a four-on-the-floor Power kit.
+//   form       an intro of one or two bars (the groove counts in on every
+//              beat, in one of four ways; the melody waits), phrases of four
+//              chords lettered by a form drawn per seed (A verse, B chorus:
+//              busier drums, denser comping, the tune higher; C break: no
+//              kick, held chords), fills into phrases, and an ending: the
+//              dominant, then the tonic held in the last bar.
+//   tempo feel the beat is the requested tempo at every tempo: no half-time
+//              above 160 bpm, no eighth-note count-in below 75; slow tempos
+//              thin the subdivisions (composer/density.h).
+//   mood       minor keys use the harmonic minor's dominant (the leading
+//              tone) at cadences, lean on i, iv and V, double the chords'
+//              thirds, and the melody favours tonic, third and fifth on
+//              strong beats.
+//   seed       a hash of (params.seed, sample_index) mixed with a hash of the
+//              prompt text: the samples of one job differ, sample k is never
+//              the sample 0 of seed + k, and a request always composes the
+//              same piece. The seed draws the grooves (kick and snare
+//              figures, hat and comping figures, bass figures, the verse's
+//              backbeat sound, a touch of swing), the intro and the form.
 //   temperature  divides the log-weights of every melodic choice (pitch,
 //              progression, rhythm variation): low values give stepwise,
 //              repetitive, diatonic lines; high values give leaps, chromatic
@@ -109,6 +125,11 @@ struct Composition {
   std::vector<NoteEvent> notes;  // ordered by start_frame, then channel, then note
   std::vector<PcmEffect> effects;
   double swing = 0;  // as in AdapterStyle::swing
+  // Added to every voice's filter cutoff, in cents (0 = the SoundFont's own
+  // timbre). Energy below 1 darkens the sound: velocity alone changes only
+  // the level in most presets, and the loudness normalisation takes that
+  // away, so energy is heard as brightness.
+  int filter_offset_cents = 0;
 };
 
 // Composes exactly request.params.duration seconds (out-of-range values are

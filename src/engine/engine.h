@@ -22,15 +22,21 @@ struct RenderRequest {
   std::string prompt_text;
   PromptAttributes attributes;
   GenerationParams params;         // params.duration is the length to render
-  int sample_index = 0;            // samples of one job differ by index (seed + index)
+  // Samples of one job differ by index: the per-sample randomness comes from
+  // a hash of (seed, sample_index), so sample k of a job never equals
+  // sample 0 of the job with seed + k.
+  int sample_index = 0;
   std::string adapter_config_json = "{}";  // see engine/adapter_style.h
 };
 
-// Interleaved 16-bit PCM.
+// What a render produces: interleaved 16-bit PCM, loudness-normalised
+// (engine/loudness.h), and the Standard MIDI File of the score that was
+// rendered (engine/midi_file.h), so that both can be stored side by side.
 struct PcmAudio {
   int sample_rate = 44100;
   int channels = 2;
   std::vector<int16_t> samples;  // frames * channels values
+  std::string midi;              // SMF bytes of the rendered score; "" when the engine has none
   int64_t frames() const { return static_cast<int64_t>(samples.size()) / channels; }
   double seconds() const { return static_cast<double>(frames()) / sample_rate; }
 };
@@ -46,7 +52,8 @@ class Engine {
   Engine& operator=(const Engine&) = delete;
   virtual ~Engine() = default;
 
-  // Renders request into *out. Same request gives byte-identical output.
+  // Renders request into *out (audio and, for a score-based engine, its
+  // MIDI file). Same request gives byte-identical output, MIDI included.
   // Returns Cancelled when progress returned false, InvalidArgument for a
   // bad adapter config, IOError/Internal for synthesizer failures.
   virtual Status Render(const RenderRequest& request, const RenderProgressFn& progress,

@@ -6,13 +6,14 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <map>
 #include <mutex>
-#include <tuple>
 #include <vector>
 
 #include "engine/adapter_style.h"
 #include "engine/composer.h"
+#include "engine/loudness.h"
+#include "engine/midi_file.h"
+#include "engine/performance.h"
 
 namespace studio {
 
@@ -34,38 +35,6 @@ void RouteFluidSynthLogging() {
       fluid_set_log_function(level, LogToSpdlog, nullptr);
     }
   });
-}
-
-struct MidiEvent {
-  int64_t frame;
-  bool on;  // note-offs sort before note-ons of the same frame
-  int channel;
-  int note;
-  int velocity;
-  int program;
-};
-
-// Note-offs and note-ons in play order. A note re-struck before its previous
-// instance ended is cut at the new start, so an old note-off never silences
-// the new note.
-std::vector<MidiEvent> ToMidiEvents(const std::vector<NoteEvent>& notes) {
-  std::map<std::pair<int, int>, std::vector<const NoteEvent*>> by_key;
-  for (const NoteEvent& n : notes) by_key[{n.channel, n.note}].push_back(&n);
-  std::vector<MidiEvent> events;
-  events.reserve(notes.size() * 2);
-  for (auto& [key, list] : by_key) {
-    for (size_t i = 0; i < list.size(); ++i) {
-      const NoteEvent& n = *list[i];
-      int64_t end = n.end_frame;
-      if (i + 1 < list.size()) end = std::min(end, list[i + 1]->start_frame);
-      events.push_back({n.start_frame, true, n.channel, n.note, n.velocity, n.program});
-      if (end > n.start_frame) events.push_back({end, false, n.channel, n.note, 0, n.program});
-    }
-  }
-  std::stable_sort(events.begin(), events.end(), [](const MidiEvent& a, const MidiEvent& b) {
-    return std::tie(a.frame, a.on, a.channel, a.note) < std::tie(b.frame, b.on, b.channel, b.note);
-  });
-  return events;
 }
 
 // ---- PCM effects for the texture instruments ----
@@ -209,7 +178,8 @@ class FluidSynthEngine final : public Engine {
       }
     }
 
-    Finish(piece, pcm);
+    STUDIO_RETURN_IF_ERROR(Finish(piece, pcm));
+    out->midi = WriteMidiFile(piece);
     out->sample_rate = kSampleRate;
     out->channels = kChannels;
     out->samples.resize(pcm.size());
@@ -261,23 +231,16 @@ class FluidSynthEngine final : public Engine {
     fluid_synth_set_chorus_group_depth(synth_, -1, 6.0);
 
     for (int c = 0; c < 16; ++c) current_program_[c] = -1;
-    const int reverb_send = static_cast<int>(std::lround(piece.reverb * 127));
-    const int chorus_send = static_cast<int>(std::lround(piece.chorus * 127));
-    std::vector<bool> configured(16, false);
-    for (const Part& part : piece.parts) {
-      if (configured[part.channel]) continue;  // shared channel: the first part's mix
-      configured[part.channel] = true;
-      SelectProgram(part.channel, part.program);
-      fluid_synth_set_gen(synth_, part.channel, GEN_VOLENVRELEASE,
-                          static_cast<float>(part.release_offset));
-      fluid_synth_cc(synth_, part.channel, 7, part.volume);
-      fluid_synth_cc(synth_, part.channel, 10, part.pan);
-      // The parts that mark the beat stay nearly dry: a long reverb tail
-      // smears their onsets, for a listener and for beat trackers alike.
-      const bool marks_beat = part.role == PartRole::kDrums || part.role == PartRole::kPulse ||
-                              part.role == PartRole::kPercussion;
-      fluid_synth_cc(synth_, part.channel, 91, marks_beat ? reverb_send / 4 : reverb_send);
-      fluid_synth_cc(synth_, part.channel, 93, marks_beat ? 0 : chorus_send);
+    for (const ChannelSetup& setup : ChannelSetups(piece)) {
+      SelectProgram(setup.channel, setup.program);
+      fluid_synth_set_gen(synth_, setup.channel, GEN_VOLENVRELEASE,
+                          static_cast<float>(setup.release_offset));
+      fluid_synth_set_gen(synth_, setup.channel, GEN_FILTERFC,
+                          static_cast<float>(setup.filter_offset));
+      fluid_synth_cc(synth_, setup.channel, 7, setup.volume);
+      fluid_synth_cc(synth_, setup.channel, 10, setup.pan);
+      fluid_synth_cc(synth_, setup.channel, 91, setup.reverb_send);
+      fluid_synth_cc(synth_, setup.channel, 93, setup.chorus_send);
     }
   }
 
@@ -303,8 +266,8 @@ class FluidSynthEngine final : public Engine {
     fluid_synth_noteon(synth_, e.channel, e.note, e.velocity);
   }
 
-  // Texture effects, level, fade-out.
-  void Finish(const Composition& piece, std::vector<float>& pcm) {
+  // Texture effects, fade-out, loudness.
+  Status Finish(const Composition& piece, std::vector<float>& pcm) {
     auto has = [&](PcmEffect e) {
       return std::find(piece.effects.begin(), piece.effects.end(), e) != piece.effects.end();
     };
@@ -326,9 +289,6 @@ class FluidSynthEngine final : public Engine {
       Rng rng(piece.seed ^ 0x616d6269656eULL);
       AddAmbientNoise(pcm, rng);
     }
-    peak = Peak(pcm);
-    if (peak > 0.97f) Scale(pcm, 0.97f / peak);  // a crackle on a peak must not clip
-
     const int64_t frames = static_cast<int64_t>(pcm.size()) / kChannels;
     const int64_t fade = std::min<int64_t>(kSampleRate, frames / 5);
     for (int64_t i = 0; i < fade; ++i) {
@@ -337,6 +297,9 @@ class FluidSynthEngine final : public Engine {
       pcm[f * 2] *= g;
       pcm[f * 2 + 1] *= g;
     }
+    // Last, so that every sample leaves at -14 LUFS whatever its band,
+    // effects and fade (SPEC section 9).
+    return NormalizeLoudness(&pcm, kChannels, kSampleRate, LoudnessTarget{});
   }
 
   fluid_settings_t* settings_ = nullptr;

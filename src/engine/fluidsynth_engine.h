@@ -3,10 +3,13 @@
 // no real-time sequencer; note events are applied at their sample frames
 // (FluidSynth quantises them to its 64-frame blocks) between calls to
 // fluid_synth_write_float. Output is 44100 Hz, 16-bit, stereo, exactly
-// params.duration seconds, ending in a short fade-out; texture instruments
-// without a GM sound (vinyl-noise, tape-saturation, ambient-noise) are
-// seeded DSP on the PCM. The same request renders byte-identical audio on
-// the same machine and library versions.
+// params.duration seconds, ending in a short fade-out, normalised to
+// -14 LUFS integrated with a true peak at or below -1 dBTP
+// (engine/loudness.h); texture instruments without a GM sound (vinyl-noise,
+// tape-saturation, ambient-noise) are seeded DSP on the PCM. PcmAudio::midi
+// is the Standard MIDI File of the performance rendered (engine/midi_file.h).
+// The same request renders byte-identical audio and MIDI on the same
+// machine and library versions.
 //
 // Thread-safety: an engine is NOT thread-safe (engine/engine.h); each
 // worker thread owns one. Engines on different threads are independent.

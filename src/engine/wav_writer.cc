@@ -3,10 +3,12 @@
 #include <sndfile.h>
 
 #include <cerrno>
+#include <utility>
 
 namespace studio {
 
-Status WriteWavFile(Env* env, const std::string& path, const PcmAudio& audio) {
+Status WriteWavFile(Env* env, const std::string& path, const PcmAudio& audio,
+                    const WavTags& tags) {
   if (audio.channels <= 0 || audio.sample_rate <= 0 ||
       audio.samples.size() % static_cast<size_t>(audio.channels) != 0) {
     return Status::InvalidArgument("audio to write has an invalid shape");
@@ -24,6 +26,16 @@ Status WriteWavFile(Env* env, const std::string& path, const PcmAudio& audio) {
     env->RemoveFile(tmp);
     if (IsDiskFullErrno(err)) return FileError("cannot create " + tmp, err);
     return Status::IOError("cannot create " + tmp + ": " + why);
+  }
+  // Before the data: libsndfile places the INFO chunk where it is told to.
+  for (const auto& [type, text] : {std::pair{SF_STR_TITLE, &tags.title},
+                                   std::pair{SF_STR_COMMENT, &tags.comment},
+                                   std::pair{SF_STR_SOFTWARE, &tags.software}}) {
+    if (!text->empty() && sf_set_string(file, type, text->c_str()) != 0) {
+      sf_close(file);
+      env->RemoveFile(tmp);
+      return Status::IOError("cannot tag " + tmp + ": " + sf_strerror(nullptr));
+    }
   }
   const sf_count_t frames = static_cast<sf_count_t>(audio.frames());
   const sf_count_t written =

@@ -19,9 +19,19 @@
 
 namespace studio {
 
+// Text the WAV carries in its LIST/INFO chunk (libsndfile string fields:
+// INAM, ICMT, ISFT), so that a downloaded file still says where it came
+// from. Empty fields are left out.
+struct WavTags {
+  std::string title;     // the prompt text
+  std::string comment;   // "seed=1234 sample=0 adapter=<id> adapter_version=v2"
+  std::string software;  // "Song Studio <version>"
+};
+
 // Returns IOError when the file cannot be created, written or renamed
 // (leaving neither `path` nor its temporary file behind), InvalidArgument
 // for audio with no channels, no sample rate or a partial frame.
-Status WriteWavFile(Env* env, const std::string& path, const PcmAudio& audio);
+Status WriteWavFile(Env* env, const std::string& path, const PcmAudio& audio,
+                    const WavTags& tags = {});
 
 }  // namespace studio

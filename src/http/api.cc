@@ -299,6 +299,16 @@ HttpResponse Api::StreamAudio(const HttpRequest&, const Params& args) const {
   return r;
 }
 
+HttpResponse Api::DownloadAudioMidi(const HttpRequest&, const Params& args) const {
+  AudioSample s;
+  RETURN_ERROR_RESPONSE(store_->GetAudioSample(args.ids[0], Visibility::kLive, &s));
+  HttpResponse r;
+  RETURN_ERROR_RESPONSE(lifecycle_->ReadSampleMidi(s, &r.body));
+  r.content_type = "audio/midi";
+  r.headers.emplace_back("Content-Disposition", "attachment; filename=\"" + s.id + ".mid\"");
+  return r;
+}
+
 HttpResponse Api::CompareAudio(const HttpRequest& req, const Params&) const {
   json body;
   RETURN_ERROR_RESPONSE(ParseBody(req, &body));

@@ -72,6 +72,7 @@ class Api {
   HttpResponse PreviewJobDelete(const HttpRequest&, const Params&) const;
   HttpResponse GetAudio(const HttpRequest&, const Params&) const;
   HttpResponse StreamAudio(const HttpRequest&, const Params&) const;
+  HttpResponse DownloadAudioMidi(const HttpRequest&, const Params&) const;
   HttpResponse CompareAudio(const HttpRequest&, const Params&) const;
   HttpResponse ListAdapters(const HttpRequest&, const Params&) const;
   HttpResponse GetAdapterStats(const HttpRequest&, const Params&) const;

@@ -186,6 +186,12 @@ std::optional<std::string> Lifecycle::AudioLocalPath(const AudioSample& sample) 
   return storage_->LocalPath(sample.storage_path);
 }
 
+Status Lifecycle::ReadSampleMidi(const AudioSample& sample, std::string* bytes) const {
+  Status s = storage_->Read(MidiKeyForAudioKey(sample.storage_path), bytes);
+  if (s.IsNotFound()) return Status::NotFound("This sample has no MIDI file");
+  return s;
+}
+
 // ---- adapters ----
 
 Status Lifecycle::WriteAdapterStyle(const std::string& adapter_id, int version,
@@ -331,6 +337,7 @@ Status Lifecycle::PrepareRender(const Job& job, RenderInputs* out) {
   out->attributes = prompt.attributes;
   out->params = job.params;
   out->adapter_config_json.reset();
+  out->adapter_version.reset();
   if (job.adapter_id) {
     // A deleted adapter still styles the jobs queued before its deletion.
     Adapter adapter;
@@ -338,6 +345,7 @@ Status Lifecycle::PrepareRender(const Job& job, RenderInputs* out) {
         UserFacing(store_->GetAdapter(*job.adapter_id, Visibility::kIncludeDeleted, &adapter))
             .WithContext("adapter unavailable"));
     out->adapter_config_json = adapter.config_json;
+    out->adapter_version = adapter.current_version;
     if (adapter.storage_path) {
       std::string file_config;
       if (storage_->Read(*adapter.storage_path, &file_config).ok()) out->adapter_config_json = file_config;
@@ -355,7 +363,7 @@ Status Lifecycle::PrepareRender(const Job& job, RenderInputs* out) {
 }
 
 Status Lifecycle::StageSample(const Job& job, int index, double duration_seconds, int sample_rate,
-                              const SampleWriter& write, StagedSample* out) {
+                              const SampleWriter& write, StagedSample* out, const std::string& midi) {
   AudioSample& sample = out->sample;
   sample = AudioSample{};
   sample.id = NewUuid();
@@ -370,12 +378,21 @@ Status Lifecycle::StageSample(const Job& job, int index, double duration_seconds
   sample.created_at = env_->NowMicros();
   Status s = storage_->PrepareStaging(sample.storage_path, &out->staging_path);
   if (s.ok()) s = write(env_, out->staging_path);
+  out->has_midi = s.ok() && !midi.empty();
+  if (out->has_midi) {
+    const std::string midi_key = MidiKeyForAudioKey(sample.storage_path);
+    std::string midi_path;
+    s = storage_->PrepareStaging(midi_key, &midi_path);
+    if (s.ok()) s = env_->WriteFileAtomically(midi_path, midi);
+    if (!s.ok()) storage_->DiscardStaged(midi_key);
+  }
   if (!s.ok()) storage_->DiscardStaged(sample.storage_path);
   return s;
 }
 
 Status Lifecycle::CommitSample(const Job& job, const std::string& worker_id, const StagedSample& staged) {
   const AudioSample& sample = staged.sample;
+  const std::string midi_key = MidiKeyForAudioKey(sample.storage_path);
   bool published = false;
   Status s = store_->InTransaction([&]() -> Status {
     // The guard: the job must still be live, processing and ours. A delete
@@ -384,20 +401,28 @@ Status Lifecycle::CommitSample(const Job& job, const std::string& worker_id, con
     double progress = static_cast<double>(sample.sample_index + 1) / job.num_samples;
     STUDIO_RETURN_IF_ERROR(ReportProgress(job, worker_id, progress));
     STUDIO_RETURN_IF_ERROR(store_->InsertAudioSample(sample));
-    STUDIO_RETURN_IF_ERROR(storage_->Publish(sample.storage_path));
+    // The MIDI file first: a WAV visible under its key always has its MIDI.
+    if (staged.has_midi) STUDIO_RETURN_IF_ERROR(storage_->Publish(midi_key));
     published = true;
+    STUDIO_RETURN_IF_ERROR(storage_->Publish(sample.storage_path));
     return Status::Ok();
   });
   if (!s.ok()) {
     // Rolled back: no file without its row. While the database is away the
     // staged file is kept for the caller's retry (it discards it on giving up).
-    if (published) storage_->Remove(sample.storage_path);
-    if (!s.IsUnavailable()) storage_->DiscardStaged(sample.storage_path);
+    if (published) {
+      storage_->Remove(sample.storage_path);
+      storage_->Remove(midi_key);
+    }
+    if (!s.IsUnavailable()) DiscardSample(staged);
   }
   return s;
 }
 
-void Lifecycle::DiscardSample(const StagedSample& staged) { storage_->DiscardStaged(staged.sample.storage_path); }
+void Lifecycle::DiscardSample(const StagedSample& staged) {
+  storage_->DiscardStaged(staged.sample.storage_path);
+  if (staged.has_midi) storage_->DiscardStaged(MidiKeyForAudioKey(staged.sample.storage_path));
+}
 
 Status Lifecycle::ReleaseJob(const Job& job, const std::string& worker_id) {
   return store_->ReleaseJob(job.id, worker_id);

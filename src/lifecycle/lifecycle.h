@@ -61,6 +61,7 @@ struct RenderInputs {
   // The adapter's style (its current style file, else the row's config);
   // also for an adapter deleted after the job was queued. Unset without one.
   std::optional<std::string> adapter_config_json;
+  std::optional<std::string> adapter_version;  // the adapter's current version ("v2"), if any
   std::set<int> finished_samples;  // indexes already committed: render only the rest
 };
 
@@ -68,6 +69,7 @@ struct RenderInputs {
 struct StagedSample {
   AudioSample sample;        // the row CommitSample inserts; storage_path is its key
   std::string staging_path;  // the local file its bytes were written to
+  bool has_midi = false;     // a MIDI file is staged under MidiKeyForAudioKey(storage_path)
 };
 
 // Writes a sample's bytes to the local file `path`, through `env` (so
@@ -180,6 +182,9 @@ class Lifecycle {
   // The sample's file as a local path (for streaming), or nullopt when the
   // storage is not local.
   std::optional<std::string> AudioLocalPath(const AudioSample& sample) const;
+  // The sample's Standard MIDI File. NotFound when it has none (rendered
+  // before samples carried one).
+  Status ReadSampleMidi(const AudioSample& sample, std::string* bytes) const;
 
   // ---- adapters ----
   // Writes the style file, then the row. InvalidArgument (nothing written)
@@ -241,12 +246,15 @@ class Lifecycle {
   // "cannot list samples: …"); Unavailable when the database is away.
   Status PrepareRender(const Job& job, RenderInputs* out);
   // Stages sample `index` of `job`: assigns its id, key and time, prepares
-  // a local file and has `write` fill it. On failure nothing stays staged
-  // (the error is write's, or the storage's).
+  // a local file and has `write` fill it, and stages `midi` (the score's
+  // Standard MIDI File; none when empty) next to it. On failure nothing
+  // stays staged (the error is write's, or the storage's).
   Status StageSample(const Job& job, int index, double duration_seconds, int sample_rate,
-                     const SampleWriter& write, StagedSample* out);
+                     const SampleWriter& write, StagedSample* out,
+                     const std::string& midi = "");
   // Makes a staged sample visible: in one transaction, checks the job is
-  // still live and ours, inserts the audio row and publishes the file.
+  // still live and ours, inserts the audio row and publishes the file (and
+  // its MIDI file).
   // Cancelled (and the staged file removed) when the job was cancelled or
   // deleted meanwhile; Unavailable (staged file kept, so the caller may
   // retry) when the database is away; any other error removes the file.

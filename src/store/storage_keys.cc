@@ -9,6 +9,7 @@ namespace {
 
 constexpr char kAudioExtension[] = ".wav";
 constexpr char kStyleExtension[] = ".json";
+constexpr char kMidiExtension[] = ".mid";
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
   return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -38,6 +39,11 @@ std::vector<std::string> Split(const std::string& key) {
 
 std::string AudioKey(const std::string& job_id, const std::string& audio_id) {
   return JobAudioPrefix(job_id) + "/" + audio_id + kAudioExtension;
+}
+
+std::string MidiKeyForAudioKey(const std::string& wav_key) {
+  if (!EndsWith(wav_key, kAudioExtension)) return wav_key + kMidiExtension;
+  return wav_key.substr(0, wav_key.size() - (sizeof(kAudioExtension) - 1)) + kMidiExtension;
 }
 
 std::string JobAudioPrefix(const std::string& job_id) { return std::string(kAudioRoot) + "/" + job_id; }

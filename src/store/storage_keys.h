@@ -3,6 +3,7 @@
 // FileStorage maps them to bytes; nothing else spells them out.
 //
 //   audio/<job_id>/<audio_id>.wav    a rendered sample
+//   audio/<job_id>/<audio_id>.mid    its score, a Standard MIDI File
 //   adapters/<adapter_id>/v<N>.json  version N (>= 1) of an adapter's style file
 //   <key>.tmp                        staged, unpublished bytes of <key>
 //
@@ -24,6 +25,9 @@ inline constexpr char kStagedSuffix[] = ".tmp";
 
 // audio/<job_id>/<audio_id>.wav
 std::string AudioKey(const std::string& job_id, const std::string& audio_id);
+// The MIDI file stored next to a sample: `wav_key` with its trailing ".wav"
+// replaced by ".mid" (".mid" appended when it does not end in ".wav").
+std::string MidiKeyForAudioKey(const std::string& wav_key);
 // audio/<job_id>: the folder of a job's samples (and their staged files).
 std::string JobAudioPrefix(const std::string& job_id);
 // adapters/<adapter_id>: the folder of an adapter's style files.

@@ -8,6 +8,22 @@
 
 namespace studio {
 
+namespace {
+
+// What a sample's WAV says about itself: the prompt, and what reproduces it
+// (seed, sample index, adapter and its version).
+WavTags TagsFor(const Job& job, const RenderInputs& inputs, int index) {
+  WavTags tags;
+  tags.title = inputs.prompt_text;
+  tags.comment = "seed=" + std::to_string(inputs.params.seed) + " sample=" + std::to_string(index) +
+                 " adapter=" + job.adapter_id.value_or("none") +
+                 " adapter_version=" + inputs.adapter_version.value_or("none");
+  tags.software = "Song Studio";
+  return tags;
+}
+
+}  // namespace
+
 WorkerPool::WorkerPool(Lifecycle* lifecycle, EngineFactory engine_factory, WorkerOptions options)
     : lifecycle_(lifecycle), engine_factory_(std::move(engine_factory)), options_(std::move(options)) {}
 
@@ -147,9 +163,11 @@ void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const 
     if (!s.ok()) return fail("render failed", s);
 
     StagedSample staged;
+    const WavTags tags = TagsFor(job, inputs, index);
     s = lifecycle_->StageSample(
         job, index, pcm.seconds(), pcm.sample_rate,
-        [&](Env* env, const std::string& path) { return WriteWavFile(env, path, pcm); }, &staged);
+        [&](Env* env, const std::string& path) { return WriteWavFile(env, path, pcm, tags); },
+        &staged, pcm.midi);
     if (!s.ok()) return fail("cannot write audio", s);
     s = RetryWhileDatabaseAway([&] { return lifecycle_->CommitSample(job, worker_id, staged); });
     if (s.IsCancelled()) return abandon("was cancelled or deleted");

@@ -30,13 +30,27 @@ Json FindItem(const Json& list, const std::string& id) {
 
 // The largest difference between two WAV files' 16-bit samples (after the
 // 44-byte canonical header); a huge value when their sizes differ.
+// Where the WAV's "data" chunk starts (after the INFO chunk that tags each
+// sample with its prompt, seed and adapter), or 0 when there is none.
+size_t DataOffset(const std::string& wav) {
+  size_t at = 12;
+  while (at + 8 <= wav.size()) {
+    uint32_t size;
+    std::memcpy(&size, wav.data() + at + 4, 4);
+    if (wav.compare(at, 4, "data") == 0) return at + 8;
+    at += 8 + size + (size & 1);
+  }
+  return 0;
+}
+
 int MaxSampleDifference(const std::string& a, const std::string& b) {
-  if (a.size() != b.size() || a.size() < 44) return 1 << 20;
+  const size_t da = DataOffset(a), db = DataOffset(b);
+  if (da == 0 || db == 0 || a.size() - da != b.size() - db) return 1 << 20;
   int max_diff = 0;
-  for (size_t i = 44; i + 1 < a.size(); i += 2) {
+  for (size_t i = 0; da + i + 1 < a.size(); i += 2) {
     int16_t x, y;
-    std::memcpy(&x, a.data() + i, 2);
-    std::memcpy(&y, b.data() + i, 2);
+    std::memcpy(&x, a.data() + da + i, 2);
+    std::memcpy(&y, b.data() + db + i, 2);
     max_diff = std::max(max_diff, std::abs(static_cast<int>(x) - static_cast<int>(y)));
   }
   return max_diff;

@@ -249,6 +249,66 @@ TEST_F(AudioTest, SameRequestGivesTheSameAudio) {
   EXPECT_TRUE(first != other_seed) << "a different seed gave the same audio";
 }
 
+uint32_t Be32(const std::string& s, size_t at) {
+  return static_cast<uint32_t>(static_cast<unsigned char>(s[at])) << 24 |
+         static_cast<uint32_t>(static_cast<unsigned char>(s[at + 1])) << 16 |
+         static_cast<uint32_t>(static_cast<unsigned char>(s[at + 2])) << 8 |
+         static_cast<uint32_t>(static_cast<unsigned char>(s[at + 3]));
+}
+
+TEST_F(AudioTest, SampleMidiIsDownloadableAndTheWavSaysWhereItCameFrom) {
+  const std::string prompt_id = server().CreatePrompt(
+      "a short midi check", {{"tempo", 120}, {"primary_instruments", {"acoustic-piano"}}});
+  ASSERT_FALSE(prompt_id.empty());
+  Json job = server().Generate(
+      {{"prompt_id", prompt_id}, {"num_samples", 2}, {"duration", 2}, {"seed", 31}});
+  ASSERT_TRUE(job.is_object());
+  Json done = server().WaitForJob(job["id"], {"completed", "failed", "cancelled"});
+  ASSERT_EQ(done.value("status", ""), "completed") << done.dump();
+  const std::string audio_id = done["audio_ids"][0];
+
+  HttpResult midi = api().Get("/api/audio/" + audio_id + "/midi");
+  ASSERT_EQ(midi.status, 200) << midi.Describe();
+  EXPECT_NE(midi.Header("content-type").find("audio/midi"), std::string::npos);
+  EXPECT_NE(midi.Header("content-disposition").find("attachment"), std::string::npos);
+  EXPECT_NE(midi.Header("content-disposition").find(audio_id + ".mid"), std::string::npos)
+      << midi.Header("content-disposition");
+  // A Standard MIDI File: header chunk, format 1, and a tempo of 120 bpm
+  // (500000 microseconds per quarter) in its first track.
+  ASSERT_GE(midi.body.size(), 14u);
+  EXPECT_EQ(midi.body.substr(0, 4), "MThd");
+  EXPECT_EQ(Be32(midi.body, 4), 6u);
+  EXPECT_EQ(midi.body[9], 1);
+  const size_t tempo = midi.body.find(std::string("\xFF\x51\x03", 3));
+  ASSERT_NE(tempo, std::string::npos);
+  EXPECT_EQ(Be32(midi.body, tempo + 2) & 0xFFFFFF, 500000u);
+  // The piano's program change (GM 1, program 0) on its channel.
+  EXPECT_NE(midi.body.find(std::string("\xC0\x00", 2)), std::string::npos);
+
+  // The WAV's INFO chunk carries the prompt and the seed.
+  const std::string wav = api().Get("/api/audio/" + audio_id + "/stream").body;
+  EXPECT_NE(wav.find("INAM"), std::string::npos);
+  EXPECT_NE(wav.find("a short midi check"), std::string::npos);
+  EXPECT_NE(wav.find("seed=31"), std::string::npos);
+
+  // Unknown samples, and samples without a MIDI file (rendered before
+  // samples had one), are 404 with a detail.
+  HttpResult unknown = api().Get("/api/audio/" + NewUuid() + "/midi");
+  EXPECT_EQ(unknown.status, 404) << unknown.Describe();
+  EXPECT_NE(unknown.body.find("detail"), std::string::npos);
+  const std::string midi_path =
+      server().data_dir() + "/" + MidiKeyForAudioKey(AudioKey(done["id"], audio_id));
+  ASSERT_TRUE(std::filesystem::remove(midi_path)) << midi_path;
+  HttpResult gone = api().Get("/api/audio/" + audio_id + "/midi");
+  EXPECT_EQ(gone.status, 404) << gone.Describe();
+  EXPECT_NE(gone.body.find("detail"), std::string::npos);
+  // A deleted job's samples have no MIDI either.
+  const std::string other = done["audio_ids"][1];
+  EXPECT_EQ(api().Get("/api/audio/" + other + "/midi").status, 200);
+  ASSERT_EQ(api().Delete("/api/jobs/" + done["id"].get<std::string>()).status, 200);
+  EXPECT_EQ(api().Get("/api/audio/" + other + "/midi").status, 404);
+}
+
 TEST_F(AudioTest, StreamHonoursRangeRequests) {
   Json job = server().RunCompletedJob(1, 1);
   ASSERT_TRUE(job.is_object());

@@ -67,7 +67,7 @@ TEST_F(OpenApiRouteTest, DocumentIsOpenApi31WithEveryEntity) {
       "POST /generate",
       "GET /generate/{id}", "DELETE /generate/{id}", "GET /generate/{id}/feedback", "GET /jobs",
       "GET /jobs/stats", "GET /jobs/{id}", "DELETE /jobs/{id}", "GET /jobs/{id}/delete-preview",
-      "GET /audio/{id}", "GET /audio/{id}/stream", "POST /audio/compare", "GET /adapters",
+      "GET /audio/{id}", "GET /audio/{id}/stream", "GET /audio/{id}/midi", "POST /audio/compare", "GET /adapters",
       "POST /adapters", "GET /adapters/stats", "GET /adapters/{id}", "PATCH /adapters/{id}",
       "DELETE /adapters/{id}", "GET /adapters/{id}/delete-preview", "POST /feedback", "GET /feedback",
       "GET /feedback/summary", "GET /feedback/{id}", "DELETE /feedback/{id}", "GET /openapi.json",

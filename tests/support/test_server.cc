@@ -526,6 +526,10 @@ std::vector<std::string> TestServer::TmpFiles() const {
     ParsedStorageKey parsed;
     bool is_row_file = ParseStorageKey(folder + name, &parsed) && parsed.kind == StorageKeyKind::kAudio &&
                        parsed.owner_id == job_id && ids.count(parsed.object_id);
+    // A sample's MIDI file belongs to its row too.
+    for (const auto& id : ids) {
+      if (folder + name == MidiKeyForAudioKey(AudioKey(job_id, id))) is_row_file = true;
+    }
     if (!is_row_file) {
       ok = false;
       why << "file " << folder << name << " has no row; ";

@@ -19,6 +19,18 @@ TEST(StorageKeysTest, BuildsTheDocumentedNames) {
   EXPECT_EQ(StagedName("audio/j/s.wav"), "audio/j/s.wav.tmp");
 }
 
+TEST(StorageKeysTest, MidiKeyIsTheWavKeyWithMid) {
+  EXPECT_EQ(MidiKeyForAudioKey(AudioKey(kJob, kSample)),
+            std::string("audio/") + kJob + "/" + kSample + ".mid");
+  EXPECT_EQ(MidiKeyForAudioKey("audio/j/s.wav"), "audio/j/s.mid");
+  EXPECT_EQ(MidiKeyForAudioKey("audio/j/s.wav.wav"), "audio/j/s.wav.mid");  // only the last
+  EXPECT_EQ(MidiKeyForAudioKey("audio/j/s"), "audio/j/s.mid");
+  EXPECT_EQ(MidiKeyForAudioKey(""), ".mid");
+  // A MIDI key is not an audio key: it never parses as a sample.
+  ParsedStorageKey k;
+  EXPECT_FALSE(ParseStorageKey(MidiKeyForAudioKey(AudioKey(kJob, kSample)), &k));
+}
+
 TEST(StorageKeysTest, BuiltKeysParseBack) {
   ParsedStorageKey k;
   ASSERT_TRUE(ParseStorageKey(AudioKey(kJob, kSample), &k));

@@ -153,6 +153,17 @@ Arrangement Arrange(const RenderRequest& request, const AdapterStyle& adapter,
     }
   }
 
+  // Naming instruments means exactly those play (a solo piano prompt is
+  // solo piano, a drum kit alone is drums alone); the style's band fills
+  // the roles only when the prompt names none. Texture effects colour the
+  // music rather than play it, so naming only those still brings the band.
+  const bool named_players = std::any_of(seen.begin(), seen.end(), [](const std::string& name) {
+    const InstrumentEntry* e = FindEntry(name);
+    return e != nullptr && e->affinity != Affinity::kEffect;
+  });
+  arr.style_band = !named_players;
+  if (!arr.style_band) return arr;
+
   // The style fills whatever is still empty.
   auto style_voice = [&](std::string_view name) -> std::optional<Voice> {
     if (name.empty()) return std::nullopt;
@@ -163,7 +174,7 @@ Arrangement Arrange(const RenderRequest& request, const AdapterStyle& adapter,
   if (!arr.lead) arr.lead = style_voice(style.lead);
   if (!arr.chords) arr.chords = style_voice(style.chords);
   if (!arr.bass) arr.bass = style_voice(style.bass);
-  if (!arr.pad && none_named && primary.empty()) arr.pad = style_voice(style.pad);
+  if (!arr.pad && primary.empty() && secondary.empty()) arr.pad = style_voice(style.pad);
 
   const bool drums_overridden_to_taiko =
       adapter.instrument_overrides.count("drums") &&
@@ -175,7 +186,7 @@ Arrangement Arrange(const RenderRequest& request, const AdapterStyle& adapter,
       arr.kits.push_back(FindEntry(style.kit));
     }
   }
-  if (none_named && primary.empty() && !style.effect.empty()) {
+  if (primary.empty() && secondary.empty() && !style.effect.empty()) {
     const InstrumentEntry* e = FindEntry(style.effect);
     if (e != nullptr) arr.effects.push_back(e->sound.effect);
   }

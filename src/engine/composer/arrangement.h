@@ -38,12 +38,16 @@ struct Arrangement {
   bool taiko = false;
   bool taiko_requested = false;
   std::vector<PcmEffect> effects;
+  // True when the prompt named no instrument that plays, so the style's
+  // band (and, without drums, its plucked pulse) fills the roles.
+  bool style_band = true;
 };
 
 ColorKind ColorKindFor(Affinity a);
 
 // The band for `request`: primary instruments take the main roles, secondary
-// ones add colour, the adapter's overrides replace, the style fills the rest.
+// ones add colour, the adapter's overrides replace; the style fills the
+// rest only when the prompt names no instrument that plays.
 // `text` is the normalized prompt text (for instrument words).
 Arrangement Arrange(const RenderRequest& request, const AdapterStyle& adapter,
                     const StyleProfile& style, const std::string& text);

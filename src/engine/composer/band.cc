@@ -50,14 +50,14 @@ void WriteMainParts(const Context& ctx, Score& score, const Arrangement& arr,
   // bass pulses with it and the sustained parts step back, so that the beat
   // stays clear.
   const bool no_kit = arr.kits.empty();
-  const bool pulse_carries_beat = no_kit && !arr.taiko;
+  const bool pulse_carries_beat = no_kit && !arr.taiko && arr.style_band;
   const int sustained_volume = no_kit ? 76 : 92;
 
   // Parts are copied out of out->parts before writing because later
   // push_backs may move the vector.
   if (arr.lead) {
     Part p = channels.NewPart(*arr.lead->entry, PartRole::kLead, arr.lead->requested, 108, 64);
-    WriteMelody(ctx, score, p, *arr.lead->entry, 0, ctx.density, 92, "lead");
+    WriteMelody(ctx, score, p, *arr.lead->entry, 0, 1.0, 92, "lead");
   }
   if (arr.chords) {
     const CompStyle comp = CompFor(style, *arr.chords->entry);
@@ -67,7 +67,7 @@ void WriteMainParts(const Context& ctx, Score& score, const Arrangement& arr,
     Part p = chords;
     // Without a kit the chords wait out the intro too: the opening bar is
     // pulse, bass and pad only, and the beat is unmistakable from the start.
-    WriteChords(ctx, score, p, *arr.chords->entry, comp, 74, no_kit ? ctx.intro_bars : 0);
+    WriteChords(ctx, score, p, *arr.chords->entry, comp, 74, pulse_carries_beat ? ctx.intro_bars : 0);
   }
   if (arr.bass) {
     Part p = channels.NewPart(*arr.bass->entry, PartRole::kBass, arr.bass->requested, 106, 64);

@@ -2,6 +2,7 @@
 // line, breath — and the plucked pulse of drumless styles.
 #include <algorithm>
 #include <cmath>
+#include <string>
 #include <vector>
 
 #include "engine/composer/parts.h"
@@ -32,17 +33,22 @@ void WriteArpeggio(const Context& ctx, Score& score, const Part& part, const Ins
                    int base_velocity, int bar_from, int bar_to, std::string_view tag) {
   Rng rng = ctx.Stream(tag);
   const int center = SafeClamp(72, e.low + 6, e.high - 6);
-  const double step = ctx.density < 0.7 ? 1.0 : (ctx.density > 1.4 ? 0.25 : 0.5);
+  Rng pick = ctx.Stream(std::string(tag) + ":density");  // composer/density.h
   const int shape = rng.NextBelow(4);
   for (int bar = bar_from; bar < bar_to; ++bar) {
     const std::vector<int> figure = ArpeggioFigure(Voicing(ctx.ChordAt(bar).pcs, center), shape);
-    int i = 0;
-    for (double b = 0; b < 4 - 1e-9; b += step, ++i) {
+    std::vector<int> steps;
+    for (int s = 0; s < 16; ++s) {
+      const double u = pick.NextDouble();
+      if (s == 0 || ctx.Plays(u, MetricLevel(s))) steps.push_back(s);
+    }
+    for (size_t i = 0; i < steps.size(); ++i) {
       int note = figure[i % figure.size()];
       if (note > e.high) note -= 12;
-      const bool on_beat = std::fmod(b, 1.0) == 0;
+      const int next = i + 1 < steps.size() ? steps[i + 1] : 16;
       score.Add(part.channel, part.program, note,
-                ctx.Humanize(rng, base_velocity + (on_beat ? 8 : 0)), bar * 4.0 + b, step * 1.5,
+                ctx.Humanize(rng, base_velocity + (steps[i] % 4 == 0 ? 8 : 0)),
+                bar * 4.0 + steps[i] / 4.0, std::min(2.0, (next - steps[i]) / 4.0 * 1.5),
                 ctx.Jitter(rng));
     }
   }
@@ -105,15 +111,24 @@ void WriteBreath(const Context& ctx, Score& score, const Part& part, int base_ve
 // `aubio tempo`) feel the pulse.
 void WritePulse(const Context& ctx, Score& score, const Part& part, const InstrumentEntry& e) {
   Rng rng = ctx.Stream("pulse");
+  Rng pick = ctx.Stream("pulse:density");  // composer/density.h
   const int low = std::max(e.low, 40);
   const int beats = static_cast<int>(std::ceil(score.total_beats()));
-  for (int beat = 0; beat < beats; beat += ctx.FeltBeat()) {
+  for (int beat = 0; beat < beats; ++beat) {
     const Chord& chord = ctx.ChordAt(beat / 4);
     int root = LowestAtOrAbove(chord.root_pc, low);
     int note = beat % 2 == 0 ? root : root + 7;
     if (note > e.high) note -= 12;
     int velocity = beat % 4 == 0 ? 114 : 102;
+    const double u = pick.NextDouble();
+    // The ending rings out on its first beat.
+    if (ctx.SectionAt(beat / 4) == Section::kEnding && beat % 4 != 0) continue;
     score.Add(part.channel, part.program, note, ctx.Humanize(rng, velocity), beat, 0.6);
+    // Soft off-beat eighths come with the density, never as strong as the beat.
+    if (ctx.Plays(u, 1)) {
+      score.Add(part.channel, part.program, note + 12 > e.high ? note : note + 12,
+                ctx.Humanize(rng, velocity - 22), beat + 0.5, 0.4);
+    }
   }
 }
 

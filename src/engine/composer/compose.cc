@@ -110,7 +110,17 @@ Composition Compose(const RenderRequest& request, const AdapterStyle& adapter, i
   out.key_root = tonality.key_root;
   Context ctx = PlanHarmony(request, adapter, style, tonality, out.seed, choices);
 
-  out.swing = adapter.swing.value_or(style.swing);
+  // The seed's feel: straight, or a touch of shuffle on top of the style's
+  // own swing — seeds differ in where the off-beats fall, not only in what
+  // plays. An adapter's swing replaces both.
+  {
+    Rng feel(Mix(out.seed, Fnv1a("feel")));
+    out.swing = adapter.swing.value_or(std::min(0.5, style.swing + 0.2 * feel.NextDouble()));
+  }
+  // Energy 0.5 closes the filters by three octaves, 1.0 leaves them open;
+  // above 1 the harder velocities brighten the presets that respond.
+  out.filter_offset_cents =
+      static_cast<int>(std::lround(-3600 * std::clamp(1.0 - adapter.velocity_scale, 0.0, 0.5) * 2));
   Score score(out.tempo_bpm, out.swing, sample_rate, out.total_frames, adapter.velocity_scale);
   PlanForm(score, out.tempo_bpm, &ctx);
 

@@ -6,14 +6,124 @@
 #include <array>
 #include <cmath>
 #include <string>
+#include <initializer_list>
+#include <string_view>
 #include <tuple>
 
 namespace studio::composer_internal {
 namespace {
 
-constexpr int kKick = 36, kSideStick = 37, kSnare = 38, kClap = 39, kClosedHat = 42,
-              kPedalHat = 44, kOpenHat = 46, kCrash = 49, kRide = 51;
-constexpr std::array<int, 4> kFillToms = {50, 48, 45, 41};
+constexpr int kKick = 36, kSnare = 38, kClosedHat = 42, kCrash = 49;
+
+// What each kit plays for each role: GM percussion keys, chosen so that the
+// kits differ in their notes as well as in their SoundFont program.
+struct KitSounds {
+  int kick, snare, clap, closed_hat, open_hat, crash, ride, side_stick;
+  int accent;  // a kit's signature extra (808 cowbell, electronic tambourine); -1 none
+  std::array<int, 4> toms;
+};
+
+// The kits' flavours: how a kit bends the style's groove.
+enum class KitFlavour { kAcoustic, kElectronic, kLofi, k808, k909 };
+
+KitFlavour FlavourOf(std::string_view kit) {
+  if (kit == "909-drums") return KitFlavour::k909;
+  if (kit == "808-drums") return KitFlavour::k808;
+  if (kit == "electronic-drum-kit") return KitFlavour::kElectronic;
+  if (kit == "lofi-drum-kit") return KitFlavour::kLofi;
+  return KitFlavour::kAcoustic;
+}
+
+KitSounds SoundsOf(KitFlavour f) {
+  switch (f) {
+    case KitFlavour::kElectronic: return {36, 40, 39, 42, 46, 57, 59, 37, 54, {50, 48, 47, 45}};
+    case KitFlavour::kLofi: return {36, 38, 39, 42, 46, 49, 51, 37, -1, {50, 48, 45, 41}};
+    case KitFlavour::k808: return {35, 38, 39, 42, 46, 49, 51, 37, 56, {50, 47, 45, 43}};
+    case KitFlavour::k909: return {36, 38, 39, 42, 46, 49, 51, 37, -1, {50, 48, 47, 45}};
+    case KitFlavour::kAcoustic: break;
+  }
+  return {36, 38, 39, 42, 46, 49, 51, 37, -1, {50, 48, 45, 41}};
+}
+
+// Sixteenth-step masks (bit s = step s) of the grooves: several kick and
+// snare figures per pattern, so that seeds (and sections) groove
+// differently over the same style.
+struct GrooveFigure {
+  uint16_t kick;
+  uint16_t snare;
+  uint16_t ghost;  // soft snare notes
+};
+
+constexpr uint16_t Steps(std::initializer_list<int> steps) {
+  uint16_t m = 0;
+  for (int s : steps) m |= static_cast<uint16_t>(1u << s);
+  return m;
+}
+
+const std::vector<GrooveFigure>& FiguresOf(DrumPattern p) {
+  static const std::vector<GrooveFigure> kBackbeat = {
+      {Steps({0, 8}), Steps({4, 12}), 0},
+      {Steps({0, 2, 7, 10}), Steps({4, 12}), Steps({14})},
+      {Steps({0, 5, 8, 13}), Steps({4, 12, 15}), 0},
+      {Steps({0, 11, 14}), Steps({4, 12}), Steps({2, 7})},
+      {Steps({0, 8, 10}), Steps({4, 12}), Steps({7})},
+      {Steps({0, 6, 8}), Steps({4, 12}), Steps({15})},
+      {Steps({0, 3, 8, 11}), Steps({4, 12}), Steps({6, 14})},
+      {Steps({0, 10}), Steps({4, 12}), Steps({9})}};
+  static const std::vector<GrooveFigure> kFour = {
+      {Steps({0, 4, 8, 12}), Steps({4, 12}), 0},
+      {Steps({0, 4, 8, 12, 14}), Steps({4, 12}), Steps({15})},
+      {Steps({0, 4, 8, 11, 12}), Steps({4, 12}), Steps({7})}};
+  static const std::vector<GrooveFigure> kBoomBap = {
+      {Steps({0, 10}), Steps({4, 12}), 0},
+      {Steps({0, 7, 10}), Steps({4, 12}), Steps({15})},
+      {Steps({0, 3, 10}), Steps({4, 12}), Steps({9})},
+      {Steps({0, 8, 11}), Steps({4, 12}), Steps({6})}};
+  static const std::vector<GrooveFigure> kBreakbeat = {
+      {Steps({0, 10}), Steps({4, 12}), Steps({7, 9})},
+      {Steps({0, 2, 10}), Steps({4, 12}), Steps({15})},
+      {Steps({0, 10, 11}), Steps({4, 12}), Steps({6})}};
+  static const std::vector<GrooveFigure> kTrap = {
+      {Steps({0, 7, 10}), Steps({4, 12}), 0},
+      {Steps({0, 3, 10, 11}), Steps({4, 12}), 0},
+      {Steps({0, 6, 8, 14}), Steps({4, 12}), Steps({15})}};
+  static const std::vector<GrooveFigure> kShuffle = {
+      {Steps({0, 8}), Steps({4, 12}), Steps({10})},
+      {Steps({0, 6, 8}), Steps({4, 12}), Steps({14})}};
+  static const std::vector<GrooveFigure> kSteppers = {
+      {Steps({0, 4, 8, 12}), Steps({4, 12}), 0},
+      {Steps({0, 4, 8, 12}), Steps({12}), Steps({6})}};
+  switch (p) {
+    case DrumPattern::kBackbeat: return kBackbeat;
+    case DrumPattern::kFourOnFloor: return kFour;
+    case DrumPattern::kBoomBap: return kBoomBap;
+    case DrumPattern::kBreakbeat: return kBreakbeat;
+    case DrumPattern::kTrap: return kTrap;
+    case DrumPattern::kShuffle: return kShuffle;
+    case DrumPattern::kSteppers: return kSteppers;
+  }
+  return kBackbeat;
+}
+
+bool Has(uint16_t mask, int step) { return (mask >> step) & 1u; }
+
+// Hat figures: the steps the hats may play (each at its metrical level's
+// chance, composer/density.h), so that seeds differ in feel — straight
+// eighths, off-beats only, sixteenths, a skipping shaker figure, "and-a"
+// pairs, quarters. The kick and the snare keep the beat whatever the hats do.
+const std::vector<uint16_t>& HatFigures() {
+  static const std::vector<uint16_t> kFigures = {
+      Steps({0, 2, 4, 6, 8, 10, 12, 14}),
+      Steps({2, 6, 10, 14}),
+      Steps({0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15}),
+      Steps({0, 3, 6, 8, 11, 14}),
+      Steps({2, 3, 6, 7, 10, 11, 14, 15}),
+      Steps({0, 4, 8, 12})};
+  return kFigures;
+}
+
+// How the hats (or the ride) play in a section.
+enum class HatMode { kClosed, kOpenOffbeats, kRide };
 
 struct DrumSetup {
   std::vector<const InstrumentEntry*> kits;  // empty: pieces only
@@ -26,21 +136,51 @@ struct DrumSetup {
 
 void WriteDrums(const Context& ctx, Score& score, const DrumSetup& setup, DrumPattern pattern) {
   Rng rng = ctx.Stream("drums");
+  Rng pick = ctx.Stream("drums:density");  // composer/density.h
+  Rng groove = ctx.Stream("drums:groove");
   const int phrases = (ctx.bars + ctx.phrase_bars - 1) / ctx.phrase_bars;
   const bool rotate_by_bar = setup.kits.size() > 1 && phrases < static_cast<int>(setup.kits.size());
-  const double d = ctx.density;
-  const double fill_chance = setup.toms ? 1.0 : std::clamp(0.2 + 0.25 * ctx.temperature, 0.0, 0.8);
+  const double fill_chance = setup.toms ? 1.0 : std::clamp(0.3 + 0.3 * ctx.temperature, 0.0, 0.9);
+
+  // The seed's grooves: one figure for the verses, another for the chorus,
+  // and how the hats play in each.
+  const std::vector<GrooveFigure>& figures = FiguresOf(pattern);
+  std::vector<double> prior;
+  for (size_t i = 0; i < figures.size(); ++i) prior.push_back(-0.1 * i);
+  const int verse_figure = SampleCandidate(prior, ctx.temperature, ctx.top_k, ctx.top_p, groove);
+  int chorus_figure = SampleCandidate(prior, ctx.temperature, ctx.top_k, ctx.top_p, groove);
+  if (figures.size() > 1 && chorus_figure == verse_figure) {
+    chorus_figure = (verse_figure + 1) % static_cast<int>(figures.size());
+  }
+  const HatMode verse_hats = groove.Chance(0.5) ? HatMode::kClosed : HatMode::kOpenOffbeats;
+  const HatMode chorus_hats = groove.Chance(0.5) ? HatMode::kRide : HatMode::kOpenOffbeats;
+  const int hat_velocity = 60 + groove.NextBelow(24);
+  const int hat_count = static_cast<int>(HatFigures().size());
+  const uint16_t verse_hat_steps = HatFigures()[groove.NextBelow(hat_count)];
+  const uint16_t chorus_hat_steps = HatFigures()[groove.NextBelow(hat_count)];
+  // The verses' backbeat: the snare, the side stick or a clap (the chorus
+  // always has the snare), and the seed's own balance of kick and snare.
+  const int verse_backbeat = groove.NextBelow(3);
+  const int kick_level = groove.NextBelow(16) - 8, snare_level = groove.NextBelow(16) - 10;
+
   for (int bar = 0; bar < ctx.bars; ++bar) {
+    std::array<double, 16> u;
+    for (double& x : u) x = pick.NextDouble();
     const int phrase = bar / ctx.phrase_bars;
-    const int program =
-        setup.kits.empty()
-            ? 0
-            : setup.kits[(rotate_by_bar ? bar : phrase) % setup.kits.size()]->sound.program;
+    const InstrumentEntry* kit =
+        setup.kits.empty() ? nullptr
+                           : setup.kits[(rotate_by_bar ? bar : phrase) % setup.kits.size()];
+    const int program = kit == nullptr ? 0 : kit->sound.program;
+    const KitFlavour flavour = kit == nullptr ? KitFlavour::kAcoustic : FlavourOf(kit->name);
+    const KitSounds ks = SoundsOf(flavour);
+    const Section section = ctx.SectionAt(bar);
     const double b0 = bar * 4.0;
     const bool phrase_start = bar % ctx.phrase_bars == 0;
     const bool phrase_end = bar % ctx.phrase_bars == ctx.phrase_bars - 1;
-    // Fills lead into the next phrase; the last bar just keeps time to the end.
-    const bool fill = phrase_end && bar > 0 && bar + 1 < ctx.bars && rng.Chance(fill_chance);
+    // Fills lead into the next phrase (or into the ending).
+    const bool fill = phrase_end && section != Section::kIntro && bar + 1 < ctx.bars &&
+                      rng.Chance(fill_chance);
+    const int fill_shape = rng.NextBelow(4);
     auto hit = [&](double step16, int note, int velocity) {
       double v = velocity * setup.intensity;
       score.Add(kDrumChannel, program, note, ctx.Humanize(rng, static_cast<int>(v)),
@@ -49,110 +189,125 @@ void WriteDrums(const Context& ctx, Score& score, const DrumSetup& setup, DrumPa
     const int kick_boost = setup.kick_loud ? 12 : 0;
     const int snare_boost = setup.snare_loud ? 12 : 0;
     const int hat_boost = setup.hats_loud ? 12 : 0;
-    auto kick = [&](double s, int v) { if (setup.kick) hit(s, kKick, v + kick_boost); };
-    auto snare = [&](double s, int v, int note = kSnare) {
-      if (setup.snare && !(fill && s >= 12)) hit(s, note, v + snare_boost);
+    const int fill_from = fill ? (fill_shape == 2 ? 8 : 12) : 16;
+    auto kick = [&](int s, int v) { if (setup.kick && s < fill_from) hit(s, ks.kick, v + kick_boost); };
+    auto snare = [&](int s, int v, int note) {
+      if (setup.snare && s < fill_from) hit(s, note, v + snare_boost);
     };
-    auto hat = [&](double s, int v, int note = kClosedHat) {
-      if (setup.hats && !(fill && s >= 12)) hit(s, note, v + hat_boost);
+    auto hat = [&](int s, int v, int note) {
+      if (setup.hats && s < fill_from) hit(s, note, v + hat_boost);
     };
-    // Hat subdivision follows density; a requested hi-hat plays sixteenths.
-    const int hat_step = setup.hats_loud || d > 1.4 ? 1 : (d < 0.6 ? 4 : 2);
 
-    if (bar < ctx.intro_bars) {
-      // Count-in: the pulse alone, before the groove's subdivisions come in,
-      // at the level a listener (and a beat tracker) will keep feeling it
-      // through the piece: every beat in the middle range, every other beat
-      // for very fast tempos, eighths for very slow ones.
-      if (ctx.tempo_bpm >= 160) {
-        kick(0, 112);
-        kick(8, 108);
-      } else {
-        for (int s = 0; s < 16; s += 4) {
-          kick(s, s % 8 == 0 ? 112 : 100);
-          if (s % 8 == 4) snare(s, 100);
-          hat(s, 70);
-          if (ctx.tempo_bpm <= 75) hat(s + 2, 62);
+    if (section == Section::kIntro) {
+      // Count-in: the pulse alone, every beat, before the groove's
+      // subdivisions come in — in one of four ways, the seed's.
+      for (int s = 0; s < 16; s += 4) {
+        switch (ctx.intro_kind) {
+          case 0:
+            kick(s, s == 0 ? 112 : 100);
+            if (s % 8 == 4) snare(s, 100, ks.snare);
+            hat(s, 70, ks.closed_hat);
+            break;
+          case 1:
+            hat(s, s == 0 ? 92 : 80, ks.closed_hat);
+            if (s % 8 == 4) snare(s, 96, ks.side_stick);
+            if (s == 0) kick(s, 104);
+            break;
+          case 2:
+            if (s % 8 == 0) kick(s, 110);
+            if (s % 8 == 4) snare(s, 104, ks.snare);
+            hat(s + 2, 52, ks.closed_hat);
+            break;
+          default:
+            hit(s, ks.toms[(s / 4) % 2 == 0 ? 1 : 2], s == 0 ? 104 : 94);
+            if (s == 0) kick(s, 104);
+            break;
         }
       }
-      if (setup.cymbals) hit(0, kCrash, 104);
+      if (setup.cymbals) hit(0, ks.crash, 104);
       continue;
     }
-    switch (pattern) {
-      case DrumPattern::kBackbeat:
-        kick(0, 108);
-        kick(8, 100);
-        if (rng.Chance(0.2 + 0.15 * ctx.temperature)) kick(10, 84);
-        snare(4, 104);
-        snare(12, 104);
-        for (int s = 0; s < 16; s += hat_step) hat(s, s % 4 == 0 ? 78 : 60);
-        break;
-      case DrumPattern::kFourOnFloor:
-        for (int s = 0; s < 16; s += 4) kick(s, 112);
-        snare(4, 92, kClap);
-        snare(12, 92, kClap);
-        for (int s = 2; s < 16; s += 4) hat(s, 78, kOpenHat);
-        if (hat_step <= 2) {
-          for (int s = 1; s < 16; s += 2) hat(s, 48);
+    if (section == Section::kEnding) {
+      // The last hit: kick and crash on the one, left to ring.
+      kick(0, 116);
+      if (setup.hats || setup.cymbals) hit(0, ks.crash, 108);
+      continue;
+    }
+    const bool chorus = section == Section::kChorus;
+    const bool brk = section == Section::kBreak;
+    const GrooveFigure& fig = figures[chorus ? chorus_figure : verse_figure];
+    uint16_t kicks = fig.kick;
+    // The 909's four-on-the-floor is its signature, whatever the style.
+    if (flavour == KitFlavour::k909) kicks |= Steps({0, 4, 8, 12});
+    const HatMode hats = chorus ? chorus_hats : verse_hats;
+    // Fast pieces mark every beat alike: a backbeat much louder than the
+    // kick beats would be heard as the beat, at half the tempo.
+    const int backbeat = 104 - static_cast<int>(std::lround(
+                                   24 * std::clamp((ctx.tempo_bpm - 130) / 70.0, 0.0, 1.0)));
+    const double busy = chorus ? 1.3 : (brk ? 0.6 : 1.0);
+    for (int s = 0; s < 16; ++s) {
+      const int level = MetricLevel(s);
+      // The break drops the kick and keeps the backbeat on the side stick.
+      if (!brk && Has(kicks, s)) kick(s, (s % 8 == 0 ? 110 : 98) + kick_level);
+      if (Has(fig.snare, s)) {
+        int note = pattern == DrumPattern::kTrap ? ks.clap : ks.snare;
+        if (section == Section::kVerse && verse_backbeat == 1) note = ks.side_stick;
+        if (section == Section::kVerse && verse_backbeat == 2) note = ks.clap;
+        if (brk) note = ks.side_stick;
+        snare(s, backbeat + snare_level, note);
+        if (flavour == KitFlavour::k909 && !brk) hit(s, ks.clap, backbeat - 16);  // layered clap
+      }
+      if (Has(fig.ghost, s) && ctx.Plays(u[s], 2, 1.0 + ctx.temperature * 0.5)) {
+        snare(s, 46, flavour == KitFlavour::kLofi ? ks.side_stick : ks.snare);
+      }
+      // The hats: beats always, off-beats and sixteenths by the density.
+      const double hat_scale = busy * (setup.hats_loud ? 1.6 : 1.0) *
+                               (flavour == KitFlavour::kElectronic ? 1.25 : 1.0);
+      // From 150 bpm the hats keep every beat whatever the figure: with a
+      // breakbeat's sparse kick and snare the bar would be heard as the beat.
+      const bool in_figure = Has(chorus ? chorus_hat_steps : verse_hat_steps, s) ||
+                             (ctx.tempo_bpm >= 150 && level == 0);
+      if (ctx.Plays(u[s], level, hat_scale, in_figure)) {
+        const int v = level == 0 ? hat_velocity : hat_velocity - 14 - 6 * level;
+        switch (hats) {
+          case HatMode::kClosed: hat(s, v, ks.closed_hat); break;
+          case HatMode::kOpenOffbeats:
+            hat(s, s % 4 == 2 ? v + 6 : v, s % 4 == 2 ? ks.open_hat : ks.closed_hat);
+            break;
+          case HatMode::kRide:
+            if (setup.hats && s < fill_from) hit(s, ks.ride, v + hat_boost);
+            break;
         }
-        break;
-      case DrumPattern::kBoomBap:
-        kick(0, 110);
-        kick(10, 96);
-        if (rng.Chance(0.3)) kick(7, 80);
-        snare(4, 104);
-        snare(12, 104);
-        if (rng.Chance(0.25 * ctx.temperature)) snare(15, 50);
-        for (int s = 0; s < 16; s += hat_step) hat(s, s % 4 == 0 ? 74 : 56);
-        break;
-      case DrumPattern::kBreakbeat:
-        kick(0, 112);
-        kick(10, 104);
-        snare(4, 110);
-        snare(12, 110);
-        if (rng.Chance(0.3 * ctx.temperature)) snare(7, 52);
-        if (rng.Chance(0.3 * ctx.temperature)) snare(9, 48);
-        for (int s = 0; s < 16; s += std::max(hat_step, 2)) hat(s, s % 4 == 0 ? 76 : 58);
-        break;
-      case DrumPattern::kTrap:
-        kick(0, 112);
-        kick(7, 96);
-        kick(10, 100);
-        snare(4, 100, kClap);
-        snare(12, 100, kClap);
-        for (int s = 0; s < 16; s += std::min(hat_step, 2)) hat(s, s % 4 == 0 ? 76 : 58);
-        if (bar % 2 == 1 && rng.Chance(0.4 * ctx.temperature)) {
-          for (double s = 14; s < 16; s += 0.5) hat(s, 62);  // hat roll
-        }
-        break;
-      case DrumPattern::kShuffle:
-        kick(0, 96);
-        kick(8, 88);
-        snare(4, 92);
-        snare(12, 92);
-        for (int s = 0; s < 16; s += 4) hit(s, kRide, 84);
-        for (int s = 2; s < 16; s += 8) hit(s + 4, kRide, 62);  // the swung skip note
-        hat(4, 66, kPedalHat);
-        hat(12, 66, kPedalHat);
-        break;
-      case DrumPattern::kSteppers:
-        for (int s = 0; s < 16; s += 4) kick(s, 100);
-        snare(4, 96, kSideStick);
-        snare(12, 96, kSideStick);
-        for (int s = 0; s < 16; s += std::max(hat_step, 2)) hat(s, s % 4 == 0 ? 70 : 58);
-        break;
+      }
+      if (ks.accent >= 0 && !brk && (s == 6 || s == 14) && ctx.Plays(u[s], 1, busy)) {
+        hit(s, ks.accent, 64);
+      }
+    }
+    if (pattern == DrumPattern::kTrap && bar % 2 == 1 && rng.Chance(0.4 * ctx.temperature)) {
+      for (double s = 14; s < 16; s += 0.5) hat(static_cast<int>(s), 62, ks.closed_hat);  // roll
     }
     if (setup.cymbals) {
-      for (int s = 0; s < 16; s += 4) hit(s, kRide, 80);
+      for (int s = 0; s < 16; s += 4) hit(s, ks.ride, 80);
     }
-    if ((setup.cymbals || setup.crash_on_phrases) && phrase_start) hit(0, kCrash, 104);
+    if ((setup.cymbals || setup.crash_on_phrases || chorus) && phrase_start && setup.hats) {
+      hit(0, ks.crash, 104);
+    }
     if (fill) {
-      for (int i = 0; i < 4; ++i) {
-        int note = setup.toms ? kFillToms[i] : kSnare;
-        hit(12 + i, note, 84 + 6 * i);
+      // Four fill shapes: snare run, toms down, eighth-note snare-and-toms
+      // over the last two beats, and a kick-snare stutter.
+      for (int s = fill_from; s < 16; ++s) {
+        const int i = s - fill_from;
+        switch (fill_shape) {
+          case 0: hit(s, setup.toms ? ks.toms[i % 4] : ks.snare, 84 + 6 * i); break;
+          case 1: hit(s, ks.toms[i % 4], 86 + 5 * i); break;
+          case 2:
+            if (s % 2 == 0) hit(s, i < 4 ? ks.snare : ks.toms[(i / 2) % 4], 80 + 3 * i);
+            break;
+          default: hit(s, s % 2 == 0 ? ks.kick : ks.snare, 88 + 4 * i); break;
+        }
       }
     } else if (setup.toms && bar % 2 == 1) {
-      hit(14, kFillToms[2], 92);
+      hit(14, ks.toms[2], 92);
     }
   }
 }
@@ -161,15 +316,17 @@ void WriteDrums(const Context& ctx, Score& score, const DrumSetup& setup, DrumPa
 
 void WriteTaiko(const Context& ctx, Score& score, const Part& part, bool requested) {
   Rng rng = ctx.Stream("taiko");
+  Rng pick = ctx.Stream("taiko:density");  // composer/density.h
   const int boost = requested ? 8 : 0;
   for (int bar = 0; bar < ctx.bars; ++bar) {
     const double b0 = bar * 4.0;
-    // Every beat, heavy on 1 and 3; the off-beat "ka" strokes only when the
-    // piece is dense, so that they never outweigh the beat.
+    // Every beat, heavy on 1 and 3; the soft off-beat "ka" strokes come
+    // with the density, and never outweigh the beat.
     const std::array<std::tuple<double, int, int>, 6> hits = {
         {{0, 43, 112}, {1, 48, 96}, {1.5, 48, 64}, {2, 43, 106}, {3, 48, 96}, {3.5, 48, 62}}};
     for (auto [beat, note, velocity] : hits) {
-      if (ctx.density < 1.2 && std::fmod(beat, 1.0) != 0) continue;
+      const double u = pick.NextDouble();
+      if (std::fmod(beat, 1.0) != 0 && !ctx.Plays(u, 1, 0.6)) continue;
       score.Add(part.channel, part.program, note, ctx.Humanize(rng, velocity + boost), b0 + beat,
                 0.9);
     }

@@ -1,12 +1,16 @@
-// Composer internals: the melody — rhythm templates, phrases drawn note by
-// note with temperature/top_k/top_p, and the A A B A form of the tune.
+// Composer internals: the melody — bar rhythms thinned or filled by the
+// density (composer/density.h), phrases drawn note by note with
+// temperature/top_k/top_p, and the form's phrase letters (A verse, B chorus
+// a step higher, C break, thinner), ending on a held tonic.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <map>
 #include <string>
 #include <utility>
 
 #include "engine/composer/parts.h"
+#include "engine/composer/theory.h"
 
 namespace studio::composer_internal {
 namespace {
@@ -18,38 +22,56 @@ struct MelodyNote {
   int velocity;
 };
 
-// Rhythm templates of one bar in sixteenths: {start, length}.
-using Rhythm = std::vector<std::pair<int, int>>;
-
-const std::vector<Rhythm>& RhythmsFor(double density) {
-  static const std::vector<Rhythm> kSparse = {
-      {{0, 8}, {8, 8}}, {{0, 12}, {12, 4}}, {{0, 16}}, {{0, 6}, {6, 10}}, {{4, 4}, {8, 8}}};
-  static const std::vector<Rhythm> kMedium = {
-      {{0, 4}, {4, 4}, {8, 6}, {14, 2}}, {{0, 6}, {6, 2}, {8, 4}, {12, 4}},
-      {{0, 4}, {6, 2}, {8, 8}},          {{0, 2}, {2, 2}, {4, 4}, {8, 4}, {12, 4}},
-      {{2, 2}, {4, 4}, {8, 2}, {10, 6}}, {{0, 3}, {3, 3}, {6, 2}, {8, 8}}};
-  static const std::vector<Rhythm> kDense = {
-      {{0, 2}, {2, 2}, {4, 2}, {6, 2}, {8, 2}, {10, 2}, {12, 4}},
-      {{0, 1}, {1, 1}, {2, 2}, {4, 2}, {6, 2}, {8, 4}, {12, 2}, {14, 2}},
-      {{0, 2}, {2, 1}, {3, 1}, {4, 4}, {8, 2}, {10, 2}, {12, 2}, {14, 2}},
-      {{0, 3}, {3, 3}, {6, 2}, {8, 2}, {10, 2}, {12, 2}, {14, 2}}};
-  if (density < 0.7) return kSparse;
-  if (density < 1.3) return kMedium;
-  return kDense;
+// Motifs of one bar in sixteenths: the steps a tune leans on. The density
+// decides how many of them, and of the steps between, actually play.
+const std::vector<std::vector<int>>& Motifs() {
+  static const std::vector<std::vector<int>> kMotifs = {
+      {0, 4, 8, 14}, {0, 6, 8, 12}, {0, 6, 8},     {0, 2, 4, 8, 12},
+      {2, 4, 8, 10}, {0, 3, 6, 8},  {0, 8, 12},    {4, 8, 10, 12}};
+  return kMotifs;
 }
 
-const std::vector<Rhythm>& EndingRhythms() {
-  static const std::vector<Rhythm> kEnd = {{{0, 4}, {4, 12}}, {{0, 16}}, {{0, 2}, {2, 2}, {4, 12}}};
-  return kEnd;
+// A bar's rhythm: a motif plus one uniform draw per sixteenth. The draws are
+// made at every density, so the steps kept at one density are kept at every
+// higher one.
+struct BarRhythm {
+  int motif = 0;
+  std::array<double, 16> u{};
+};
+
+BarRhythm DrawRhythm(Rng& rng) {
+  BarRhythm r;
+  r.motif = rng.NextBelow(static_cast<int>(Motifs().size()));
+  for (double& u : r.u) u = rng.NextDouble();
+  return r;
+}
+
+// {start, length} in sixteenths of the steps that play.
+std::vector<std::pair<int, int>> Realise(const Context& ctx, const BarRhythm& r,
+                                         double density_scale) {
+  const std::vector<int>& motif = Motifs()[r.motif];
+  std::vector<int> starts;
+  for (int s = 0; s < 16; ++s) {
+    const bool in_motif = std::find(motif.begin(), motif.end(), s) != motif.end();
+    // Motif steps come first as the density rises, and go last as it falls.
+    if (ctx.Plays(r.u[s], MetricLevel(s), density_scale, in_motif)) starts.push_back(s);
+  }
+  std::vector<std::pair<int, int>> out;
+  for (size_t i = 0; i < starts.size(); ++i) {
+    const int next = i + 1 < starts.size() ? starts[i + 1] : 16;
+    out.emplace_back(starts[i], std::min(next - starts[i], 8));
+  }
+  return out;
 }
 
 std::vector<MelodyNote> ComposePhrase(const Context& ctx, int phrase_bars, int center, int low,
-                                      int high, double density, Rng& rng, int base_velocity,
-                                      bool sustained_voice) {
-  const auto& rhythms = RhythmsFor(sustained_voice ? density * 0.5 : density);
-  // A two-bar motif repeats; higher temperature varies it more often.
-  Rhythm motif_a = rhythms[rng.NextBelow(static_cast<int>(rhythms.size()))];
-  Rhythm motif_b = rhythms[rng.NextBelow(static_cast<int>(rhythms.size()))];
+                                      int high, double density_scale, Rng& rng,
+                                      Rng& rhythm_rng, int base_velocity) {
+  // A two-bar motif repeats; higher temperature varies it more often. The
+  // rhythm has its own stream: the pitch draws (as many as there are
+  // notes) must not move the rhythm draws of later bars.
+  const BarRhythm motif_a = DrawRhythm(rhythm_rng);
+  const BarRhythm motif_b = DrawRhythm(rhythm_rng);
   const double vary = std::clamp(0.08 + 0.22 * ctx.temperature, 0.0, 0.7);
 
   std::vector<int> candidates;
@@ -58,16 +80,19 @@ std::vector<MelodyNote> ComposePhrase(const Context& ctx, int phrase_bars, int c
   }
   if (candidates.empty()) candidates.push_back(std::clamp(center, 0, 127));
 
+  const bool minor = IsMinorLike(ctx.mode, ctx.minor_flavour);
   std::vector<MelodyNote> out;
   int prev = center;
   int prev_interval = 0;
   for (int bar = 0; bar < phrase_bars; ++bar) {
     const bool last_bar = bar == phrase_bars - 1;
-    Rhythm rhythm = bar % 2 == 0 ? motif_a : motif_b;
-    if (last_bar && phrase_bars > 1 && rng.Chance(0.7)) {
-      rhythm = EndingRhythms()[rng.NextBelow(static_cast<int>(EndingRhythms().size()))];
-    } else if (rng.Chance(vary)) {
-      rhythm = rhythms[rng.NextBelow(static_cast<int>(rhythms.size()))];
+    BarRhythm drawn = bar % 2 == 0 ? motif_a : motif_b;
+    if (rhythm_rng.Chance(vary)) drawn = DrawRhythm(rhythm_rng);
+    std::vector<std::pair<int, int>> rhythm = Realise(ctx, drawn, density_scale);
+    // A phrase breathes out: its last bar ends on a long note.
+    if (last_bar && phrase_bars > 1 && !rhythm.empty()) {
+      while (rhythm.size() > 1 && rhythm.back().first >= 8) rhythm.pop_back();
+      rhythm.back().second = 16 - rhythm.back().first;
     }
     const Chord& chord = ctx.ChordAt(bar);
     for (size_t i = 0; i < rhythm.size(); ++i) {
@@ -78,14 +103,23 @@ std::vector<MelodyNote> ComposePhrase(const Context& ctx, int phrase_bars, int c
       logits.reserve(candidates.size());
       for (int c : candidates) {
         const int pc = ((c % 12) + 12) % 12;
+        const int degree = ((c - ctx.key_root) % 12 + 12) % 12;
         const bool chord_tone =
             std::find(chord.pcs.begin(), chord.pcs.end(), pc) != chord.pcs.end();
-        const bool in_scale = ctx.IsMelodyTone(c);
+        // A chord tone is in the scale by definition: the leading tone of
+        // a minor key's dominant is one.
+        const bool in_scale = chord_tone || ctx.IsMelodyTone(c);
         const int interval = c - prev;
         double score = -0.35 * std::abs(interval);
         if (std::abs(interval) > 7) score -= 1.0;
         if (chord_tone) score += strong ? 2.0 : 0.8;
         if (!in_scale) score -= strong ? 6.0 : 3.0;  // chromatic: passing notes only
+        // Tonic, third and dominant on the strong beats establish the key
+        // and its mode (a minor key's third is what tells it from its
+        // parallel major).
+        if (strong && degree == 0) score += 0.8;
+        if (degree == (minor ? 3 : 4)) score += strong ? 1.0 : 0.4;
+        if (strong && degree == 7) score += 0.3;
         if (interval == 0) score -= 0.6;
         if (std::abs(prev_interval) > 4 && interval != 0 &&
             (interval > 0) != (prev_interval > 0)) {
@@ -108,31 +142,38 @@ std::vector<MelodyNote> ComposePhrase(const Context& ctx, int phrase_bars, int c
 }  // namespace
 
 void WriteMelody(const Context& ctx, Score& score, const Part& part, const InstrumentEntry& e,
-                 int center_shift, double density, int base_velocity, std::string_view tag) {
+                 int center_shift, double density_scale, int base_velocity,
+                 std::string_view tag) {
   auto [low, high] = RangeOf(e);
   const bool sustained = e.affinity == Affinity::kPad;
-  // Melodies sit between A3 and A5 when the instrument can reach there.
-  int center = SafeClamp((low + high) / 2, std::max(low, 57), std::min(high, 81)) + center_shift;
-  // Phrases follow A A B A: the piece has a recognisable tune, and the
-  // returning A comes back with small changes when temperature is high.
+  // The middle of the instrument's own range, so that registers stay apart
+  // (a piccolo sounds above a flute); kept a few notes inside the edges.
+  int center = SafeClamp((low + high) / 2, low + 5, high - 5) + center_shift;
   std::map<char, std::vector<MelodyNote>> bank;
   Rng timing = ctx.Stream(std::string(tag) + ":timing");
   const int phrases = (ctx.bars + ctx.phrase_bars - 1) / ctx.phrase_bars;
+  const int ending_from = ctx.bars - ctx.ending_bars;
   for (int p = 0; p < phrases; ++p) {
-    const char letter = "AABA"[p % 4];
+    const char letter = ctx.LetterOfPhrase(p);
     auto it = bank.find(letter);
     if (it == bank.end()) {
       Rng rng = ctx.Stream(std::string(tag) + ":" + letter);
-      int c = letter == 'B' ? center + 3 : center;
-      it = bank.emplace(letter, ComposePhrase(ctx, ctx.phrase_bars, c, low, high, density, rng,
-                                              base_velocity, sustained))
+      Rng rhythm_rng = ctx.Stream(std::string(tag) + ":rhythm:" + letter);
+      // The chorus sits higher; the break plays half as many notes.
+      const int c = letter == 'B' ? center + 4 : (letter == 'C' ? center - 2 : center);
+      const double scale =
+          density_scale * (sustained ? 0.5 : 1.0) * (letter == 'C' ? 0.5 : 1.0);
+      it = bank.emplace(letter, ComposePhrase(ctx, ctx.phrase_bars, c, low, high, scale, rng,
+                                              rhythm_rng, base_velocity))
                .first;
     }
     Rng vary = ctx.Stream(std::string(tag) + ":vary", p);
+    // A returning phrase comes back with small changes.
     const double mutate = p < 2 ? 0.0 : 0.06 * ctx.temperature;
     const double phrase_start = p * ctx.phrase_bars * 4.0;
     for (const MelodyNote& m : it->second) {
-      if (phrase_start + m.beat < ctx.intro_bars * 4.0) continue;
+      const double beat = phrase_start + m.beat;
+      if (beat < ctx.intro_bars * 4.0 || beat >= ending_from * 4.0) continue;
       int note = m.note;
       if (vary.Chance(mutate)) {
         int step = vary.Chance(0.5) ? 1 : -1;
@@ -141,9 +182,16 @@ void WriteMelody(const Context& ctx, Score& score, const Part& part, const Instr
         if (note < low || note > high) note = m.note;
       }
       const double legato = sustained ? 1.0 : 0.92;
-      score.Add(part.channel, part.program, note, ctx.Humanize(timing, m.velocity),
-                phrase_start + m.beat, m.length * legato, ctx.Jitter(timing));
+      const double length = std::min(m.length * legato, ending_from * 4.0 - beat);
+      score.Add(part.channel, part.program, note, ctx.Humanize(timing, m.velocity), beat, length,
+                ctx.Jitter(timing));
     }
+  }
+  // The ending: the tonic, held to the end.
+  if (ctx.ending_bars > 0) {
+    const int tonic = NearestWithPc(ctx.key_root, center);
+    score.Add(part.channel, part.program, SafeClamp(tonic, low, high), base_velocity, ending_from * 4.0,
+              ctx.ending_bars * 4.0);
   }
 }
 

@@ -19,10 +19,12 @@ namespace studio::composer_internal {
 
 // ---- Melody (melody.cc) ----
 
-// Phrases A A B A of motifs drawn with ctx's temperature/top_k/top_p,
-// entering after the intro; `tag` names the streams.
+// The phrases of ctx's form (one tune per letter), drawn with ctx's
+// temperature/top_k/top_p, entering after the intro and ending on a held
+// tonic; `density_scale` multiplies ctx.density; `tag` names the streams.
 void WriteMelody(const Context& ctx, Score& score, const Part& part, const InstrumentEntry& e,
-                 int center_shift, double density, int base_velocity, std::string_view tag);
+                 int center_shift, double density_scale, int base_velocity,
+                 std::string_view tag);
 
 // ---- Chords (chords.cc) ----
 

@@ -7,8 +7,8 @@
 namespace studio::composer_internal {
 
 uint64_t MixedSeed(const RenderRequest& request, const std::string& text) {
-  const uint64_t base =
-      Mix(static_cast<uint64_t>(request.params.seed + request.sample_index), 0x5eedULL);
+  const uint64_t base = Mix(Mix(static_cast<uint64_t>(request.params.seed), 0x5eedULL),
+                            Mix(static_cast<uint64_t>(request.sample_index), Fnv1a("sample")));
   return Mix(base, Fnv1a(text));
 }
 
@@ -80,7 +80,8 @@ Context PlanHarmony(const RenderRequest& request, const AdapterStyle& adapter,
       std::clamp(request.params.temperature, limits::kTemperature.min, limits::kTemperature.max);
   ctx.top_k = std::max(1, request.params.top_k);
   ctx.top_p = std::clamp(request.params.top_p, limits::kTopP.min, limits::kTopP.max);
-  ctx.density = std::clamp(style.density * adapter.note_density, 0.2, 2.5);
+  // No clamp: any clamp would make note_density flat over part of its range.
+  ctx.density = style.density * adapter.note_density;
   ctx.seed = seed;
   for (int s : MelodyScale(mode, minor_flavour)) ctx.melody_steps.push_back(s);
   {
@@ -91,13 +92,19 @@ Context PlanHarmony(const RenderRequest& request, const AdapterStyle& adapter,
         progressions[SampleCandidate(prior, ctx.temperature, ctx.top_k, ctx.top_p, choices)];
     const auto scale = ScaleSteps(mode, minor_flavour);
     const bool sevenths = style.sevenths;
-    for (int d : degrees) {
-      Chord c;
-      for (int k = 0; k < (sevenths ? 4 : 3); ++k) {
-        c.pcs.push_back((ctx.key_root + scale[(d + 2 * k) % 7]) % 12);
+    for (int d : degrees) ctx.progression.push_back(TriadOn(ctx.key_root, scale, d, sevenths));
+    // Cadence chords. In a minor key the dominant takes the harmonic
+    // minor's leading tone (a major V): that half step up to the tonic is
+    // what makes a listener (and a key finder) hear minor, not its
+    // relative major.
+    // (Pentatonic pieces keep their five notes.)
+    ctx.tonic = TriadOn(ctx.key_root, scale, 0, sevenths);
+    ctx.dominant = TriadOn(ctx.key_root, scale, 4, false);
+    if (IsMinorLike(mode, minor_flavour) && mode != Mode::kPentatonic) {
+      ctx.dominant.pcs[1] = (ctx.key_root + 11) % 12;
+      for (Chord& c : ctx.progression) {
+        if (c.root_pc == ctx.dominant.root_pc) c = ctx.dominant;
       }
-      c.root_pc = c.pcs[0];
-      ctx.progression.push_back(c);
     }
   }
   return ctx;
@@ -108,13 +115,25 @@ void PlanForm(const Score& score, double tempo_bpm, Context* ctx) {
   ctx->phrase_bars = static_cast<int>(ctx->progression.size()) * ctx->bars_per_chord;
   ctx->bars = std::max(1, static_cast<int>(std::ceil(score.total_beats() / 4.0 - 1e-9)));
   ctx->tempo_bpm = tempo_bpm;
+  Rng form = ctx->Stream("form");
   // About two seconds of intro (at least a bar) when the piece is long
-  // enough to spare it.
+  // enough to spare it; the seed may double it.
   {
     const double bar_seconds = 240.0 / tempo_bpm;
-    const int wanted = std::max(1, static_cast<int>(std::lround(2.0 / bar_seconds)));
+    int wanted = std::max(1, static_cast<int>(std::lround(2.0 / bar_seconds)));
+    if (form.Chance(0.25)) wanted *= 2;
+    ctx->intro_kind = form.NextBelow(4);
     ctx->intro_bars = ctx->bars >= 4 ? std::min(wanted, ctx->bars / 4) : 0;
   }
+  // The last bar ends the piece when there is room for a body before it
+  // (and the bar is long enough to hear the chord land).
+  ctx->ending_bars = ctx->bars >= 5 ? 1 : 0;
+  // Phrase letters: A verse, B chorus, C break. Drawn as a whole form,
+  // temperature deciding how adventurous it is.
+  static const char* const kForms[] = {"ABAB", "AABA", "ABAC", "AABB", "ABCB", "ABBA", "ACAB"};
+  std::vector<double> prior;
+  for (size_t i = 0; i < std::size(kForms); ++i) prior.push_back(-0.35 * i);
+  ctx->phrase_letters = kForms[SampleCandidate(prior, ctx->temperature, ctx->top_k, 0, form)];
 }
 
 }  // namespace studio::composer_internal

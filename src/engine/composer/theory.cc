@@ -52,10 +52,22 @@ std::vector<std::vector<int>> ProgressionsFor(Mode mode, bool minor_flavour,
     case Mode::kDorian: return {{0, 3, 0, 3}, {0, 3, 6, 0}, {0, 2, 3, 0}};
     default: break;
   }
+  // Minor progressions lean on i, iv and V (with the leading tone, see
+  // PlanHarmony): i-VI-III-VII would sound like the relative major.
   if (IsMinorLike(mode, minor_flavour)) {
-    return {{0, 5, 2, 6}, {0, 3, 6, 2}, {0, 6, 5, 6}, {0, 5, 3, 4}, {0, 3, 4, 0}};
+    // The dominant comes last, as the phrase's cadence.
+    return {{0, 3, 0, 4}, {0, 5, 3, 4}, {0, 3, 5, 4}, {0, 6, 5, 4}, {0, 5, 2, 4}};
   }
   return {{0, 4, 5, 3}, {0, 5, 3, 4}, {5, 3, 0, 4}, {0, 3, 4, 3}, {0, 2, 3, 4}};
+}
+
+Chord TriadOn(int key_root, const std::array<int, 7>& scale, int degree, bool seventh) {
+  Chord c;
+  for (int k = 0; k < (seventh ? 4 : 3); ++k) {
+    c.pcs.push_back((key_root + scale[(degree + 2 * k) % 7]) % 12);
+  }
+  c.root_pc = c.pcs[0];
+  return c;
 }
 
 // The note of pitch class `pc` nearest to `target`.

@@ -27,6 +27,10 @@ struct Chord {
   std::vector<int> pcs;  // pitch classes, root first
 };
 
+// The chord on scale degree `degree` (0 = tonic) of `scale` over
+// `key_root`: a triad, or a seventh chord when `seventh`.
+Chord TriadOn(int key_root, const std::array<int, 7>& scale, int degree, bool seventh);
+
 // The note of pitch class `pc` nearest to `target`.
 int NearestWithPc(int pc, int target);
 // The lowest note of pitch class `pc` at or above `low`.
