@@ -4,7 +4,8 @@
 #   bench/purge.sh [--trashed 100000] [--bulk 10000] [--file-bytes 1024] [--no-build]
 #
 # 1. Seeds a data dir (bench/seed) with 2 x --trashed jobs, half of them in
-#    the trash, 2 samples each, every sample with a --file-bytes file.
+#    the trash, 2 samples per completed job, and writes every sample's file
+#    (--file-bytes bytes each).
 # 2. Starts `studio serve --workers 0 --retention-days 0` on it and measures
 #    GET /api/jobs/{id} (wrk -t1 -c32, 10 s, random live ids) while idle.
 # 3. Purges the whole trash in one call (POST /api/admin/purge
@@ -38,7 +39,22 @@ DATA=$OUT/data
 log "seeding $((2 * TRASHED)) jobs, half trashed, with ${FILE_BYTES}-byte files"
 t0=$(date +%s.%N)
 "$BUILD_DIR/bench/seed" --data-dir "$DATA" --jobs $((2 * TRASHED)) --deleted-fraction 0.5 \
-  --samples-per-job 2 --file-bytes "$FILE_BYTES" --bench-ids 5000 >"$OUT/seed.log"
+  --samples-per-job 2 --bench-ids 5000 >"$OUT/seed.log"
+# Every sample row gets its file (seed writes rows only).
+python3 - "$DATA" "$FILE_BYTES" <<'PY'
+import os, sqlite3, sys
+data, size = sys.argv[1], int(sys.argv[2])
+blob = b"x" * size
+made = set()
+for (key,) in sqlite3.connect(os.path.join(data, "studio.db")).execute("SELECT storage_path FROM audio_samples"):
+    path = os.path.join(data, key)
+    folder = os.path.dirname(path)
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+    with open(path, "wb") as f:
+        f.write(blob)
+PY
 log "seeded in $(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.0f", b - a }') s"
 
 PORT=$(free_port)

@@ -18,9 +18,7 @@
 //     completed, some failed/cancelled, the newest few queued/processing;
 //     ~30% with an adapter;
 //   - `--samples-per-job` samples per completed job (a cancelled job may
-//     keep one finished sample); storage_path audio/<job>/<id>.wav, no files
-//     unless --file-bytes B (then each sample gets a B-byte file, for the
-//     purge benchmark, bench/purge.sh);
+//     keep one finished sample); storage_path audio/<job>/<id>.wav, no files;
 //   - `--feedback` rows (default: N) on samples of live jobs only: ratings
 //     on several criteria, A/B preferences between a job's samples, tags;
 //   - round(N * deleted-fraction) jobs soft-deleted with MarkJobsDeleted
@@ -186,7 +184,6 @@ struct Options {
   int delete_ids = 300;
   bool force = false;
   bool random_ids = false;
-  int file_bytes = 0;  // > 0: write every sample's file, this many bytes
 };
 
 double Seconds(std::chrono::steady_clock::time_point since) {
@@ -448,12 +445,6 @@ int Run(Options o) {
           sample.sample_rate = 44100;
           sample.params = job.params;
           STUDIO_RETURN_IF_ERROR(store->InsertAudioSample(sample));
-          if (o.file_bytes > 0) {
-            const fs::path file = fs::path(o.data_dir) / sample.storage_path;
-            fs::create_directories(file.parent_path());
-            static const std::string kBytes(o.file_bytes, 'x');
-            std::ofstream(file, std::ios::binary) << kBytes;
-          }
           sample_ids[k] = sample.id;
           ++samples_written;
         }
@@ -580,8 +571,6 @@ int main(int argc, char** argv) {
                "Random (v4) ids like the server's, instead of time-ordered (v7) ones; "
                "much slower to seed at 1M jobs (random B-tree inserts outgrow SQLite's cache)");
   app.add_flag("--force", o.force, "Replace an existing studio.db in the data dir");
-  app.add_option("--file-bytes", o.file_bytes, "Write each sample's file with this many bytes (0: no files)")
-      ->check(CLI::Range(0, 1 << 20))->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   return Run(o);
 }

@@ -1052,6 +1052,7 @@ Status PostgresStore::ExplainQuery(const std::string& name, std::vector<std::str
       {"claim_job", {kClaimSql, {"worker", "1764201600000000", "1764201630000000"}}},
       {"requeue_processing", {kRequeueSql, {}}},
       {"delete_feedback_touching_job", {kDeleteFeedbackTouchingJobs, {"{" + kSomeId + "}"}}},
+      {"mark_jobs_deleted", {kMarkJobsDeleted, {"{" + kSomeId + "}", "1764201600000000"}}},
       {"list_trashed_jobs", {kListTrashedJobs, {"20", "0"}}},
       {"count_trashed_jobs", {kCountTrashedJobs, {}}},
       {"purge_candidates", {TrashedIdsSql("generation_jobs", false, true), {"1764201600000000", "500"}}},

@@ -254,18 +254,20 @@ inline const std::string kDeleteFeedbackTouchingJobs = "DELETE " + kFeedbackTouc
 // Each job records the feedback its delete removes. A record touching
 // several of the jobs counts for the first of them in the order given, as
 // if they had been deleted one by one in that order.
+// CROSS JOIN keeps SQLite's join order: from the ids to their samples to
+// the feedback on them (by index), never a scan of feedback.
 inline const std::string kMarkJobsDeleted = R"(
   WITH ord AS (SELECT value AS id, key AS n FROM json_each(?1)),
        touch AS (SELECT fid, MIN(n) AS first_n FROM (
-                   SELECT f.id AS fid, o.n AS n FROM ord o JOIN audio_samples s ON s.job_id = o.id
-                     JOIN feedback f ON f.audio_id = s.id
+                   SELECT f.id AS fid, ord.n AS n FROM ord CROSS JOIN audio_samples s ON s.job_id = ord.id
+                     CROSS JOIN feedback f ON f.audio_id = s.id
                    UNION ALL
-                   SELECT f.id, o.n FROM ord o JOIN audio_samples s ON s.job_id = o.id
-                     JOIN feedback f ON f.preferred_over = s.id)
+                   SELECT f.id, ord.n FROM ord CROSS JOIN audio_samples s ON s.job_id = ord.id
+                     CROSS JOIN feedback f ON f.preferred_over = s.id)
                  GROUP BY fid)
   UPDATE generation_jobs SET deleted_at = ?2,
-         feedback_deleted = (SELECT COUNT(*) FROM touch t JOIN ord o ON o.n = t.first_n
-                              WHERE o.id = generation_jobs.id)
+         feedback_deleted = (SELECT COUNT(*) FROM touch JOIN ord ON ord.n = touch.first_n
+                              WHERE ord.id = generation_jobs.id)
    WHERE id IN (SELECT id FROM ord) AND deleted_at IS NULL)";
 inline const std::string kRestoreJobs = WithIds(R"(
   UPDATE generation_jobs

@@ -923,6 +923,7 @@ Status SqliteStore::ExplainQuery(const std::string& name, std::vector<std::strin
       {"claim_job", kClaimSql},
       {"requeue_processing", kRequeueSql},
       {"delete_feedback_touching_job", kDeleteFeedbackTouchingJobs},
+      {"mark_jobs_deleted", kMarkJobsDeleted},
       {"list_trashed_jobs", kListTrashedJobs},
       {"count_trashed_jobs", kCountTrashedJobs},
       {"purge_candidates", TrashedIdsSql("generation_jobs", false, true)},
