@@ -228,10 +228,11 @@ class Lifecycle {
   // The retention purge (what is trashed longer than retention_days), when
   // no process has started one in the last `interval`. *ran says whether it did.
   Status PurgeExpired(Micros interval, bool* ran, PurgeResult* out);
-  // Removes files that no row references and that are older than `min_age`
-  // (a file a worker on any process is publishing is younger than the
-  // lease); counts them into *out (files, bytes_reclaimed).
-  Status SweepOrphans(Micros min_age, bool dry_run, PurgeResult* out);
+  // Removes files that no row references and that were last modified
+  // before `modified_before` (a file a worker on any process is publishing
+  // is younger than two leases); counts them into *out (files,
+  // bytes_reclaimed). Walks the whole storage: run it off the request path.
+  Status SweepOrphans(Micros modified_before, bool dry_run, PurgeResult* out);
   Status GetStorage(StorageReport* out);
 
   // ---- worker side ----

@@ -2,6 +2,8 @@
 // purge with its orphan sweep, the storage report, and the audit events
 // every change writes in its own transaction. Declared in lifecycle.h.
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <climits>
 #include <nlohmann/json.hpp>
 #include <functional>
@@ -17,7 +19,7 @@ using json = nlohmann::json;
 
 namespace {
 
-constexpr int kPurgeBatch = 500;  // jobs (or adapters) per purge transaction
+constexpr int kPurgeBatch = 200;  // jobs (or adapters) per purge transaction
 constexpr Micros kMicrosPerDay = 86'400'000'000LL;
 
 // Each distinct id once, in the order first named.
@@ -319,7 +321,7 @@ Status Lifecycle::Purge(const PurgeRequest& request, PurgeResult* out, const Act
     STUDIO_RETURN_IF_ERROR(PurgeInBatches(adapters, request.dry_run, named, actor, out, &event_id));
   }  // datasets and A/B tests: none exist yet (SPEC section 8)
   PurgeResult swept;
-  STUDIO_RETURN_IF_ERROR(SweepOrphans(2 * options_.lease_seconds * 1'000'000LL, request.dry_run, &swept));
+  STUDIO_RETURN_IF_ERROR(SweepOrphans(now - 2 * options_.lease_seconds * 1'000'000LL, request.dry_run, &swept));
   out->files += swept.files;
   out->bytes_reclaimed += swept.bytes_reclaimed;
   if (request.dry_run) return Status::Ok();
@@ -354,6 +356,7 @@ Status Lifecycle::PurgeInBatches(const PurgeOps& ops, bool dry_run, const std::o
   }
   for (;;) {
     // One batch: the rows in one transaction with the call's event, the files after.
+    const auto batch_start = std::chrono::steady_clock::now();
     std::vector<std::pair<std::string, std::vector<std::string>>> folders;
     bool empty = true;
     STUDIO_RETURN_IF_ERROR(store_->InTransaction([&]() -> Status {
@@ -381,6 +384,11 @@ Status Lifecycle::PurgeInBatches(const PurgeOps& ops, bool dry_run, const std::o
     // Committed: the rows are gone, so these files are nobody's now.
     for (const auto& [prefix, keys] : folders) RemoveFolder(prefix, keys);
     if (empty) return Status::Ok();
+    // A pause as long as the batch took: a long purge uses at most half a
+    // core and the requests served meanwhile keep their latency
+    // (docs/BENCHMARKS.md, bench/purge.sh).
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(
+        std::chrono::steady_clock::now() - batch_start, std::chrono::seconds(1)));
   }
 }
 
@@ -461,8 +469,7 @@ static Status WalkStorage(FileStorage* storage, Store* store, Visit&& visit) {
   return Status::Ok();
 }
 
-Status Lifecycle::SweepOrphans(Micros min_age, bool dry_run, PurgeResult* out) {
-  const Micros now = env_->NowMicros();
+Status Lifecycle::SweepOrphans(Micros modified_before, bool dry_run, PurgeResult* out) {
   std::set<std::string> emptied;  // folders this sweep removed orphans from
   return WalkStorage(storage_.get(), store_, [&](const std::string& key, const FileInfo& info, Owner owner) {
     if (owner != Owner::kNone) return;
@@ -470,7 +477,7 @@ Status Lifecycle::SweepOrphans(Micros min_age, bool dry_run, PurgeResult* out) {
     // its commit, and a young folder one that CreateAdapter has just made
     // for a file it is about to write: left for a later sweep. A folder this
     // sweep has just emptied of old orphans is young for that reason only.
-    const bool young = min_age > 0 && now - info.modified_at < min_age;
+    const bool young = info.modified_at >= modified_before;
     if (info.is_directory) {
       if (young && !emptied.count(key)) return;
       if (!dry_run) storage_->Remove(key);  // fails (and stays) while not empty

@@ -139,8 +139,11 @@ struct Studio {
   std::unique_ptr<Store> store;
   std::unique_ptr<Lifecycle> lifecycle;
 
+  Micros opened_at = 0;  // before any worker of this process wrote a file
+
   int Open(const DataConfig& data, const WorkerConfig& work, int connections,
            std::optional<std::string> admin_token, int retention_days = 0) {
+    opened_at = Env::Default()->NowMicros();
     data_dir = AbsoluteDir(data.data_dir);
     if (Status s = Env::Default()->CreateDirs(data_dir + "/" + kAudioRoot); !s.ok()) {
       spdlog::critical("{}", s.ToString());
@@ -178,18 +181,21 @@ struct Studio {
     return 0;
   }
 
-  // The start-up orphan sweep. A single-process (SQLite) studio has no
-  // worker running yet, so every unreferenced file is an orphan; on a
+  // The start-up orphan sweep, in the background (it walks every file).
+  // With a single-process database (SQLite) no other process writes files,
+  // so every unreferenced file older than this process is an orphan; on a
   // shared database a worker of another process may be publishing one, so
   // only files older than two leases go.
-  void SweepOrphansAtStart(const DataConfig& data, const WorkerConfig& work) {
-    PurgeResult swept;
-    const Micros min_age = data.shared() ? 2LL * work.lease_seconds * 1'000'000 : 0;
-    if (Status s = lifecycle->SweepOrphans(min_age, /*dry_run=*/false, &swept); !s.ok()) {
-      spdlog::warn("orphan sweep: {}", s.ToString());
-    } else if (swept.files > 0) {
-      spdlog::info("removed {} orphaned file(s), {} bytes", swept.files, swept.bytes_reclaimed);
-    }
+  std::thread SweepOrphansInBackground(const DataConfig& data, const WorkerConfig& work) {
+    const Micros before = data.shared() ? opened_at - 2LL * work.lease_seconds * 1'000'000 : opened_at;
+    return std::thread([lc = lifecycle.get(), before] {
+      PurgeResult swept;
+      if (Status s = lc->SweepOrphans(before, /*dry_run=*/false, &swept); !s.ok()) {
+        spdlog::warn("orphan sweep: {}", s.ToString());
+      } else if (swept.files > 0) {
+        spdlog::info("removed {} orphaned file(s), {} bytes", swept.files, swept.bytes_reclaimed);
+      }
+    });
   }
 
   std::unique_ptr<WorkerPool> NewWorkers(int threads) {
@@ -330,7 +336,6 @@ int Serve(const DataConfig& data, const WorkerConfig& work, ServeConfig config) 
                            config.retention_days)) {
     return rc;
   }
-  studio.SweepOrphansAtStart(data, work);
 
   auto workers = studio.NewWorkers(work.workers);
   studio.lifecycle->SetJobQueuedListener([&] { workers->Notify(); });
@@ -359,6 +364,7 @@ int Serve(const DataConfig& data, const WorkerConfig& work, ServeConfig config) 
     spdlog::critical("cannot start workers: {}", s.ToString());
     return 1;
   }
+  std::thread sweeper = studio.SweepOrphansInBackground(data, work);
   RetentionPurger purger(studio.lifecycle.get(), config.purge_interval_seconds);
   if (config.retention_days > 0) purger.Start();
   OnShutdownSignal([&server] { server.Stop(); });
@@ -370,6 +376,7 @@ int Serve(const DataConfig& data, const WorkerConfig& work, ServeConfig config) 
                studio.soundfont.empty() ? "none" : studio.soundfont, http_options.static_dir,
                config.max_connections);
   server.Run();
+  sweeper.join();
   purger.Stop();
   workers->Stop();
   spdlog::info("stopped");

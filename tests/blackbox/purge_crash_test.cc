@@ -205,6 +205,13 @@ TEST(PurgeCrashTest, KillingTheServerAtAnyMomentOfAPurgeLeavesRowsAndFilesInAgre
     std::cout << "[ round " << round << "  ] killed after " << kill_after << " us (dry run " << dry_us
               << " us), purge answered " << status << ", " << left << " trashed jobs and " << files_left
               << " of their files left at the kill\n";
+    // The start-up sweep runs in the background: wait for it (it is done
+    // when the storage report has no orphans left, or never).
+    auto swept = [&] {
+      const Json storage = server.client().Get("/api/admin/storage", server.AdminHeaders()).json();
+      return !fs::exists(orphan_dir) && storage.value("orphaned_bytes", -1) == 0;
+    };
+    for (int i = 0; i < 300 && !swept(); ++i) std::this_thread::sleep_for(100ms);
     EXPECT_FALSE(fs::exists(orphan_dir)) << "the start-up sweep left a planted orphan";
     // The purge's audit event went with its rows: one event when they were
     // purged (counting them all), none when the kill came first.

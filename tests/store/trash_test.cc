@@ -462,7 +462,8 @@ TEST_F(TrashTest, TheSweepRemovesOnlyOldFilesThatNoRowReferences) {
   EXPECT_EQ(report.orphaned_bytes, 5 + 5 + 6);
 
   PurgeResult swept;
-  ASSERT_OK(lifecycle()->SweepOrphans(/*min_age=*/60LL * 1'000'000, /*dry_run=*/false, &swept));
+  const Micros a_minute_ago = Env::Default()->NowMicros() - 60LL * 1'000'000;
+  ASSERT_OK(lifecycle()->SweepOrphans(a_minute_ago, /*dry_run=*/false, &swept));
   EXPECT_EQ(swept.files, 1);
   EXPECT_EQ(swept.bytes_reclaimed, 5);
   ASSERT_OK(lifecycle()->GetStorage(&report));
@@ -471,7 +472,7 @@ TEST_F(TrashTest, TheSweepRemovesOnlyOldFilesThatNoRowReferences) {
   ASSERT_OK(store()->GetAudioSample(job.audio_ids[0], Visibility::kLive, &s));
   EXPECT_TRUE(fs::exists(dir_ + "/" + s.storage_path)) << "referenced files are never swept";
 
-  ASSERT_OK(lifecycle()->SweepOrphans(0, false, &swept));
+  ASSERT_OK(lifecycle()->SweepOrphans(Env::Default()->NowMicros() + 1'000'000, false, &swept));
   ASSERT_OK(lifecycle()->GetStorage(&report));
   EXPECT_EQ(report.files, 1);
   EXPECT_EQ(report.orphaned_bytes, 0);
