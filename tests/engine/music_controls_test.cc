@@ -32,6 +32,12 @@ class MusicControlsTest : public MusicTest {
     std::printf("\n");
     return out;
   }
+  static void ExpectDensityRaisesTheOnsetRate(const char* style) {
+    const auto m = Sweep(Request(style, 100, 20, 2), "note_density", {0.25, 0.5, 1.0, 1.25, 1.5},
+                         "onsets", "rate");
+    ExpectStrictlyIncreasing(m, std::string("note_density in ") + style);
+  }
+
   static void ExpectStrictlyIncreasing(const std::vector<double>& m, const std::string& what) {
     for (size_t i = 1; i < m.size(); ++i) {
       EXPECT_GT(m[i], m[i - 1]) << what << ": value " << i << " measured " << m[i]
@@ -46,12 +52,6 @@ TEST_F(MusicControlsTest, TempoScale) {
   ExpectStrictlyIncreasing(m, "tempo_scale");
   const double expected[] = {50, 80, 100, 130, 160};
   for (size_t i = 0; i < m.size(); ++i) EXPECT_NEAR(m[i], expected[i], 0.02 * expected[i]);
-}
-
-void ExpectDensityRaisesTheOnsetRate(const char* style) {
-  const auto m = Sweep(Request(style, 100, 20, 2), "note_density", {0.25, 0.5, 1.0, 1.25, 1.5},
-                       "onsets", "rate");
-  ExpectStrictlyIncreasing(m, std::string("note_density in ") + style);
 }
 
 TEST_F(MusicControlsTest, NoteDensityInPop) { ExpectDensityRaisesTheOnsetRate("pop"); }
