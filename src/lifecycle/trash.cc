@@ -82,6 +82,17 @@ const char* TrashKindName(TrashKind kind) {
   return "jobs";
 }
 
+// The audit log's word for one row of a kind ("job" for the jobs' trash).
+static const char* AuditEntityOf(TrashKind kind) {
+  switch (kind) {
+    case TrashKind::kJobs: return "job";
+    case TrashKind::kAdapters: return "adapter";
+    case TrashKind::kDatasets: return "dataset";
+    case TrashKind::kAbTests: return "ab_test";
+  }
+  return "job";
+}
+
 std::optional<TrashKind> ParseTrashKind(const std::string& name) {
   for (TrashKind k : {TrashKind::kJobs, TrashKind::kAdapters, TrashKind::kDatasets, TrashKind::kAbTests})
     if (name == TrashKindName(k)) return k;
@@ -272,13 +283,11 @@ Status Lifecycle::Purge(const PurgeRequest& request, PurgeResult* out, const Act
       }
     }
   }
-  PurgeRequest effective = request;
-  if (request.ids) effective.ids = ids;
+  const std::optional<IdList> named = request.ids ? std::optional<IdList>(ids) : std::nullopt;
   std::string event_id;
-  const std::optional<IdList>& named = effective.ids;
   if (request.kind == TrashKind::kJobs) {
     const PurgeOps jobs{
-        .entity = "job",
+        .entity = AuditEntityOf(request.kind),
         .select = [&](int limit, IdList* out_ids) { return store_->SelectTrashedJobIds(named, cutoff, limit, out_ids); },
         .folder = JobAudioPrefix,
         .count_rows =
@@ -301,7 +310,7 @@ Status Lifecycle::Purge(const PurgeRequest& request, PurgeResult* out, const Act
   } else if (request.kind == TrashKind::kAdapters) {
     // Only adapters no job references: a held one stays in the trash.
     const PurgeOps adapters{
-        .entity = "adapter",
+        .entity = AuditEntityOf(request.kind),
         .select = [&](int limit, IdList* out_ids) {
           return store_->SelectPurgeableAdapterIds(named, cutoff, limit, out_ids);
         },
@@ -326,14 +335,13 @@ Status Lifecycle::Purge(const PurgeRequest& request, PurgeResult* out, const Act
   out->bytes_reclaimed += swept.bytes_reclaimed;
   if (request.dry_run) return Status::Ok();
   const std::string counts = PurgeCounts(*out).dump();
-  const char* entity = request.kind == TrashKind::kAdapters ? "adapter" : request.kind == TrashKind::kJobs ? "job"
-                       : request.kind == TrashKind::kDatasets ? "dataset" : "ab_test";
   // One event per call: made by the first batch, brought up to date here.
   if (!event_id.empty()) return store_->UpdateAuditCounts(event_id, counts);
   if (request.automatic && swept.files == 0) return Status::Ok();
   const bool one = request.ids && ids.size() == 1;
   return store_->InTransaction([&] {
-    return Audit(actor, "purge", entity, one ? std::optional<std::string>(ids[0]) : std::nullopt, counts);
+    return Audit(actor, "purge", AuditEntityOf(request.kind), one ? std::optional<std::string>(ids[0]) : std::nullopt,
+                 counts);
   });
 }
 
@@ -400,10 +408,13 @@ Status Lifecycle::PurgeExpired(Micros interval, bool* ran, PurgeResult* out) {
   STUDIO_RETURN_IF_ERROR(store_->ClaimMaintenanceRun("retention_purge", now, now - interval, ran));
   if (!*ran) return Status::Ok();
   const Actor system{.admin = false, .request_id = "retention-" + NewUuid()};
+  PurgeRequest expired;
+  expired.automatic = true;
   PurgeResult jobs, adapters;
-  STUDIO_RETURN_IF_ERROR(Purge(PurgeRequest{.kind = TrashKind::kJobs, .automatic = true}, &jobs, system));
-  STUDIO_RETURN_IF_ERROR(
-      Purge(PurgeRequest{.kind = TrashKind::kAdapters, .automatic = true}, &adapters, system));
+  expired.kind = TrashKind::kJobs;
+  STUDIO_RETURN_IF_ERROR(Purge(expired, &jobs, system));
+  expired.kind = TrashKind::kAdapters;
+  STUDIO_RETURN_IF_ERROR(Purge(expired, &adapters, system));
   *out = jobs;
   out->adapters = adapters.adapters;
   out->files += adapters.files;
