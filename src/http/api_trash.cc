@@ -134,7 +134,8 @@ HttpResponse Api::ListTrash(const HttpRequest& req, const Params& args) const {
       WriteJobFields(w, t.job, /*with_deleted_at=*/true);
       w.Key("purge_after");
       WriteOptionalTime(w, lifecycle_->PurgeAfter(t.job.deleted_at.value_or(0)));
-      w.Key("sample_count").Int(t.sample_count).Key("feedback_deleted").Int(t.feedback_deleted);
+      w.Key("sample_count").Int(static_cast<int64_t>(t.job.audio_ids.size()));
+      w.Key("feedback_deleted").Int(t.feedback_deleted);
       w.EndObject();
     }
   } else if (kind == TrashKind::kAdapters) {

@@ -328,10 +328,11 @@ inline constexpr char kRestoreJobs[] = R"(
          status = CASE WHEN status IN ('queued', 'processing') THEN 'cancelled' ELSE status END,
          claimed_by = NULL, lease_expires_at = NULL
    WHERE id = ANY ($1::uuid[]) AND deleted_at IS NOT NULL)";
-// A trash page: the job columns, then its sample count and feedback_deleted.
+// A trash page: the job columns, then feedback_deleted (the sample count is
+// the job's audio_ids, already in the job columns).
 inline const std::string kListTrashedJobs =
     std::string("SELECT ") + kJobColumns +
-    ", (SELECT COUNT(*) FROM audio_samples s WHERE s.job_id = j.id), j.feedback_deleted"
+    ", j.feedback_deleted"
     " FROM generation_jobs j JOIN prompts p ON p.id = j.prompt_id"
     " LEFT JOIN adapters a ON a.id = j.adapter_id"
     " WHERE j.deleted_at IS NOT NULL ORDER BY j.deleted_at DESC, j.id DESC LIMIT $1 OFFSET $2";

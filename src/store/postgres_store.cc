@@ -830,8 +830,7 @@ class PostgresStore final : public Store {
       for (int i = 0; i < r.rows(); ++i) {
         TrashedJob& t = out->emplace_back();
         ReadJob(PgRow{r, i}, &t.job);
-        t.sample_count = r.Int(i, kJobColumnCount);
-        t.feedback_deleted = r.Int(i, kJobColumnCount + 1);
+        t.feedback_deleted = r.Int(i, kJobColumnCount);
       }
       return Status::Ok();
     });

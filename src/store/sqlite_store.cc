@@ -710,8 +710,7 @@ class SqliteStore final : public Store {
       while (q.Step()) {
         TrashedJob& t = out->emplace_back();
         ReadJob(SqliteRow{q.stmt()}, &t.job);
-        t.sample_count = sqlite3_column_int64(q.stmt(), kJobColumnCount);
-        t.feedback_deleted = sqlite3_column_int64(q.stmt(), kJobColumnCount + 1);
+        t.feedback_deleted = sqlite3_column_int64(q.stmt(), kJobColumnCount);
       }
       return q.status();
     });

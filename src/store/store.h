@@ -78,8 +78,7 @@ struct JobQuery {
 
 // A trashed job as the trash lists it.
 struct TrashedJob {
-  Job job;  // job.deleted_at is set
-  int64_t sample_count = 0;
+  Job job;  // job.deleted_at is set; its samples are job.audio_ids
   int64_t feedback_deleted = 0;  // what its delete removed
 };
 
