@@ -48,6 +48,7 @@ inline constexpr int kDefaultDurationSeconds = 10;  // when neither request nor 
 // Adapters.
 inline constexpr IntRange kAdapterName{1, 100};
 inline constexpr IntRange kAdapterDescription{0, 2000};
+inline constexpr IntRange kVersionName{1, 50};  // an adapter version's name
 inline constexpr IntRange kBaseModel{1, 100};
 
 // Feedback.

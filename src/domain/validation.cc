@@ -40,6 +40,25 @@ std::optional<AdapterStatus> ParseAdapterStatus(const std::string& name) {
   return std::nullopt;
 }
 
+const char* RunStatusName(RunStatus s) {
+  switch (s) {
+    case RunStatus::kQueued: return "queued";
+    case RunStatus::kRunning: return "running";
+    case RunStatus::kCompleted: return "completed";
+    case RunStatus::kFailed: return "failed";
+    case RunStatus::kCancelled: return "cancelled";
+  }
+  return "failed";
+}
+
+std::optional<RunStatus> ParseRunStatus(const std::string& name) {
+  for (RunStatus s : {RunStatus::kQueued, RunStatus::kRunning, RunStatus::kCompleted, RunStatus::kFailed,
+                      RunStatus::kCancelled}) {
+    if (name == RunStatusName(s)) return s;
+  }
+  return std::nullopt;
+}
+
 namespace {
 
 std::string Trim(const std::string& s) {
@@ -425,6 +444,91 @@ Status OptionalStringList(const json& o, const char* key, int64_t max_items, Int
     items.push_back(item.get<std::string>());
   }
   *out = std::move(items);
+  return Status::Ok();
+}
+
+// ---- the feedback loop ----
+
+namespace {
+
+// An optional string field of `range` characters, null or absent leaving *out unset.
+Status OptionalText(const json& o, const char* key, IntRange range, std::optional<std::string>* out) {
+  if (!Has(o, key) || o[key].is_null()) return Status::Ok();
+  std::string s;
+  STUDIO_RETURN_IF_ERROR(StringField(o, key, range, &s));
+  *out = std::move(s);
+  return Status::Ok();
+}
+
+// Keys of `body` outside `known` are refused: a typo must not be ignored.
+Status OnlyKeys(const json& body, std::initializer_list<const char*> known) {
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    bool ok = false;
+    for (const char* k : known) ok = ok || it.key() == k;
+    if (!ok) return Status::InvalidArgument("Unknown field: " + it.key());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ParseExperimentCreate(const json& body, ExperimentCreate* out) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  STUDIO_RETURN_IF_ERROR(OnlyKeys(body, {"name", "description", "dataset_id", "config"}));
+  ExperimentCreate e;
+  if (!Has(body, "name")) return Status::InvalidArgument("name is required");
+  STUDIO_RETURN_IF_ERROR(StringField(body, "name", limits::kAdapterName, &e.name));
+  STUDIO_RETURN_IF_ERROR(OptionalText(body, "description", limits::kAdapterDescription, &e.description));
+  std::optional<std::string> dataset;
+  STUDIO_RETURN_IF_ERROR(OptionalUuidField(body, "dataset_id", &dataset));
+  if (!dataset) return Status::InvalidArgument("dataset_id is required");
+  e.dataset_id = *dataset;
+  STUDIO_RETURN_IF_ERROR(ConfigObject(body, &e.config_json));
+  *out = std::move(e);
+  return Status::Ok();
+}
+
+Status ParseExperimentPatch(const json& body, ExperimentPatch* out) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  STUDIO_RETURN_IF_ERROR(OnlyKeys(body, {"name", "description", "config"}));
+  ExperimentPatch p;
+  STUDIO_RETURN_IF_ERROR(OptionalText(body, "name", limits::kAdapterName, &p.name));
+  if (body.contains("description")) {
+    std::optional<std::string> d;
+    STUDIO_RETURN_IF_ERROR(OptionalText(body, "description", limits::kAdapterDescription, &d));
+    p.description = d;
+  }
+  if (Has(body, "config")) {
+    std::string config;
+    STUDIO_RETURN_IF_ERROR(ConfigObject(body, &config));
+    p.config_json = config;
+  }
+  *out = std::move(p);
+  return Status::Ok();
+}
+
+Status ParseRunCreate(const json& body, RunCreate* out) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  STUDIO_RETURN_IF_ERROR(OnlyKeys(body, {"name", "config"}));
+  RunCreate r;
+  STUDIO_RETURN_IF_ERROR(OptionalText(body, "name", limits::kAdapterName, &r.name));
+  STUDIO_RETURN_IF_ERROR(ConfigObject(body, &r.config_json));
+  *out = std::move(r);
+  return Status::Ok();
+}
+
+Status ParseVersionCreate(const json& body, VersionCreate* out) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  STUDIO_RETURN_IF_ERROR(OnlyKeys(body, {"version", "description", "config"}));
+  VersionCreate v;
+  STUDIO_RETURN_IF_ERROR(OptionalText(body, "version", limits::kVersionName, &v.version));
+  STUDIO_RETURN_IF_ERROR(OptionalText(body, "description", limits::kAdapterDescription, &v.description));
+  if (Has(body, "config")) {
+    std::string config;
+    STUDIO_RETURN_IF_ERROR(ConfigObject(body, &config));
+    v.config_json = config;
+  }
+  *out = std::move(v);
   return Status::Ok();
 }
 

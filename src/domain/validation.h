@@ -59,6 +59,35 @@ Status ParseAudioCompare(const nlohmann::json& body, std::vector<std::string>* i
 // POST /adapters/{id}/restore: an optional {"name": ...} (the adapter name's rules).
 Status ParseAdapterRestore(const nlohmann::json& body, std::optional<std::string>* name);
 
+// ---- the feedback loop (SPEC section 8) ----
+
+struct ExperimentCreate {
+  std::string name;  // the adapter name's rules
+  std::optional<std::string> description;
+  std::string dataset_id;
+  std::string config_json = "{}";  // checked by the trainer's option parser, not here
+};
+// PUT /experiments/{id}: the fields present change.
+struct ExperimentPatch {
+  std::optional<std::string> name;
+  std::optional<std::optional<std::string>> description;  // null clears it
+  std::optional<std::string> config_json;
+};
+struct RunCreate {
+  std::optional<std::string> name;
+  std::string config_json = "{}";  // overrides the experiment's, key by key
+};
+// POST /adapters/{id}/versions.
+struct VersionCreate {
+  std::optional<std::string> version;  // 1..50 characters; default: the next number
+  std::optional<std::string> description;
+  std::optional<std::string> config_json;  // default: the adapter's current config
+};
+Status ParseExperimentCreate(const nlohmann::json& body, ExperimentCreate* out);
+Status ParseExperimentPatch(const nlohmann::json& body, ExperimentPatch* out);
+Status ParseRunCreate(const nlohmann::json& body, RunCreate* out);
+Status ParseVersionCreate(const nlohmann::json& body, VersionCreate* out);
+
 // Optional fields of a request body's object `o`, for bodies assembled
 // elsewhere (http/api_trash.cc): each leaves *out unset when the field is
 // absent or null, and words its error after `key`.

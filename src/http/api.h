@@ -96,6 +96,25 @@ class Api {
   HttpResponse Purge(const HttpRequest&, const Params&) const;
   HttpResponse GetStorage(const HttpRequest&, const Params&) const;
   HttpResponse ListAudit(const HttpRequest&, const Params&) const;
+  // SPEC section 8, training (api_training.cc).
+  HttpResponse ListExperiments(const HttpRequest&, const Params&) const;
+  HttpResponse CreateExperiment(const HttpRequest&, const Params&) const;
+  HttpResponse GetExperiment(const HttpRequest&, const Params&) const;
+  HttpResponse UpdateExperiment(const HttpRequest&, const Params&) const;
+  HttpResponse DeleteExperiment(const HttpRequest&, const Params&) const;
+  HttpResponse RestoreExperiment(const HttpRequest&, const Params&) const;
+  HttpResponse GetExperimentMetrics(const HttpRequest&, const Params&) const;
+  HttpResponse ListRuns(const HttpRequest&, const Params&) const;
+  HttpResponse StartRun(const HttpRequest&, const Params&) const;
+  HttpResponse DeleteRun(const HttpRequest&, const Params&) const;
+  HttpResponse GetRun(const HttpRequest&, const Params&) const;
+  HttpResponse GetRunLogs(const HttpRequest&, const Params&) const;
+  HttpResponse StreamRunLogs(const HttpRequest&, const Params&) const;
+  HttpResponse CreateAdapterVersion(const HttpRequest&, const Params&) const;
+  HttpResponse ActivateAdapterVersion(const HttpRequest&, const Params&) const;
+  HttpResponse GetAdapterTimeline(const HttpRequest&, const Params&) const;
+  // An adapter's JSON with its versions (GET /adapters/{id}, activate).
+  HttpResponse AdapterWithVersions(const Adapter& a, bool with_deleted_at) const;
 
   // Who is asking, for the audit trail.
   Actor ActorOf(const HttpRequest& req, const Params& args) const;

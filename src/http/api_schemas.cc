@@ -207,8 +207,78 @@ json ApiSchemas() {
                          {"deleted_at", Nullable(Time())}},
                         {"deleted_at"});
   s["Adapter"]["properties"]["deleted_at"]["description"] = "only with include_deleted=true";
+  // ---- SPEC section 8: adapter versions, experiments, runs ----
+  s["AdapterVersion"] = Object({{"id", Uuid()},
+                                {"adapter_id", Uuid()},
+                                {"version", Str()},
+                                {"description", Nullable(Str())},
+                                {"config", {{"type", "object"}}},
+                                {"source", Enum({"manual", "training"})},
+                                {"run_id", Nullable(Uuid())},
+                                {"is_current", Bool()},
+                                {"created_at", Time()}});
+  s["Adapter"]["properties"]["versions"] = ArrayOf(Ref("AdapterVersion"));
+  s["Adapter"]["properties"]["versions"]["description"] = "oldest first; in GET /adapters/{id} and activate";
+  s["AdapterTimeline"] = Object({{"events", ArrayOf(Object({{"type", Enum({"created", "version", "activated",
+                                                                          "training_run", "deleted", "restored"})},
+                                                             {"timestamp", Time()},
+                                                             {"title", Str()},
+                                                             {"metadata", {{"type", "object"}}}}))},
+                                 {"total_versions", Int()},
+                                 {"total_training_runs", Int()}});
+  s["Experiment"] = Object({{"id", Uuid()},
+                            {"name", Str()},
+                            {"description", Nullable(Str())},
+                            {"dataset_id", Uuid()},
+                            {"dataset_name", Nullable(Str())},
+                            {"dataset_deleted", Bool()},
+                            {"status", Enum({"draft", "running", "completed", "failed", "cancelled"})},
+                            {"config", {{"type", "object"}}},
+                            {"best_run_id", Nullable(Uuid())},
+                            {"best_loss", Nullable(Num())},
+                            {"run_count", Int()},
+                            {"created_at", Time()},
+                            {"updated_at", Time()},
+                            {"deleted_at", Nullable(Time())}},
+                           {"deleted_at"});
+  s["ExperimentList"] = Object({{"items", ArrayOf(Ref("Experiment"))}, {"total", Int()}, {"limit", Int()},
+                                {"offset", Int()}});
+  s["ExperimentDeleted"] = Object({{"status", Enum({"deleted"})}, {"experiment_id", Uuid()}});
+  s["Run"] = Object({{"id", Uuid()},
+                     {"experiment_id", Uuid()},
+                     {"adapter_id", Nullable(Uuid())},
+                     {"adapter_name", Nullable(Str())},
+                     {"name", Str()},
+                     {"status", Enum({"queued", "running", "completed", "failed", "cancelled"})},
+                     {"progress", NumIn(0, 1)},
+                     {"config", {{"type", "object"}}},
+                     {"metrics", {{"type", "object"}}},
+                     {"final_loss", Nullable(Num())},
+                     {"error", Nullable(Str())},
+                     {"explanation", Nullable(Str())},
+                     {"lineage", Nullable(Object({{"dataset_id", Uuid()},
+                                                  {"dataset_name", Nullable(Str())},
+                                                  {"dataset_deleted", Bool()},
+                                                  {"member_count", Int()},
+                                                  {"data_hash", Str()}}))},
+                     {"started_at", Nullable(Time())},
+                     {"completed_at", Nullable(Time())},
+                     {"created_at", Time()}});
+  s["RunList"] = Object({{"items", ArrayOf(Ref("Run"))}, {"total", Int()}});
+  s["RunDeleted"] = Object({{"status", Enum({"deleted"})}, {"run_id", Uuid()}});
+  s["RunLogs"] = Object({{"run_id", Uuid()},
+                         {"status", Enum({"queued", "running", "completed", "failed", "cancelled"})},
+                         {"logs", ArrayOf(Object({{"seq", Int()}, {"timestamp", Time()}, {"message", Str()}}))}});
+  s["ExperimentMetrics"] = Object({{"experiment_id", Uuid()},
+                                   {"runs", ArrayOf(Object({{"run_id", Uuid()},
+                                                            {"name", Str()},
+                                                            {"status", Str()},
+                                                            {"final_loss", Nullable(Num())},
+                                                            {"heldout_accuracy", Nullable(Num())},
+                                                            {"chance_accuracy", Nullable(Num())},
+                                                            {"loss", ArrayOf({{"type", "object"}})}}))}});
   s["AdapterList"] = Object({{"items", ArrayOf(Ref("Adapter"))}, {"total", Int()}});
-  s["AdapterStats"] = Object({{"total", Int()}, {"active", Int()}, {"archived", Int()}});
+  s["AdapterStats"] = Object({{"total", Int()}, {"active", Int()}, {"archived", Int()}, {"total_versions", Int()}});
   s["AdapterDeleted"] = Object({{"status", Enum({"deleted"})}, {"adapter_id", Uuid()}});
   s["AdapterDeletePreview"] = Object({{"adapter_id", Uuid()}, {"jobs_count", Int()}});
 
@@ -249,6 +319,18 @@ json ApiSchemas() {
                               {"notes", Nullable(StrLen(limits::kNotes))}},
                              {"audio_id"});
   s["FeedbackCreate"]["description"] = "at least one of rating, preferred_over, tags";
+  s["ExperimentCreate"] = Body({{"name", StrLen(limits::kAdapterName)},
+                                {"description", Nullable(StrLen(limits::kAdapterDescription))},
+                                {"dataset_id", Uuid()},
+                                {"config", {{"type", "object"}, {"description", "training options (docs/TRAINING.md)"}}}},
+                               {"name", "dataset_id"});
+  s["ExperimentUpdate"] = Body({{"name", StrLen(limits::kAdapterName)},
+                                {"description", Nullable(StrLen(limits::kAdapterDescription))},
+                                {"config", {{"type", "object"}}}});
+  s["RunCreate"] = Body({{"name", Nullable(StrLen(limits::kAdapterName))}, {"config", {{"type", "object"}}}});
+  s["VersionCreate"] = Body({{"version", Nullable(StrLen(limits::kVersionName))},
+                             {"description", Nullable(StrLen(limits::kAdapterDescription))},
+                             {"config", {{"type", "object"}}}});
   // ---- SPEC section 7 ----
   // A trash entry: the row (deleted_at always set) and what the trash adds.
   auto trashed = [&](const char* base, Fields extra) {
@@ -279,8 +361,10 @@ json ApiSchemas() {
   s["BulkFeedbackDeleteResult"] = Object({{"feedback_deleted", Int()}, {"dry_run", Bool()}});
   s["BulkRestoreResult"] = Object({{"jobs_restored", Int()}});
   s["AuditEvent"] = Object({{"id", Uuid()}, {"at", Time()},
-                            {"action", Enum({"delete", "cancel", "restore", "purge", "bulk_delete", "bulk_restore"})},
-                            {"entity", Enum({"job", "adapter", "feedback", "dataset", "ab_test", "experiment"})},
+                            {"action", Enum({"create", "update", "activate", "delete", "cancel", "restore", "purge",
+                                             "bulk_delete", "bulk_restore"})},
+                            {"entity", Enum({"job", "adapter", "adapter_version", "feedback", "dataset", "ab_test",
+                                             "experiment", "training_run"})},
                             {"entity_id", Nullable(Uuid())},
                             {"counts", {{"type", "object"}, {"additionalProperties", Int()}}},
                             {"actor", Enum({"admin", "local"})}, {"request_id", Str()}});

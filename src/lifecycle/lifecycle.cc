@@ -102,13 +102,17 @@ Status Lifecycle::SubmitJob(const GenerateRequest& request, Job* out) {
     return store_->InsertJob(job);
   }));
   STUDIO_RETURN_IF_ERROR(store_->GetJob(job.id, Visibility::kLive, out));
+  NotifyJobQueued();
+  return Status::Ok();
+}
+
+void Lifecycle::NotifyJobQueued() {
   std::function<void()> listener;
   {
     MutexLock lock(&listener_mu_);
     listener = on_job_queued_;
   }
   if (listener) listener();  // called unlocked: it may take its own locks
-  return Status::Ok();
 }
 
 Status Lifecycle::CancelJob(const std::string& job_id, const Actor& actor) {
@@ -212,13 +216,15 @@ Status Lifecycle::CreateAdapter(const AdapterCreate& request, Adapter* out) {
   a.config_json = request.config_json;
   a.is_active = request.is_active;
   a.created_at = a.updated_at = env_->NowMicros();
-  std::string path;
-  STUDIO_RETURN_IF_ERROR(WriteAdapterStyle(a.id, 1, a.config_json, &path));
-  a.storage_path = path;
-  a.current_version = AdapterVersionName(1);
-  Status s = store_->InsertAdapter(a);
+  std::string written;
+  Status s = store_->InTransaction([&]() -> Status {
+    STUDIO_RETURN_IF_ERROR(store_->InsertAdapter(a));
+    AdapterVersion first;
+    first.config_json = a.config_json;
+    return AddLockedAdapterVersion(&a, &first, &written);
+  });
   if (!s.ok()) {
-    storage_->Remove(path);  // the row never existed; neither should its file
+    if (!written.empty()) storage_->Remove(written);  // the row never existed; neither should its file
     return s;
   }
   *out = std::move(a);
@@ -229,7 +235,7 @@ Status Lifecycle::UpdateAdapter(const std::string& id, const AdapterPatch& patch
   if (patch.config_json && options_.validate_adapter_config) {
     STUDIO_RETURN_IF_ERROR(options_.validate_adapter_config(*patch.config_json));
   }
-  std::optional<std::string> new_file;
+  std::string written;
   Status s = store_->InTransaction([&]() -> Status {
     // Read-modify-write: concurrent updates of one adapter take turns, so
     // none is lost and each config change gets its own version number.
@@ -241,20 +247,17 @@ Status Lifecycle::UpdateAdapter(const std::string& id, const AdapterPatch& patch
     if (patch.is_active) a.is_active = *patch.is_active;
     if (patch.status) a.status = *patch.status;
     if (patch.config_json && *patch.config_json != a.config_json) {
-      const int version = NextAdapterVersion(a.current_version ? &*a.current_version : nullptr);
-      std::string path;
-      STUDIO_RETURN_IF_ERROR(WriteAdapterStyle(a.id, version, *patch.config_json, &path));
-      new_file = path;
-      a.config_json = *patch.config_json;
-      a.storage_path = path;
-      a.current_version = AdapterVersionName(version);
+      AdapterVersion v;  // a config change is a new version
+      v.config_json = *patch.config_json;
+      STUDIO_RETURN_IF_ERROR(AddLockedAdapterVersion(&a, &v, &written));
+    } else {
+      a.updated_at = env_->NowMicros();
+      STUDIO_RETURN_IF_ERROR(store_->UpdateAdapter(a));
     }
-    a.updated_at = env_->NowMicros();
-    STUDIO_RETURN_IF_ERROR(store_->UpdateAdapter(a));
     *out = std::move(a);
     return Status::Ok();
   });
-  if (!s.ok() && new_file) storage_->Remove(*new_file);
+  if (!s.ok() && !written.empty()) storage_->Remove(written);
   return s;
 }
 
@@ -320,12 +323,12 @@ Status Lifecycle::DeleteFeedback(const std::string& id, const Actor& actor) {
 
 Status Lifecycle::ClaimJob(const std::string& worker_id, Job* out) {
   const Micros now = env_->NowMicros();
-  return store_->ClaimNextJob(worker_id, now, now + options_.lease_seconds * 1'000'000LL, out);
+  return store_->ClaimNextJob(worker_id, now, now + LeaseMicros(), out);
 }
 
 Status Lifecycle::ReportProgress(const Job& job, const std::string& worker_id, double progress) {
   return store_->ReportProgress(job.id, worker_id, progress,
-                                env_->NowMicros() + options_.lease_seconds * 1'000'000LL);
+                                env_->NowMicros() + LeaseMicros());
 }
 
 Status Lifecycle::PrepareRender(const Job& job, RenderInputs* out) {
@@ -440,6 +443,8 @@ void Lifecycle::DiscardUnfinishedOutputs(const std::string& job_id) {
 
 Status Lifecycle::RecoverInterruptedJobs(int64_t* requeued) {
   STUDIO_RETURN_IF_ERROR(store_->RequeueAllProcessing(requeued));
+  int64_t runs = 0;  // training runs left running start again from the beginning
+  STUDIO_RETURN_IF_ERROR(store_->RequeueAllRunning(&runs));
   std::vector<std::string> job_ids;
   if (storage_->List(kAudioRoot, &job_ids).ok()) {
     for (const auto& job_id : job_ids) DiscardUnfinishedOutputs(job_id);

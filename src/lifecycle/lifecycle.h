@@ -51,6 +51,11 @@ struct LifecycleOptions {
   // engine owns what a valid config is (main passes ParseAdapterStyle);
   // unset accepts any JSON object. Called from the requesting thread.
   std::function<Status(const std::string& config_json)> validate_adapter_config;
+  // Checks a training run's merged config (an experiment's config with the
+  // run's overrides) before an experiment or run stores it; the trainer owns
+  // what a valid one is (main passes ParseTrainingOptions). Unset accepts
+  // any JSON object.
+  std::function<Status(const std::string& config_json)> validate_training_config;
 };
 
 // What a worker renders for a job it owns (Lifecycle::PrepareRender).
@@ -128,6 +133,41 @@ struct JobDeletePreview {
   int64_t feedback_count = 0;  // records that deleting the job removes
   bool will_cancel = false;
 };
+
+// What a worker trains on (Lifecycle::PrepareTraining).
+struct TrainingInputs {
+  Dataset dataset;                      // as it is when the run starts
+  std::vector<DatasetMember> members;   // its members now, in feedback-id order
+  std::string base_config_json = "{}";  // the adapter config training starts from
+};
+
+// What a finished training run reports (Lifecycle::FinishRun).
+struct RunOutcome {
+  bool succeeded = false;
+  std::string metrics_json = "{}";
+  std::optional<double> final_loss;
+  std::optional<std::string> error;        // when !succeeded, in words for the user
+  std::optional<std::string> explanation;  // what it learned, in words
+  // Set when training found a direction: the adapter (or version) to create.
+  std::optional<std::string> learned_config_json;
+  int64_t member_count = 0;
+  std::string data_hash;
+};
+
+// GET /adapters/{id}/timeline.
+struct TimelineEvent {
+  std::string type;  // created, version, activated, training_run, deleted, restored
+  Micros at = 0;
+  std::string title;
+  std::string metadata_json = "{}";
+};
+struct AdapterTimeline {
+  std::vector<TimelineEvent> events;  // oldest first
+  int64_t total_versions = 0, total_training_runs = 0;
+};
+
+// Shown instead of a dataset's name where the dataset was deleted.
+inline constexpr const char* kDeletedDatasetName = "Deleted Dataset";
 
 class Lifecycle {
  public:
@@ -210,6 +250,50 @@ class Lifecycle {
   Status BulkDeleteFeedback(const BulkFeedbackDelete& request, int64_t* deleted,
                             const Actor& actor = {});
 
+  // ---- adapter versions (SPEC section 8) ----
+  // A new version of a live adapter, made current: its config (default:
+  // the current one) gets its own style file. Conflict when the adapter
+  // already has a version of that name.
+  Status CreateAdapterVersion(const std::string& adapter_id, const VersionCreate& request,
+                              AdapterVersion* out, const Actor& actor = {});
+  // Makes a version current: the adapter's config becomes the version's.
+  Status ActivateAdapterVersion(const std::string& adapter_id, const std::string& version_id,
+                                Adapter* out, const Actor& actor = {});
+  Status GetAdapterTimeline(const std::string& adapter_id, AdapterTimeline* out);
+
+  // ---- experiments and training runs (SPEC section 8) ----
+  // NotFound when the dataset is unknown; RuleViolation when it is deleted;
+  // InvalidArgument when options.validate_training_config rejects the config.
+  Status CreateExperiment(const ExperimentCreate& request, Experiment* out, const Actor& actor = {});
+  Status UpdateExperiment(const std::string& id, const ExperimentPatch& patch, Experiment* out,
+                          const Actor& actor = {});
+  // Soft delete; its queued and running runs are cancelled with it, its
+  // trained adapters stay.
+  Status DeleteExperiment(const std::string& id, const Actor& actor = {});
+  Status RestoreExperiment(const std::string& id, Experiment* out, const Actor& actor = {});
+  // Queues a run of a live experiment. RuleViolation ("Cannot train on a
+  // deleted dataset") when its dataset is trashed or purged.
+  Status StartRun(const std::string& experiment_id, const RunCreate& request, TrainingRun* out,
+                  const Actor& actor = {});
+  // Hard-deletes the run and its logs; a queued or running one stops (its
+  // worker's next report is refused, and it creates nothing).
+  Status DeleteRun(const std::string& experiment_id, const std::string& run_id, const Actor& actor = {});
+
+  // ---- training runs, worker side ----
+  // Claims the next queued run (or one whose worker died) for worker_id.
+  Status ClaimRun(const std::string& worker_id, TrainingRun* out);
+  // Renews the claim; Cancelled when the run was deleted or cancelled.
+  Status ReportRunProgress(const TrainingRun& run, const std::string& worker_id, double progress);
+  // A log line of the run; Cancelled when the run is no longer ours.
+  Status AppendRunLog(const TrainingRun& run, const std::string& worker_id, const std::string& message);
+  // The dataset (NotFound/RuleViolation when it is gone) and the base config.
+  Status PrepareTraining(const TrainingRun& run, TrainingInputs* out);
+  // In one transaction, while the run is still ours: creates the learned
+  // adapter (or the new version of config's version_of), active, with its
+  // lineage, and completes the run; or fails it. Cancelled (and nothing
+  // created) when the run is no longer ours, so a run makes one adapter at most.
+  Status FinishRun(const TrainingRun& run, const std::string& worker_id, const RunOutcome& outcome);
+
   // ---- trash, purge, storage, audit (SPEC section 7) ----
   // Ok when the admin routes may be used: no token configured (the server
   // then listens on loopback only), or `bearer_token` is the token.
@@ -279,6 +363,9 @@ class Lifecycle {
 
  private:
   Status CheckAdapterUsable(const std::string& adapter_id);
+  // Wakes the workers: a job or a training run was queued.
+  void NotifyJobQueued();
+  Micros LeaseMicros() const { return options_.lease_seconds * 1'000'000LL; }
   // Inside a transaction: the job-delete rules for `ids` (all live, locked).
   Status DeleteLockedJobs(const IdList& ids, Micros now, BulkJobDeleteResult* out);
   Status Audit(const Actor& actor, const char* action, const char* entity,
@@ -302,6 +389,13 @@ class Lifecycle {
   void RemoveFolder(const std::string& prefix, const std::vector<std::string>& keys);
   Status WriteAdapterStyle(const std::string& adapter_id, int version, const std::string& config_json,
                            std::string* key);
+  // Inside a transaction on a locked live adapter: inserts `v` (number,
+  // style file and time assigned here) and makes it the adapter's current
+  // version. *written is the style file, for removal if the transaction fails.
+  Status AddLockedAdapterVersion(Adapter* adapter, AdapterVersion* v, std::string* written);
+  // Merges a run's overrides into its experiment's config, and validates the result.
+  Status MergeTrainingConfig(const std::string& base_json, const std::string& overrides_json,
+                             std::string* out) const;
 
   Store* const store_;
   Env* const env_;

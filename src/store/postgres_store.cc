@@ -429,6 +429,33 @@ class PostgresStore final : public Store {
     });
   }
 
+  Status ReadExperimentPage(const char* count_sql, const std::string& page_sql, int64_t offset, int limit,
+                            std::vector<Experiment>* out, int64_t* total) {
+    out->clear();
+    STUDIO_RETURN_IF_ERROR(ScalarInt(count_sql, {}, total));
+    return With(page_sql, Params().Add(limit).Add(offset), [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadExperiment(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
+  }
+
+  Status ReadRuns(const std::string& sql, const std::string& key, std::vector<TrainingRun>* out) {
+    out->clear();
+    if (!IsId(key)) return Status::Ok();
+    return With(sql, {key}, [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadRun(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
+  }
+
+  // An UPDATE of one row by id at `now` ($1 the time, $2 the id); NotFound(kind) when it changed none.
+  Status ChangeOne(const char* sql, const std::string& id, Micros now, const char* kind) {
+    if (!IsId(id)) return Status::NotFound(kind);
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(Run(sql, Params().AddTime(now).Add(id), &n));
+    return n == 1 ? Status::Ok() : Status::NotFound(kind);
+  }
+
   Status ScalarInt(const std::string& sql, const Params& params, int64_t* out) {
     return With(sql, params, [&](const Result& r) {
       *out = r.rows() > 0 && !r.IsNull(0, 0) ? r.Int(0, 0) : 0;
@@ -561,6 +588,13 @@ class PostgresStore final : public Store {
                   }
                   return Status::Ok();
                 });
+  }
+
+  Status LiveAdapterNameTaken(const std::string& name, bool* taken) override {
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(ScalarInt(kCountLiveAdaptersNamed, {name}, &n));
+    *taken = n > 0;
+    return Status::Ok();
   }
 
   Status CountJobsUsingAdapter(const std::string& adapter_id, int64_t* count) override {
@@ -908,6 +942,209 @@ class PostgresStore final : public Store {
     STUDIO_RETURN_IF_ERROR(read_pairs(kJobOwners, job_ids, &out->jobs));
     STUDIO_RETURN_IF_ERROR(read_pairs(kAudioOwners, job_ids, &out->audio_keys));
     return read_pairs(kAdapterOwners, adapter_ids, &out->adapters);
+  }
+
+  // ---- experiments and training runs ----
+  Status InsertExperiment(const Experiment& e) override {
+    return Run(kInsertExperiment, Params().Add(e.id).Add(e.name).Add(e.description).Add(e.dataset_id)
+                                      .Add(e.config_json).AddTime(e.created_at).AddTime(e.updated_at));
+  }
+
+  Status GetExperiment(const std::string& id, Visibility v, Experiment* out) override {
+    if (!IsId(id)) return Status::NotFound(store_kind::kExperiment);
+    return With(v == Visibility::kLive ? kGetLiveExperiment : kGetAnyExperiment, {id}, [&](const Result& r) {
+      if (r.rows() == 0) return Status::NotFound(store_kind::kExperiment);
+      ReadExperiment(PgRow{r, 0}, out);
+      return Status::Ok();
+    });
+  }
+
+  Status ListExperiments(int64_t offset, int limit, std::vector<Experiment>* out, int64_t* total) override {
+    return ReadExperimentPage(kCountExperiments, kListExperiments, offset, limit, out, total);
+  }
+
+  Status UpdateExperiment(const Experiment& e) override {
+    if (!IsId(e.id)) return Status::NotFound(store_kind::kExperiment);
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(Run(kUpdateExperiment, Params().Add(e.name).Add(e.description).Add(e.config_json)
+                                                      .AddTime(e.updated_at).Add(e.id), &n));
+    return n == 1 ? Status::Ok() : Status::NotFound(store_kind::kExperiment);
+  }
+
+  Status MarkExperimentDeleted(const std::string& id, Micros now) override {
+    return ChangeOne(kMarkExperimentDeleted, id, now, store_kind::kExperiment);
+  }
+
+  Status RestoreExperiment(const std::string& id, Micros now) override {
+    return ChangeOne(kRestoreExperiment, id, now, store_kind::kTrashedExperiment);
+  }
+
+  Status ListTrashedExperiments(int64_t offset, int limit, std::vector<Experiment>* out,
+                                int64_t* total) override {
+    return ReadExperimentPage(kCountTrashedExperiments, kListTrashedExperiments, offset, limit, out, total);
+  }
+
+  Status SelectTrashedExperimentIds(const std::optional<IdList>& ids, std::optional<Micros> deleted_before,
+                                    int limit, IdList* out) override {
+    return ReadIds(TrashedIdsSql("experiments", ids.has_value(), deleted_before.has_value()),
+                   TrashedParams(ids, deleted_before, limit), out);
+  }
+
+  Status PurgeExperimentRows(const IdList& ids, int64_t* experiments, int64_t* runs) override {
+    return InTransaction([&]() -> Status {
+      const std::string array = IdArray(ids);
+      STUDIO_RETURN_IF_ERROR(Run(kPurgeExperimentRuns, Params().Add(array), runs));
+      return Run(kPurgeExperimentRows, Params().Add(array), experiments);
+    });
+  }
+
+  Status CountExperimentsUsingDataset(const std::string& dataset_id, int64_t* experiments,
+                                      int64_t* runs) override {
+    *experiments = *runs = 0;
+    if (!IsId(dataset_id)) return Status::Ok();
+    STUDIO_RETURN_IF_ERROR(ScalarInt(kCountExperimentsUsingDataset, {dataset_id}, experiments));
+    return ScalarInt(kCountRunsUsingDataset, {dataset_id}, runs);
+  }
+
+  Status InsertRun(const TrainingRun& r) override {
+    return Run(kInsertRun, Params().Add(r.id).Add(r.experiment_id).Add(r.name).Add(RunStatusName(r.status))
+                               .Add(r.progress).Add(r.config_json).Add(r.metrics_json).Add(r.dataset_id)
+                               .AddTime(r.created_at));
+  }
+
+  Status GetRun(const std::string& id, TrainingRun* out) override {
+    if (!IsId(id)) return Status::NotFound(store_kind::kRun);
+    return With(kGetRun, {id}, [&](const Result& r) {
+      if (r.rows() == 0) return Status::NotFound(store_kind::kRun);
+      ReadRun(PgRow{r, 0}, out);
+      return Status::Ok();
+    });
+  }
+
+  Status ListRunsForExperiment(const std::string& experiment_id, std::vector<TrainingRun>* out) override {
+    return ReadRuns(kListRunsForExperiment, experiment_id, out);
+  }
+
+  Status ListRunsForAdapter(const std::string& adapter_id, std::vector<TrainingRun>* out) override {
+    return ReadRuns(kListRunsForAdapter, adapter_id, out);
+  }
+
+  Status DeleteRun(const std::string& experiment_id, const std::string& run_id) override {
+    if (!IsId(experiment_id) || !IsId(run_id)) return Status::NotFound(store_kind::kRun);
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(Run(kDeleteRun, {run_id, experiment_id}, &n));
+    return n == 1 ? Status::Ok() : Status::NotFound(store_kind::kRun);
+  }
+
+  Status CancelRunsOfExperiment(const std::string& experiment_id, Micros now, int64_t* cancelled) override {
+    *cancelled = 0;
+    if (!IsId(experiment_id)) return Status::Ok();
+    return Run(kCancelRunsOfExperiment, Params().AddTime(now).Add(experiment_id), cancelled);
+  }
+
+  Status ClaimNextRun(const std::string& worker_id, Micros now, Micros lease_until, TrainingRun* out) override {
+    std::optional<std::string> claimed;
+    STUDIO_RETURN_IF_ERROR(With(kClaimRunSql, Params().Add(worker_id).AddTime(now).AddTime(lease_until),
+                                [&](const Result& r) {
+                                  if (r.rows() > 0) claimed = r.Text(0, 0);
+                                  return Status::Ok();
+                                }));
+    if (!claimed) return Status::NotFound("no queued run");
+    return GetRun(*claimed, out);
+  }
+
+  // Single guarded statements, like ReportProgress: a delete or cancel that
+  // committed meanwhile makes them change nothing (Cancelled).
+  Status ReportRunProgress(const std::string& run_id, const std::string& worker_id, double progress,
+                           Micros lease_until) override {
+    if (!IsId(run_id)) return Status::Cancelled("run no longer ours");
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(
+        Run(kReportRunProgress, Params().Add(progress).AddTime(lease_until).Add(run_id).Add(worker_id), &n));
+    return n == 1 ? Status::Ok() : Status::Cancelled("run no longer ours");
+  }
+
+  Status AppendRunLog(const std::string& run_id, const std::string& worker_id, Micros at,
+                      const std::string& message) override {
+    if (!IsId(run_id)) return Status::Cancelled("run no longer ours");
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(Run(kAppendRunLog, Params().AddTime(at).Add(message).Add(run_id).Add(worker_id), &n));
+    return n == 1 ? Status::Ok() : Status::Cancelled("run no longer ours");
+  }
+
+  Status FinishRun(const TrainingRun& r, const std::string& worker_id) override {
+    if (!IsId(r.id)) return Status::Cancelled("run no longer ours");
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(Run(kFinishRun, Params().Add(RunStatusName(r.status)).Add(r.metrics_json)
+                                               .Add(r.final_loss).Add(r.error).Add(r.explanation)
+                                               .Add(r.adapter_id).Add(r.member_count).Add(r.data_hash)
+                                               .AddTime(r.completed_at).Add(r.id).Add(worker_id),
+                               &n));
+    return n == 1 ? Status::Ok() : Status::Cancelled("run no longer ours");
+  }
+
+  Status RequeueAllRunning(int64_t* requeued) override { return Run(kRequeueRunningRuns, {}, requeued); }
+
+  Status ListRunLogs(const std::string& run_id, int64_t after_seq, int limit,
+                     std::vector<RunLogLine>* out) override {
+    out->clear();
+    if (!IsId(run_id)) return Status::Ok();
+    return With(kListRunLogs, Params().Add(run_id).Add(after_seq).Add(limit), [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) {
+        RunLogLine& line = out->emplace_back();
+        line.seq = r.Int(i, 0);
+        line.at = r.Time(i, 1).value_or(0);
+        line.message = r.Text(i, 2);
+      }
+      return Status::Ok();
+    });
+  }
+
+  // ---- adapter versions ----
+  Status InsertAdapterVersion(const AdapterVersion& v) override {
+    Status s = Run(kInsertAdapterVersion,
+                   Params().Add(v.id).Add(v.adapter_id).Add(v.number).Add(v.version).Add(v.description)
+                       .Add(v.config_json).Add(v.storage_path).Add(VersionSourceName(v.source)).Add(v.run_id)
+                       .Add(v.dataset_id).Add(v.member_count).Add(v.data_hash).Add(v.explanation)
+                       .AddTime(v.created_at));
+    return s.code() == Status::Code::kConflict ? Status::Conflict(store_kind::kVersionName) : s;
+  }
+
+  Status ListAdapterVersions(const std::string& adapter_id, std::vector<AdapterVersion>* out) override {
+    out->clear();
+    if (!IsId(adapter_id)) return Status::Ok();
+    return With(kListAdapterVersions, {adapter_id}, [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadAdapterVersion(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
+  }
+
+  Status GetAdapterVersion(const std::string& adapter_id, const std::string& version_id,
+                           AdapterVersion* out) override {
+    if (!IsId(adapter_id) || !IsId(version_id)) return Status::NotFound(store_kind::kAdapterVersion);
+    return With(kGetAdapterVersion, {version_id, adapter_id}, [&](const Result& r) {
+      if (r.rows() == 0) return Status::NotFound(store_kind::kAdapterVersion);
+      ReadAdapterVersion(PgRow{r, 0}, out);
+      return Status::Ok();
+    });
+  }
+
+  Status NextAdapterVersionNumber(const std::string& adapter_id, int* out) override {
+    int64_t next = 1;
+    if (IsId(adapter_id)) STUDIO_RETURN_IF_ERROR(ScalarInt(kNextAdapterVersionNumber, {adapter_id}, &next));
+    *out = static_cast<int>(next);
+    return Status::Ok();
+  }
+
+  Status CountAdapterVersions(int64_t* total) override { return ScalarInt(kCountAdapterVersions, {}, total); }
+
+  Status ListAuditEventsFor(const std::string& entity_id, int limit, std::vector<AuditEvent>* out) override {
+    out->clear();
+    if (!IsId(entity_id)) return Status::Ok();
+    return With(kListAuditEventsFor, Params().Add(entity_id).Add(limit), [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadAuditEvent(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
   }
 
   // ---- audit ----

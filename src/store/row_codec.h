@@ -166,4 +166,81 @@ void ReadAuditEvent(const Row& r, AuditEvent* e) {
   e->request_id = r.Text(7);
 }
 
+template <typename Row>
+std::optional<double> OptDouble(const Row& r, int col) {
+  return r.IsNull(col) ? std::nullopt : std::optional<double>(r.Double(col));
+}
+template <typename Row>
+std::optional<int64_t> OptInt(const Row& r, int col) {
+  return r.IsNull(col) ? std::nullopt : std::optional<int64_t>(r.Int(col));
+}
+
+// Columns: the stores' kExperimentColumns: the experiment's own eight, then
+// the dataset's name and whether it is gone, the run count, the best
+// run's id and loss, and the newest run's status.
+template <typename Row>
+void ReadExperiment(const Row& r, Experiment* e) {
+  e->id = r.Text(0);
+  e->name = r.Text(1);
+  e->description = OptText(r, 2);
+  e->dataset_id = r.Text(3);
+  e->config_json = r.Text(4);
+  e->created_at = r.Time(5).value_or(0);
+  e->updated_at = r.Time(6).value_or(0);
+  e->deleted_at = r.Time(7);
+  e->dataset_name = OptText(r, 8);
+  e->dataset_deleted = r.IsNull(8) || r.Bool(9);
+  e->run_count = r.Int(10);
+  e->best_run_id = OptText(r, 11);
+  e->best_loss = OptDouble(r, 12);
+  e->latest_run_status = OptText(r, 13);
+}
+inline constexpr int kExperimentColumnCount = 14;
+
+// Columns: the stores' kRunColumns: the run's seventeen, then its
+// adapter's name and deletion, its dataset's name and whether it is gone.
+template <typename Row>
+void ReadRun(const Row& r, TrainingRun* run) {
+  run->id = r.Text(0);
+  run->experiment_id = r.Text(1);
+  run->name = r.Text(2);
+  run->status = ParseRunStatus(r.Text(3)).value_or(RunStatus::kFailed);
+  run->progress = r.Double(4);
+  run->config_json = r.Text(5);
+  run->metrics_json = r.Text(6);
+  run->final_loss = OptDouble(r, 7);
+  run->error = OptText(r, 8);
+  run->explanation = OptText(r, 9);
+  run->adapter_id = OptText(r, 10);
+  run->dataset_id = r.Text(11);
+  run->member_count = OptInt(r, 12);
+  run->data_hash = OptText(r, 13);
+  run->created_at = r.Time(14).value_or(0);
+  run->started_at = r.Time(15);
+  run->completed_at = r.Time(16);
+  run->adapter_name = OptText(r, 17);
+  run->adapter_deleted = run->adapter_id.has_value() && !r.IsNull(18) && r.Bool(18);
+  run->dataset_name = OptText(r, 19);
+  run->dataset_deleted = r.IsNull(19) || r.Bool(20);
+}
+
+// Columns: the stores' kVersionColumns.
+template <typename Row>
+void ReadAdapterVersion(const Row& r, AdapterVersion* v) {
+  v->id = r.Text(0);
+  v->adapter_id = r.Text(1);
+  v->number = static_cast<int>(r.Int(2));
+  v->version = r.Text(3);
+  v->description = OptText(r, 4);
+  v->config_json = r.Text(5);
+  v->storage_path = OptText(r, 6);
+  v->source = r.Text(7) == "training" ? VersionSource::kTraining : VersionSource::kManual;
+  v->run_id = OptText(r, 8);
+  v->dataset_id = OptText(r, 9);
+  v->member_count = OptInt(r, 10);
+  v->data_hash = OptText(r, 11);
+  v->explanation = OptText(r, 12);
+  v->created_at = r.Time(13).value_or(0);
+}
+
 }  // namespace studio::store_internal

@@ -173,6 +173,7 @@ inline constexpr char kUpdateAdapter[] =
 inline constexpr char kMarkAdapterDeleted[] =
     "UPDATE adapters SET deleted_at = ?1, updated_at = ?1, is_active = 0 "
     "WHERE id = ?2 AND deleted_at IS NULL";
+inline constexpr char kCountLiveAdaptersNamed[] = "SELECT COUNT(*) FROM live_adapters WHERE name = ?";
 inline constexpr char kCountJobsUsingAdapter[] =
     "SELECT COUNT(*) FROM live_jobs WHERE adapter_id = ?";
 inline constexpr char kInsertJob[] =
@@ -351,6 +352,108 @@ inline std::string AuditPageSql(const AuditQuery& q) {
 inline std::string AuditCountSql(const AuditQuery& q) {
   return "SELECT COUNT(*) FROM audit_events" + AuditFilter(q);
 }
+
+// ---- experiments, training runs, adapter versions (SPEC section 8) ----
+// An experiment with its display fields (store/row_codec.h ReadExperiment).
+// Each subquery reads one experiment's runs through runs_by_experiment.
+inline constexpr char kExperimentSelect[] =
+    "SELECT e.id, e.name, e.description, e.dataset_id, e.config, e.created_at, e.updated_at, "
+    "e.deleted_at, d.name, d.deleted_at IS NOT NULL, "
+    "(SELECT COUNT(*) FROM training_runs r WHERE r.experiment_id = e.id), "
+    "(SELECT r.id FROM training_runs r WHERE r.experiment_id = e.id AND r.status = 'completed' "
+    "   AND r.final_loss IS NOT NULL ORDER BY r.final_loss, r.id LIMIT 1), "
+    "(SELECT MIN(r.final_loss) FROM training_runs r WHERE r.experiment_id = e.id AND r.status = 'completed'), "
+    "(SELECT r.status FROM training_runs r WHERE r.experiment_id = e.id "
+    "   ORDER BY r.created_at DESC, r.id DESC LIMIT 1) "
+    "FROM experiments e LEFT JOIN datasets d ON d.id = e.dataset_id";
+inline constexpr char kInsertExperiment[] =
+    "INSERT INTO experiments (id, name, description, dataset_id, config, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)";
+inline const std::string kGetLiveExperiment = std::string(kExperimentSelect) + " WHERE e.id = ? AND e.deleted_at IS NULL";
+inline const std::string kGetAnyExperiment = std::string(kExperimentSelect) + " WHERE e.id = ?";
+inline const std::string kListExperiments = std::string(kExperimentSelect) +
+    " WHERE e.deleted_at IS NULL ORDER BY e.created_at DESC, e.id DESC LIMIT ? OFFSET ?";
+inline constexpr char kCountExperiments[] = "SELECT COUNT(*) FROM experiments WHERE deleted_at IS NULL";
+inline const std::string kListTrashedExperiments = std::string(kExperimentSelect) +
+    " WHERE e.deleted_at IS NOT NULL ORDER BY e.deleted_at DESC, e.id DESC LIMIT ? OFFSET ?";
+inline constexpr char kCountTrashedExperiments[] = "SELECT COUNT(*) FROM experiments WHERE deleted_at IS NOT NULL";
+inline constexpr char kUpdateExperiment[] =
+    "UPDATE experiments SET name = ?, description = ?, config = ?, updated_at = ? "
+    "WHERE id = ? AND deleted_at IS NULL";
+inline constexpr char kMarkExperimentDeleted[] =
+    "UPDATE experiments SET deleted_at = ?1, updated_at = ?1 WHERE id = ?2 AND deleted_at IS NULL";
+inline constexpr char kRestoreExperiment[] =
+    "UPDATE experiments SET deleted_at = NULL, updated_at = ?1 WHERE id = ?2 AND deleted_at IS NOT NULL";
+inline const std::string kTrashedExperimentsOfIds =
+    WithIds("SELECT id FROM experiments WHERE id IN {ids} AND deleted_at IS NOT NULL");
+inline const std::string kPurgeExperimentRuns =
+    "DELETE FROM training_runs WHERE experiment_id IN (" + kTrashedExperimentsOfIds + ")";
+inline const std::string kPurgeExperimentRows =
+    WithIds("DELETE FROM experiments WHERE id IN {ids} AND deleted_at IS NOT NULL");
+inline constexpr char kCountExperimentsUsingDataset[] = "SELECT COUNT(*) FROM experiments WHERE dataset_id = ?";
+inline constexpr char kCountRunsUsingDataset[] = "SELECT COUNT(*) FROM training_runs WHERE dataset_id = ?";
+
+// A run with its display fields (ReadRun); visible while its experiment is live.
+inline constexpr char kRunSelect[] =
+    "SELECT r.id, r.experiment_id, r.name, r.status, r.progress, r.config, r.metrics, r.final_loss, "
+    "r.error, r.explanation, r.adapter_id, r.dataset_id, r.member_count, r.data_hash, r.created_at, "
+    "r.started_at, r.completed_at, a.name, a.deleted_at IS NOT NULL, d.name, d.deleted_at IS NOT NULL "
+    "FROM training_runs r JOIN experiments e ON e.id = r.experiment_id "
+    "LEFT JOIN adapters a ON a.id = r.adapter_id LEFT JOIN datasets d ON d.id = r.dataset_id "
+    "WHERE e.deleted_at IS NULL";
+inline constexpr char kInsertRun[] =
+    "INSERT INTO training_runs (id, experiment_id, name, status, progress, config, metrics, dataset_id, "
+    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+inline const std::string kGetRun = std::string(kRunSelect) + " AND r.id = ?";
+inline const std::string kListRunsForExperiment =
+    std::string(kRunSelect) + " AND r.experiment_id = ? ORDER BY r.created_at, r.id";
+inline const std::string kListRunsForAdapter =
+    std::string(kRunSelect) + " AND r.adapter_id = ? ORDER BY r.created_at, r.id";
+inline constexpr char kDeleteRun[] = "DELETE FROM training_runs WHERE id = ? AND experiment_id = ?";
+inline constexpr char kCancelRunsOfExperiment[] =
+    "UPDATE training_runs SET status = 'cancelled', completed_at = ?1, claimed_by = NULL, "
+    "lease_expires_at = NULL WHERE experiment_id = ?2 AND status IN ('queued', 'running')";
+inline constexpr char kClaimRunSql[] = R"(
+  UPDATE training_runs
+     SET status = 'running', claimed_by = ?1, lease_expires_at = ?3, started_at = COALESCE(started_at, ?2)
+   WHERE id = (SELECT r.id FROM training_runs r JOIN experiments e ON e.id = r.experiment_id
+                WHERE r.status IN ('queued', 'running') AND e.deleted_at IS NULL
+                  AND (r.status = 'queued' OR r.lease_expires_at < ?2)
+                ORDER BY r.created_at LIMIT 1)
+  RETURNING id)";
+inline constexpr char kReportRunProgress[] =
+    "UPDATE training_runs SET progress = ?, lease_expires_at = ? "
+    "WHERE id = ? AND claimed_by = ? AND status = 'running'";
+inline constexpr char kAppendRunLog[] =
+    "INSERT INTO run_logs (run_id, seq, at, message) "
+    "SELECT r.id, COALESCE((SELECT MAX(l.seq) FROM run_logs l WHERE l.run_id = r.id), 0) + 1, ?, ? "
+    "FROM training_runs r WHERE r.id = ? AND r.claimed_by = ? AND r.status = 'running'";
+inline constexpr char kFinishRun[] =
+    "UPDATE training_runs SET status = ?1, progress = CASE WHEN ?1 = 'completed' THEN 1.0 ELSE progress END, "
+    "metrics = ?2, final_loss = ?3, error = ?4, explanation = ?5, adapter_id = ?6, member_count = ?7, "
+    "data_hash = ?8, completed_at = ?9, claimed_by = NULL, lease_expires_at = NULL "
+    "WHERE id = ?10 AND claimed_by = ?11 AND status = 'running'";
+inline constexpr char kRequeueRunningRuns[] =
+    "UPDATE training_runs SET status = 'queued', claimed_by = NULL, lease_expires_at = NULL "
+    "WHERE status = 'running'";
+inline constexpr char kListRunLogs[] =
+    "SELECT seq, at, message FROM run_logs WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?";
+
+inline constexpr char kVersionColumns[] =
+    "id, adapter_id, number, version, description, config, storage_path, source, run_id, dataset_id, "
+    "member_count, data_hash, explanation, created_at";
+inline const std::string kInsertAdapterVersion = std::string("INSERT INTO adapter_versions (") +
+    kVersionColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+inline const std::string kListAdapterVersions = std::string("SELECT ") + kVersionColumns +
+    " FROM adapter_versions WHERE adapter_id = ? ORDER BY number";
+inline const std::string kGetAdapterVersion = std::string("SELECT ") + kVersionColumns +
+    " FROM adapter_versions WHERE id = ? AND adapter_id = ?";
+inline constexpr char kNextAdapterVersionNumber[] =
+    "SELECT COALESCE(MAX(number), 0) + 1 FROM adapter_versions WHERE adapter_id = ?";
+inline constexpr char kCountAdapterVersions[] =
+    "SELECT COUNT(*) FROM adapter_versions v JOIN live_adapters a ON a.id = v.adapter_id";
+inline const std::string kListAuditEventsFor = std::string("SELECT ") + kAuditColumns +
+    " FROM audit_events WHERE entity_id = ? ORDER BY at, id LIMIT ?";
 
 // ---- maintenance ----
 inline constexpr char kClaimMaintenanceRun[] =

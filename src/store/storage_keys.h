@@ -32,15 +32,9 @@ std::string MidiKeyForAudioKey(const std::string& wav_key);
 std::string JobAudioPrefix(const std::string& job_id);
 // adapters/<adapter_id>: the folder of an adapter's style files.
 std::string AdapterPrefix(const std::string& adapter_id);
-// adapters/<adapter_id>/v<version>.json. REQUIRES: version >= 1.
+// adapters/<adapter_id>/v<number>.json: the style file of the adapter's
+// version `number` (adapter_versions.number). REQUIRES: version >= 1.
 std::string AdapterStyleKey(const std::string& adapter_id, int version);
-
-// "v<version>", as stored in adapters.current_version. REQUIRES: version >= 1.
-std::string AdapterVersionName(int version);
-// "v3" -> 3. False for anything else (including "v0", "v", "3", "v3x").
-bool ParseAdapterVersionName(const std::string& name, int* version);
-// The version after `current` ("v1" when there is none or it does not parse).
-int NextAdapterVersion(const std::string* current);
 
 // The staged name of `name` (a key or a local path to one): name + ".tmp".
 std::string StagedName(const std::string& name);

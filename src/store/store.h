@@ -47,6 +47,11 @@ inline constexpr char kFeedback[] = "feedback";
 inline constexpr char kAdapterName[] = "adapter_name";  // Conflict: a live adapter has the name
 inline constexpr char kTrashedJob[] = "trashed_job";          // NotFound: not in the trash
 inline constexpr char kTrashedAdapter[] = "trashed_adapter";  // NotFound: not in the trash
+inline constexpr char kExperiment[] = "experiment";
+inline constexpr char kTrashedExperiment[] = "trashed_experiment";  // NotFound: not in the trash
+inline constexpr char kRun[] = "training_run";
+inline constexpr char kAdapterVersion[] = "adapter_version";
+inline constexpr char kVersionName[] = "version_name";  // Conflict: the adapter has a version of that name
 }  // namespace store_kind
 
 // Ids for the set-based writes (bulk delete, restore, purge). Each call
@@ -184,6 +189,8 @@ class Store {
   // Sets deleted_at and is_active=false on a live adapter; NotFound otherwise.
   virtual Status MarkAdapterDeleted(const std::string& id, Micros now) = 0;
   virtual Status GetAdapterStats(AdapterStats* out) = 0;
+  // Whether a live adapter has the name.
+  virtual Status LiveAdapterNameTaken(const std::string& name, bool* taken) = 0;
   // Live jobs that reference the adapter.
   virtual Status CountJobsUsingAdapter(const std::string& adapter_id, int64_t* count) = 0;
 
@@ -313,6 +320,83 @@ class Store {
   // Newest first.
   virtual Status ListAuditEvents(const AuditQuery& q, std::vector<AuditEvent>* out,
                                  int64_t* total) = 0;
+
+  // ---- experiments and training runs (SPEC section 8) ----
+  virtual Status InsertExperiment(const Experiment& e) = 0;
+  // Fills the display fields (dataset name and state, run count, best run,
+  // the newest run's status).
+  virtual Status GetExperiment(const std::string& id, Visibility v, Experiment* out) = 0;
+  // Live experiments, newest first.
+  virtual Status ListExperiments(int64_t offset, int limit, std::vector<Experiment>* out,
+                                 int64_t* total) = 0;
+  // Writes name, description, config and updated_at of a live experiment; NotFound otherwise.
+  virtual Status UpdateExperiment(const Experiment& e) = 0;
+  // Sets deleted_at on a live experiment; NotFound otherwise.
+  virtual Status MarkExperimentDeleted(const std::string& id, Micros now) = 0;
+  // Trashed -> live; NotFound (kTrashedExperiment) when not trashed.
+  virtual Status RestoreExperiment(const std::string& id, Micros now) = 0;
+  // Newest-deleted first.
+  virtual Status ListTrashedExperiments(int64_t offset, int limit, std::vector<Experiment>* out,
+                                        int64_t* total) = 0;
+  // Like SelectTrashedJobIds.
+  virtual Status SelectTrashedExperimentIds(const std::optional<IdList>& ids,
+                                            std::optional<Micros> deleted_before, int limit,
+                                            IdList* out) = 0;
+  // Hard-deletes each trashed experiment of ids with its runs and their logs.
+  virtual Status PurgeExperimentRows(const IdList& ids, int64_t* experiments, int64_t* runs) = 0;
+  // Experiments (live or trashed) naming the dataset, and their runs.
+  virtual Status CountExperimentsUsingDataset(const std::string& dataset_id, int64_t* experiments,
+                                              int64_t* runs) = 0;
+
+  virtual Status InsertRun(const TrainingRun& run) = 0;
+  // A run is visible while its experiment is live. Fills the display fields.
+  virtual Status GetRun(const std::string& id, TrainingRun* out) = 0;
+  // Oldest first.
+  virtual Status ListRunsForExperiment(const std::string& experiment_id, std::vector<TrainingRun>* out) = 0;
+  // Runs (of live experiments) that created or versioned the adapter, oldest first.
+  virtual Status ListRunsForAdapter(const std::string& adapter_id, std::vector<TrainingRun>* out) = 0;
+  // Hard-deletes a run of the experiment with its logs; NotFound when there is none.
+  virtual Status DeleteRun(const std::string& experiment_id, const std::string& run_id) = 0;
+  // queued|running -> cancelled for every run of the experiment.
+  virtual Status CancelRunsOfExperiment(const std::string& experiment_id, Micros now,
+                                        int64_t* cancelled) = 0;
+
+  // The runs' queue, as ClaimNextJob and friends: a run of a live
+  // experiment that is queued, or running with an expired lease.
+  virtual Status ClaimNextRun(const std::string& worker_id, Micros now, Micros lease_until,
+                              TrainingRun* out) = 0;
+  // Publishes progress and renews the lease while the run is running and
+  // owned by worker_id (and exists); otherwise Cancelled.
+  virtual Status ReportRunProgress(const std::string& run_id, const std::string& worker_id,
+                                   double progress, Micros lease_until) = 0;
+  // Appends a log line while the run is running and owned by worker_id;
+  // otherwise Cancelled and nothing is written.
+  virtual Status AppendRunLog(const std::string& run_id, const std::string& worker_id, Micros at,
+                              const std::string& message) = 0;
+  // running -> run.status (completed or failed) with run's outcome fields
+  // (metrics, final loss, error, explanation, adapter, lineage,
+  // completed_at), only while owned by worker_id; otherwise Cancelled.
+  virtual Status FinishRun(const TrainingRun& run, const std::string& worker_id) = 0;
+  // running -> queued for every run: single-process databases at start-up only.
+  virtual Status RequeueAllRunning(int64_t* requeued) = 0;
+  // Lines with seq > after_seq, in order, at most `limit`.
+  virtual Status ListRunLogs(const std::string& run_id, int64_t after_seq, int limit,
+                             std::vector<RunLogLine>* out) = 0;
+
+  // ---- adapter versions ----
+  // Conflict (kVersionName) when the adapter already has a version of that name.
+  virtual Status InsertAdapterVersion(const AdapterVersion& v) = 0;
+  // Oldest first.
+  virtual Status ListAdapterVersions(const std::string& adapter_id, std::vector<AdapterVersion>* out) = 0;
+  // NotFound (kAdapterVersion) unless the version belongs to the adapter.
+  virtual Status GetAdapterVersion(const std::string& adapter_id, const std::string& version_id,
+                                   AdapterVersion* out) = 0;
+  // One more than the adapter's highest version number (1 when it has none).
+  virtual Status NextAdapterVersionNumber(const std::string& adapter_id, int* out) = 0;
+  // Versions of live adapters.
+  virtual Status CountAdapterVersions(int64_t* total) = 0;
+  // Audit events about one entity, oldest first, at most `limit`.
+  virtual Status ListAuditEventsFor(const std::string& entity_id, int limit, std::vector<AuditEvent>* out) = 0;
 
   // ---- maintenance ----
   // Records that the maintenance task `name` starts at `now`, unless it
