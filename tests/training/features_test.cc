@@ -1,0 +1,49 @@
+// Trainer internals (src/training/features.h, model.h): the style features,
+// the split, the hash and the binomial test.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "training/features.h"
+#include "training/model.h"
+
+namespace studio::training {
+namespace {
+
+TEST(TrainingFeaturesTest, ReadsTheRecordedStyle) {
+  StyleFeatures f;
+  ASSERT_TRUE(ParseStyleFeatures(R"({"genre":"lofi","tempo_bpm":82.0,"key":"A","mode":"minor","swing":0.12,
+      "note_density":1.0,"energy":0.9,"register":67.5,"reverb":0.4,"chorus":0.2,"transpose":0})", &f));
+  EXPECT_DOUBLE_EQ(f.values[int(Feature::kLog2Tempo)], std::log2(82.0));
+  EXPECT_DOUBLE_EQ(f.values[int(Feature::kSwing)], 0.12);
+  EXPECT_DOUBLE_EQ(f.values[int(Feature::kEnergy)], 0.9);
+  EXPECT_DOUBLE_EQ(f.values[int(Feature::kRegister)], 67.5);
+  EXPECT_TRUE(f.has_chorus);
+  ASSERT_TRUE(ParseStyleFeatures(R"({"tempo_bpm":82,"swing":0,"note_density":1,"energy":1,"register":60,"reverb":0})", &f));
+  EXPECT_FALSE(f.has_chorus);
+  for (const char* bad : {"null", "", "[]", "{}", R"({"tempo_bpm":0,"swing":0,"note_density":1,"energy":1,"register":60,"reverb":0})"}) {
+    EXPECT_FALSE(ParseStyleFeatures(bad, &f)) << bad;
+  }
+}
+
+TEST(TrainingFeaturesTest, SplitDependsOnTheIdAloneAndHitsTheFraction) {
+  int held = 0;
+  for (int i = 0; i < 10000; ++i) held += IsHeldOut("feedback-" + std::to_string(i), 0.2);
+  EXPECT_NEAR(held / 10000.0, 0.2, 0.015);
+  EXPECT_EQ(IsHeldOut("abc", 0.3), IsHeldOut(std::string("ab") + "c", 0.3));
+  EXPECT_EQ(StableHash("song studio"), StableHash("song studio"));
+  EXPECT_EQ(StableHash(""), 1469598103934665603ull);  // FNV-1a's offset basis: a fixed algorithm
+}
+
+TEST(TrainingFeaturesTest, BinomialUpperTail) {
+  EXPECT_DOUBLE_EQ(BinomialUpperTail(0, 10), 1.0);
+  EXPECT_NEAR(BinomialUpperTail(10, 10), 1.0 / 1024, 1e-12);
+  EXPECT_NEAR(BinomialUpperTail(9, 10), 11.0 / 1024, 1e-12);
+  EXPECT_NEAR(BinomialUpperTail(5, 10), 638.0 / 1024, 1e-12);
+  EXPECT_DOUBLE_EQ(BinomialUpperTail(11, 10), 0.0);
+  EXPECT_NEAR(BinomialUpperTail(5000, 10000), 0.504, 0.001);
+  EXPECT_LT(BinomialUpperTail(5200, 10000), 1e-4);
+}
+
+}  // namespace
+}  // namespace studio::training
