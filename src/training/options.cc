@@ -28,7 +28,7 @@ const NumericOption kOptions[] = {
 
 // Keys of a run's config that belong to the caller (which adapter to start
 // from and what to call the result).
-constexpr std::string_view kCallerKeys[] = {"base_adapter_id", "adapter_name", "version"};
+constexpr std::string_view kCallerKeys[] = {"base_adapter_id", "adapter_name", "version_of"};
 
 std::string RangeText(const NumericOption& o) {
   nlohmann::json min = o.min, max = o.max;

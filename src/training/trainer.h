@@ -69,7 +69,7 @@ struct TrainingOptions {
 
 // Parses `config_json` (a JSON object; "" and "null" mean {}) into *out,
 // which is reset to the defaults first. The caller's keys "base_adapter_id",
-// "adapter_name" and "version" are accepted and ignored. Returns
+// "adapter_name" and "version_of" are accepted and ignored. Returns
 // InvalidArgument naming the key for a wrong type, an out-of-range value or
 // an unknown key, and for malformed JSON or a non-object.
 Status ParseTrainingOptions(const std::string& config_json, TrainingOptions* out);

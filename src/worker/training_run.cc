@@ -17,21 +17,23 @@ namespace {
 
 using json = nlohmann::json;
 
-// The trainer's examples from a dataset's members: supervised datasets
-// give ratings, preference datasets pairs (chosen = audio_id, rejected =
-// preferred_over). A member without style features still goes in: the
-// trainer skips and counts it.
+// The trainer's examples from a dataset's members: a member's rating is a
+// rated example and its preference (chosen = audio_id, rejected =
+// preferred_over) a pair, whatever the dataset's type: a supervised dataset
+// takes rated records and a preference dataset compared ones, and a record
+// that carries both teaches both ways. A member without style features
+// still goes in: the trainer skips and counts it.
 TrainingInput ToTrainingInput(const TrainingInputs& inputs) {
   TrainingInput in;
   in.base_config_json = inputs.base_config_json;
   for (const DatasetMember& m : inputs.members) {
-    if (inputs.dataset.type == DatasetType::kPreference) {
-      if (!m.rejected) continue;
-      in.preferences.push_back({m.feedback.id, m.sample.style_json.value_or(""),
-                                m.rejected->style_json.value_or("")});
-    } else if (m.feedback.rating) {
+    if (m.feedback.rating) {
       in.ratings.push_back({m.feedback.id, m.sample.audio_id, m.sample.style_json.value_or(""),
                             *m.feedback.rating});
+    }
+    if (m.rejected) {
+      in.preferences.push_back({m.feedback.id, m.sample.style_json.value_or(""),
+                                m.rejected->style_json.value_or("")});
     }
   }
   return in;

@@ -25,7 +25,7 @@ TEST(TrainingOptionsTest, ReadsEveryKeyAndAcceptsTheCallersKeys) {
   TrainingOptions o;
   ASSERT_OK(ParseTrainingOptions(R"({"regularization":2.5,"heldout_fraction":0.3,"steps":1000,
       "learning_rate":0.05,"l2":0,"base_adapter_id":"1b4e28ba-2fa1-11d2-883f-0016d3cca427",
-      "adapter_name":"slow lofi","version":"2"})", &o));
+      "adapter_name":"slow lofi","version_of":"0b1c2d3e-0000-4000-8000-000000000001"})", &o));
   EXPECT_EQ(o.regularization, 2.5);
   EXPECT_EQ(o.heldout_fraction, 0.3);
   EXPECT_EQ(o.steps, 1000);
