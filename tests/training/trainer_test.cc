@@ -47,6 +47,7 @@ TEST(TrainerTest, RatingsFavouringSlowerTempoLowerTempoScale) {
   const json config = json::parse(r.learned_config_json);
   EXPECT_EQ(config.at("mode"), "dorian");
   EXPECT_EQ(config.at("instrument_overrides"), json({{"lead", "flute"}}));
+  EXPECT_EQ(config.size(), 3u) << "only tempo_scale moves: " << config;
   EXPECT_NE(r.explanation.find("listeners preferred slower tempo (\u2212"), std::string::npos) << r.explanation;
   EXPECT_EQ(r.train_size + r.heldout_size, 300);
   EXPECT_GT(r.heldout_size, 30);
@@ -63,6 +64,8 @@ TEST(TrainerTest, PreferencesFavouringDenserMusicRaiseNoteDensity) {
   EXPECT_TRUE(r.direction_found) << r.explanation;
   EXPECT_GT(ConfigNumber(r, "note_density"), 1.05) << r.learned_config_json;
   EXPECT_NE(r.explanation.find("denser music (+"), std::string::npos) << r.explanation;
+  // Only what the taste depends on moves.
+  EXPECT_EQ(json::parse(r.learned_config_json).size(), 1u) << r.learned_config_json;
   EXPECT_EQ(json::parse(r.weights_json).at("model"), "bradley_terry");
 }
 
