@@ -84,15 +84,17 @@ double Loss(const Model& model, const ModelData& data, double l2) {
 
 bool Fit(const ModelData& data, int steps, double learning_rate, double l2,
          const std::function<bool(int step, double loss)>& on_step, Model* model) {
+  // One pass over the data per step: the loss after step s is computed with
+  // the gradient of step s + 1.
   FeatureVector grad_w;
   double grad_b;
   for (int step = 1; step <= steps; ++step) {
-    LossAndGradient(*model, data, l2, &grad_w, &grad_b);
+    const double loss = LossAndGradient(*model, data, l2, &grad_w, &grad_b);
+    if (step > 1 && !on_step(step - 1, loss)) return false;
     for (int j = 0; j < kFeatureCount; ++j) model->w[j] -= learning_rate * grad_w[j];
     model->intercept -= learning_rate * grad_b;
-    if (!on_step(step, Loss(*model, data, l2))) return false;
   }
-  return true;
+  return on_step(steps, Loss(*model, data, l2));
 }
 
 namespace {
