@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace studio::training {
 
@@ -83,15 +84,85 @@ double Loss(const Model& model, const ModelData& data, double l2) {
 
 bool Fit(const ModelData& data, int steps, double learning_rate, double l2,
          const std::function<bool(int step, double loss)>& on_step, Model* model) {
+  // One pass over the data per step: the loss after step s is computed with
+  // the gradient of step s + 1.
   FeatureVector grad_w;
   double grad_b;
   for (int step = 1; step <= steps; ++step) {
-    LossAndGradient(*model, data, l2, &grad_w, &grad_b);
+    const double loss = LossAndGradient(*model, data, l2, &grad_w, &grad_b);
+    if (step > 1 && !on_step(step - 1, loss)) return false;
     for (int j = 0; j < kFeatureCount; ++j) model->w[j] -= learning_rate * grad_w[j];
     model->intercept -= learning_rate * grad_b;
-    if (!on_step(step, Loss(*model, data, l2))) return false;
+  }
+  return on_step(steps, Loss(*model, data, l2));
+}
+
+namespace {
+
+using Matrix = std::array<FeatureVector, kFeatureCount>;
+
+void AddOuter(double scale, const FeatureVector& v, Matrix* m) {
+  for (int a = 0; a < kFeatureCount; ++a) {
+    for (int b = 0; b < kFeatureCount; ++b) (*m)[a][b] += scale * v[a] * v[b];
+  }
+}
+
+// Gauss–Jordan with partial pivoting; false when singular.
+bool Invert(Matrix m, Matrix* inverse) {
+  Matrix& inv = *inverse;
+  inv = {};
+  for (int i = 0; i < kFeatureCount; ++i) inv[i][i] = 1;
+  for (int col = 0; col < kFeatureCount; ++col) {
+    int pivot = col;
+    for (int r = col + 1; r < kFeatureCount; ++r) {
+      if (std::abs(m[r][col]) > std::abs(m[pivot][col])) pivot = r;
+    }
+    if (std::abs(m[pivot][col]) < 1e-12) return false;
+    std::swap(m[col], m[pivot]);
+    std::swap(inv[col], inv[pivot]);
+    const double d = m[col][col];
+    for (int k = 0; k < kFeatureCount; ++k) m[col][k] /= d, inv[col][k] /= d;
+    for (int r = 0; r < kFeatureCount; ++r) {
+      if (r == col || m[r][col] == 0) continue;
+      const double f = m[r][col];
+      for (int k = 0; k < kFeatureCount; ++k) m[r][k] -= f * m[col][k], inv[r][k] -= f * inv[col][k];
+    }
   }
   return true;
+}
+
+}  // namespace
+
+FeatureVector StandardErrors(const Model& model, const ModelData& data, double l2,
+                             const std::array<bool, kFeatureCount>& active) {
+  FeatureVector se;
+  se.fill(std::numeric_limits<double>::infinity());
+  const double n = static_cast<double>(data.size());
+  if (n == 0) return se;
+  Matrix hessian{}, spread{};
+  for (size_t i = 0; i < data.rated_z.size(); ++i) {
+    const FeatureVector& z = data.rated_z[i];
+    const double r = model.intercept + model.Score(z) - data.rated_y[i];
+    AddOuter(1 / n, z, &hessian);
+    AddOuter(r * r / (n * n), z, &spread);
+  }
+  for (const auto& d : data.pref_d) {
+    const double p = 1 / (1 + std::exp(-model.Score(d)));
+    AddOuter(p * (1 - p) / n, d, &hessian);
+    AddOuter((1 - p) * (1 - p) / (n * n), d, &spread);
+  }
+  for (int j = 0; j < kFeatureCount; ++j) hessian[j][j] += active[j] ? l2 : 1.0;
+  Matrix h_inv;
+  if (!Invert(hessian, &h_inv)) return se;
+  for (int j = 0; j < kFeatureCount; ++j) {
+    if (!active[j]) continue;
+    double var = 0;  // (H⁻¹ B H⁻¹)_jj
+    for (int a = 0; a < kFeatureCount; ++a) {
+      for (int b = 0; b < kFeatureCount; ++b) var += h_inv[j][a] * spread[a][b] * h_inv[b][j];
+    }
+    se[j] = std::sqrt(std::max(var, 0.0));
+  }
+  return se;
 }
 
 double BinomialUpperTail(int64_t k, int64_t n) {

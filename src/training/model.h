@@ -51,6 +51,13 @@ double Loss(const Model& model, const ModelData& data, double l2);
 bool Fit(const ModelData& data, int steps, double learning_rate, double l2,
          const std::function<bool(int step, double loss)>& on_step, Model* model);
 
+// Standard errors of the fitted weights (the sandwich estimate H⁻¹ B H⁻¹,
+// H the loss's Hessian, B the spread of the per-example gradients, the
+// intercept treated as known), for telling which weights are distinguishable
+// from zero. Infinity for an inactive feature or a singular H.
+FeatureVector StandardErrors(const Model& model, const ModelData& data, double l2,
+                             const std::array<bool, kFeatureCount>& active);
+
 // P(X >= k) for X ~ Binomial(n, 1/2): the one-sided exact p of k successes.
 double BinomialUpperTail(int64_t k, int64_t n);
 

@@ -28,6 +28,10 @@ using training::kFeatureCount;
 constexpr double kMaxShiftSd = 1.0;
 // A move smaller than this share of its key's range is left out.
 constexpr double kNegligibleShare = 0.02;
+// A control moves only when its weight is at least this many standard
+// errors from zero, so that a feature the taste does not depend on is not
+// moved by the noise in its weight.
+constexpr double kMinWeightZ = 2.7;
 // Significance: one-sided exact binomial p below this over at least
 // kMinTestPairs independent held-out pairs.
 constexpr double kSignificance = 0.05;
@@ -206,11 +210,11 @@ std::vector<std::string> EnergyKeys(const json& base) {
 }
 
 std::vector<Move> ComputeMoves(const json& base, const training::Standardiser& st,
-                               const training::Model& model, double regularization) {
+                               const training::Model& model, const FeatureVector& se, double regularization) {
   std::vector<Move> moves;
   for (const Control& c : kControls) {
     const int j = static_cast<int>(c.feature);
-    if (!st.active[j]) continue;
+    if (!st.active[j] || !(std::abs(model.w[j]) >= kMinWeightZ * se[j])) continue;
     const double shift_sd = std::clamp(model.w[j] / regularization, -kMaxShiftSd, kMaxShiftSd);
     const double delta = shift_sd * st.sd[j];
     const std::string key = c.feature == Feature::kEnergy ? EnergyKeys(base).front() : std::string(c.key);
@@ -420,8 +424,9 @@ Status Train(const TrainingInput& input, const TrainingOptions& options, const T
   const Evaluation e = Evaluate(rated_heldout, pref_heldout, st, model);
   out->heldout_accuracy = e.accuracy;
   out->direction_found = e.test_pairs >= kMinTestPairs && e.p_value < kSignificance;
-  const std::vector<Move> moves = out->direction_found ? ComputeMoves(base, st, model, options.regularization)
-                                                       : std::vector<Move>{};
+  const FeatureVector se = training::StandardErrors(model, data, options.l2, st.active);
+  const std::vector<Move> moves =
+      out->direction_found ? ComputeMoves(base, st, model, se, options.regularization) : std::vector<Move>{};
   out->learned_config_json = LearnedConfig(base, moves).dump();
   out->explanation = Explain(e, out->direction_found, moves);
 
@@ -431,6 +436,7 @@ Status Train(const TrainingInput& input, const TrainingOptions& options, const T
     weights[std::string(info.name)] = {{"weight", model.w[j]},
                                        {"mean", st.mean[j]},
                                        {"sd", st.sd[j]},
+                                       {"standard_error", std::isfinite(se[j]) ? json(se[j]) : json(nullptr)},
                                        {"active", bool(st.active[j])},
                                        {"shift_sd", std::clamp(model.w[j] / options.regularization,
                                                                -kMaxShiftSd, kMaxShiftSd)}};

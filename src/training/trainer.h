@@ -7,8 +7,8 @@
 // Bradley–Terry, i.e. logistic regression on feature differences; one shared
 // weight vector when both exist), tests it on a held-out share of the data,
 // and, only when its held-out accuracy is significantly above chance, moves
-// the base adapter config along the model's weights, within the engine's
-// bounds (AdapterConfigKeys(), domain/vocabulary.h). No I/O, no database, no
+// the base adapter config along the model's weights that are themselves
+// distinguishable from zero, within the engine's bounds (AdapterConfigKeys(), domain/vocabulary.h). No I/O, no database, no
 // engine, no clock, no unseeded randomness: the same input and options give
 // the same report, bit for bit, whatever the order of the examples.
 //

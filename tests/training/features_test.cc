@@ -45,5 +45,29 @@ TEST(TrainingFeaturesTest, BinomialUpperTail) {
   EXPECT_LT(BinomialUpperTail(5200, 10000), 1e-4);
 }
 
+TEST(TrainingModelTest, StandardErrorsShrinkWithMoreDataAndAreInfiniteForInactiveFeatures) {
+  // Ratings that follow feature 0 exactly, plus a ±1 alternating residual.
+  const auto data_of = [](int n) {
+    ModelData d;
+    for (int i = 0; i < n; ++i) {
+      FeatureVector z{};
+      z[0] = (i % 7) - 3.0;
+      z[1] = (i % 5) - 2.0;
+      d.rated_z.push_back(z);
+      d.rated_y.push_back(0.5 * z[0] + (i % 2 ? 1 : -1));
+    }
+    return d;
+  };
+  std::array<bool, kFeatureCount> active{};
+  active[0] = active[1] = true;
+  Model m;
+  m.w[0] = 0.5;
+  const FeatureVector small = StandardErrors(m, data_of(100), 0, active);
+  const FeatureVector large = StandardErrors(m, data_of(400), 0, active);
+  EXPECT_GT(small[0], 0);
+  EXPECT_NEAR(large[0], small[0] / 2, small[0] * 0.1);  // 1/sqrt(n)
+  EXPECT_TRUE(std::isinf(small[2]));
+}
+
 }  // namespace
 }  // namespace studio::training
