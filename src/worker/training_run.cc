@@ -116,9 +116,13 @@ void WorkerPool::ProcessRun(const std::string& worker_id, const TrainingRun& run
   if (!report.loss.empty()) outcome.final_loss = report.loss.back().value;
   outcome.explanation = report.explanation;
   outcome.data_hash = report.data_hash;
-  if (report.direction_found) outcome.learned_config_json = report.learned_config_json;
+  // An adapter only for a config that differs from where training started.
+  const bool learned = report.direction_found &&
+                       json::parse(report.learned_config_json, nullptr, false) !=
+                           json::parse(input.base_config_json, nullptr, false);
+  if (learned) outcome.learned_config_json = report.learned_config_json;
   log(report.explanation);
-  log(report.direction_found ? "Creating the learned adapter" : "No adapter created");
+  log(learned ? "Creating the learned adapter" : "No adapter created: nothing to change");
   if (cancelled) return;
   finish();
 }
