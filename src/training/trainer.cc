@@ -13,6 +13,7 @@
 #include "domain/vocabulary.h"
 #include "training/features.h"
 #include "training/model.h"
+#include "util/hash.h"
 
 namespace studio {
 namespace {
@@ -368,7 +369,7 @@ Status Train(const TrainingInput& input, const TrainingOptions& options, const T
   }
   char hash[17];
   std::snprintf(hash, sizeof hash, "%016llx",
-                static_cast<unsigned long long>(training::StableHash(canonical)));
+                static_cast<unsigned long long>(Fnv1a(canonical)));
   out->data_hash = hash;
 
   // The split and the standardisation of the training share.
