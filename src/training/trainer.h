@@ -90,7 +90,8 @@ struct TrainingReport {
   double heldout_accuracy = 0, chance_accuracy = 0.5;
   int64_t train_size = 0, heldout_size = 0, skipped_without_style = 0;
   // Held-out accuracy significantly above chance (one-sided exact binomial
-  // p < 0.05 over at least 10 independent held-out pairs).
+  // p < 0.05 over at least 10 independent held-out pairs) and at least one
+  // feature's weight 2.7 standard errors or more from zero.
   bool direction_found = false;
   // A valid adapter config within the engine's bounds; == base when
   // !direction_found or when every move is too small to matter.
