@@ -97,7 +97,8 @@ struct TrainingReport {
   // !direction_found or when every move is too small to matter.
   std::string learned_config_json;
   // In words, e.g. "listeners preferred slower tempo (−12 %) and more swing
-  // (+0.08); held-out accuracy 0.81 against chance 0.50 over 40 pairs".
+  // (+0.08) (held-out accuracy 0.81 against chance 0.50; p = 0.0003 over 40
+  // independent held-out pairs)"; when nothing changed it says so and why.
   std::string explanation;
   // The fitted model per feature (weight, mean, sd, move) and the test, for
   // the run's metrics. A JSON object.
