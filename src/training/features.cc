@@ -3,6 +3,8 @@
 #include <cmath>
 #include <nlohmann/json.hpp>
 
+#include "util/hash.h"
+
 namespace studio::training {
 
 const std::array<FeatureInfo, kFeatureCount>& Features() {
@@ -41,19 +43,10 @@ bool ParseStyleFeatures(const std::string& style_json, StyleFeatures* out) {
   return true;
 }
 
-uint64_t StableHash(std::string_view text) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 bool IsHeldOut(std::string_view feedback_id, double heldout_fraction) {
   // FNV-1a's low bits mix poorly for short keys; take the top 53 bits after a
   // final avalanche (the splitmix64 finaliser).
-  uint64_t h = StableHash(feedback_id);
+  uint64_t h = Fnv1a(feedback_id);
   h ^= h >> 30;
   h *= 0xbf58476d1ce4e5b9ull;
   h ^= h >> 27;

@@ -1,7 +1,7 @@
 // Trainer internals: the style features the listener model learns over, how
-// they are read from a sample's recorded style, the held-out split and the
-// data hash. One table (Features()) says which style number is which feature
-// and which adapter control it moves; trainer.cc and the tests read it.
+// they are read from a sample's recorded style, and the held-out split. One
+// table (Features()) says which style number is which feature; trainer.cc's
+// kControls says which adapter control each one moves.
 //
 // Thread-safety: an immutable table and pure functions.
 #pragma once
@@ -36,9 +36,6 @@ struct StyleFeatures {
 // JSON object or a required feature is missing or not a number (tempo_bpm
 // must also be > 0).
 bool ParseStyleFeatures(const std::string& style_json, StyleFeatures* out);
-
-// 64-bit FNV-1a: stable across runs, builds and platforms.
-uint64_t StableHash(std::string_view text);
 
 // Whether the example with this feedback id is in the held-out share: a
 // function of the id alone, so the split does not depend on the examples'

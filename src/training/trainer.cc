@@ -13,6 +13,7 @@
 #include "domain/vocabulary.h"
 #include "training/features.h"
 #include "training/model.h"
+#include "util/hash.h"
 
 namespace studio {
 namespace {
@@ -209,12 +210,18 @@ std::vector<std::string> EnergyKeys(const json& base) {
   return keys;
 }
 
+// Whether feature j's weight is distinguishable from zero.
+bool WeightSignificant(const training::Standardiser& st, const training::Model& model, const FeatureVector& se,
+                       int j) {
+  return st.active[j] && std::abs(model.w[j]) >= kMinWeightZ * se[j];
+}
+
 std::vector<Move> ComputeMoves(const json& base, const training::Standardiser& st,
                                const training::Model& model, const FeatureVector& se, double regularization) {
   std::vector<Move> moves;
   for (const Control& c : kControls) {
     const int j = static_cast<int>(c.feature);
-    if (!st.active[j] || !(std::abs(model.w[j]) >= kMinWeightZ * se[j])) continue;
+    if (!WeightSignificant(st, model, se, j)) continue;
     const double shift_sd = std::clamp(model.w[j] / regularization, -kMaxShiftSd, kMaxShiftSd);
     const double delta = shift_sd * st.sd[j];
     const std::string key = c.feature == Feature::kEnergy ? EnergyKeys(base).front() : std::string(c.key);
@@ -268,15 +275,19 @@ std::string TestText(const Evaluation& e) {
                 e.accuracy, e.p_value, double(e.test_pairs));
 }
 
-std::string Explain(const Evaluation& e, bool direction_found, const std::vector<Move>& moves) {
+std::string Explain(const Evaluation& e, bool any_weight_significant, const std::vector<Move>& moves) {
   if (e.test_pairs < kMinTestPairs) {
     return Format("listeners' choices could not be tested against the style features: only %.0f "
                   "independent held-out pairs, at least %.0f are needed; nothing was changed",
                   double(e.test_pairs), double(kMinTestPairs));
   }
-  if (!direction_found) {
+  if (e.p_value >= kSignificance) {
     return "listeners' choices could not be predicted from the style features (" + TestText(e) +
            "); nothing was changed";
+  }
+  if (!any_weight_significant) {
+    return "listeners' choices could not be predicted from the style features (" + TestText(e) +
+           ", but no feature's weight stands out from the noise); nothing was changed";
   }
   if (moves.empty()) {
     return "listeners' choices follow the style features (" + TestText(e) +
@@ -368,7 +379,7 @@ Status Train(const TrainingInput& input, const TrainingOptions& options, const T
   }
   char hash[17];
   std::snprintf(hash, sizeof hash, "%016llx",
-                static_cast<unsigned long long>(training::StableHash(canonical)));
+                static_cast<unsigned long long>(Fnv1a(canonical)));
   out->data_hash = hash;
 
   // The split and the standardisation of the training share.
@@ -423,12 +434,18 @@ Status Train(const TrainingInput& input, const TrainingOptions& options, const T
   // The test and the result.
   const Evaluation e = Evaluate(rated_heldout, pref_heldout, st, model);
   out->heldout_accuracy = e.accuracy;
-  out->direction_found = e.test_pairs >= kMinTestPairs && e.p_value < kSignificance;
+  // A direction needs both: the model predicts held-out choices above
+  // chance, and at least one feature's weight stands out from its noise.
+  // Under "no relation" both must happen by chance, so a taste the features
+  // cannot express rarely passes.
   const FeatureVector se = training::StandardErrors(model, data, options.l2, st.active);
+  bool any_weight_significant = false;
+  for (int j = 0; j < kFeatureCount; ++j) any_weight_significant |= WeightSignificant(st, model, se, j);
+  out->direction_found = e.test_pairs >= kMinTestPairs && e.p_value < kSignificance && any_weight_significant;
   const std::vector<Move> moves =
       out->direction_found ? ComputeMoves(base, st, model, se, options.regularization) : std::vector<Move>{};
   out->learned_config_json = LearnedConfig(base, moves).dump();
-  out->explanation = Explain(e, out->direction_found, moves);
+  out->explanation = Explain(e, any_weight_significant, moves);
 
   json weights = json::object();
   for (const auto& info : Features()) {
