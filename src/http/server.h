@@ -69,6 +69,9 @@ struct HttpResponse {
   // Range requests (206/416) when `status` is 200, sets Accept-Ranges, and
   // answers 404 JSON when the file cannot be opened.
   std::optional<std::string> file_path;
+  // The file is a temporary one made for this response: removed as soon as
+  // it is opened (the open descriptor still reads it), or when opening fails.
+  bool remove_file_after_open = false;
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
