@@ -464,19 +464,9 @@ inline constexpr char kDatasetPreferencePairs[] = R"(
            WHERE m.dataset_id = $1 AND f.preferred_over IS NOT NULL
            GROUP BY LEAST(f.audio_id, f.preferred_over), GREATEST(f.audio_id, f.preferred_over)
           HAVING COUNT(*) > 1) pairs)";
-inline const std::string kListDatasetMembers = std::string("SELECT ") + kFeedbackColumns + R"(,
-         s.style, s.storage_path, s.adapter_id, sa.name,
-         p.id, p.text, p.attributes, j.seed, j.temperature, j.top_k, j.top_p, j.duration,
-         r.id, r.style, r.storage_path, r.adapter_id, ra.name
-    FROM dataset_members m JOIN feedback f ON f.id = m.feedback_id
-    JOIN audio_samples s ON s.id = f.audio_id JOIN generation_jobs j ON j.id = s.job_id
-    JOIN prompts p ON p.id = s.prompt_id LEFT JOIN adapters sa ON sa.id = s.adapter_id
-    LEFT JOIN audio_samples r ON r.id = f.preferred_over LEFT JOIN adapters ra ON ra.id = r.adapter_id
-   WHERE m.dataset_id = $1 AND m.feedback_id > $2::uuid ORDER BY m.feedback_id LIMIT $3)";
-inline std::string DatasetsAffectedSql(const std::string& feedback_ids_sql) {
-  return "SELECT d.id, d.name, COUNT(*) FROM dataset_members m JOIN datasets d ON d.id = m.dataset_id"
-         " WHERE m.feedback_id IN (" + feedback_ids_sql + ") GROUP BY d.id, d.name ORDER BY d.name, d.id";
-}
+inline const std::string kListDatasetMembers =
+    DatasetMembersFrom(kFeedbackColumns) +
+    " WHERE m.dataset_id = $1 AND m.feedback_id > $2::uuid ORDER BY m.feedback_id LIMIT $3";
 inline const std::string kDatasetsAffectedByFeedback = DatasetsAffectedSql("SELECT unnest($1::uuid[])");
 inline const std::string kDatasetsAffectedByJobs =
     DatasetsAffectedSql(std::string("SELECT id ") + kFeedbackTouchingJobs);

@@ -186,6 +186,27 @@ void ReadDatasetMember(const Row& r, DatasetMember* m) {
   if (!r.IsNull(20)) sample(21, r.Text(20), &m->rejected.emplace());
 }
 
+// ListDatasetMembers' statement up to its WHERE, in both dialects: the
+// feedback columns given (each store's kFeedbackColumns), then the rest
+// of ReadDatasetMember's columns; m is dataset_members.
+inline std::string DatasetMembersFrom(const std::string& feedback_columns) {
+  return "SELECT " + feedback_columns + R"(,
+         s.style, s.storage_path, s.adapter_id, sa.name,
+         p.id, p.text, p.attributes, j.seed, j.temperature, j.top_k, j.top_p, j.duration,
+         r.id, r.style, r.storage_path, r.adapter_id, ra.name
+    FROM dataset_members m JOIN feedback f ON f.id = m.feedback_id
+    JOIN audio_samples s ON s.id = f.audio_id JOIN generation_jobs j ON j.id = s.job_id
+    JOIN prompts p ON p.id = s.prompt_id LEFT JOIN adapters sa ON sa.id = s.adapter_id
+    LEFT JOIN audio_samples r ON r.id = f.preferred_over LEFT JOIN adapters ra ON ra.id = r.adapter_id)";
+}
+
+// The datasets (ReadDatasetImpact's columns) that losing the feedback
+// records `feedback_ids_sql` selects would change, by name; both dialects.
+inline std::string DatasetsAffectedSql(const std::string& feedback_ids_sql) {
+  return "SELECT d.id, d.name, COUNT(*) FROM dataset_members m JOIN datasets d ON d.id = m.dataset_id"
+         " WHERE m.feedback_id IN (" + feedback_ids_sql + ") GROUP BY d.id, d.name ORDER BY d.name, d.id";
+}
+
 // part / whole, or unset when whole is 0 (DatasetStats' shares).
 inline std::optional<double> ShareOf(double part, double whole) {
   if (whole <= 0) return std::nullopt;
