@@ -61,6 +61,10 @@ inline constexpr IntRange kNotes{0, 5000};
 // POST /audio/compare.
 inline constexpr IntRange kCompareAudioIds{1, 20};
 
+// Datasets (SPEC section 8).
+inline constexpr IntRange kDatasetName{1, 100};
+inline constexpr IntRange kDatasetDescription{0, 2000};
+
 // Bulk delete and restore, purge (SPEC section 7).
 inline constexpr IntRange kBulkIds{1, 1000};             // ids named in one call
 inline constexpr int64_t kMaxBulkFilterMatches = 10000;  // jobs (or feedback) one filter may cover

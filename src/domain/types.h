@@ -70,6 +70,9 @@ struct AudioSample {
   int sample_rate = 44100;
   GenerationParams params;
   Micros created_at = 0;
+  // The style features the engine rendered it with (a JSON object, see
+  // docs/FEEDBACK_LOOP.md); unset for samples rendered before they were recorded.
+  std::optional<std::string> style_json;
 };
 
 // The label a sample is shown with: "A" for index 0, "B" for 1, ...
@@ -180,6 +183,43 @@ struct AdapterVersion {
   std::optional<int64_t> member_count;
   Micros created_at = 0;
 };
+// ---- datasets (SPEC section 8) ----
+
+enum class DatasetType { kSupervised, kPreference };
+const char* DatasetTypeName(DatasetType t);  // "supervised", "preference"
+std::optional<DatasetType> ParseDatasetType(const std::string& name);
+
+// Which feedback records a dataset selects (besides its type: supervised
+// takes rated records, preference those with preferred_over). Unset fields
+// do not narrow.
+struct DatasetFilter {
+  std::optional<int> min_rating, max_rating;  // rating within [min, max]
+  std::vector<std::string> required_tags;     // carries every one of them
+  std::vector<std::string> excluded_tags;     // carries none of them
+  std::optional<std::string> adapter_id;      // the rated sample was rendered with it
+  std::optional<Micros> start_date, end_date;  // feedback created_at within [start, end]
+};
+
+struct Dataset {
+  std::string id;
+  std::string name;
+  std::optional<std::string> description;
+  DatasetType type = DatasetType::kSupervised;
+  std::string filter_query_json = "{}";  // the filter as validated (DatasetFilterJson)
+  int64_t sample_count = 0;              // its members now
+  std::optional<std::string> export_format;  // set by the last export
+  std::optional<Micros> exported_at;
+  Micros created_at = 0;
+  std::optional<Micros> deleted_at;
+};
+
+// The files a dataset exports to (docs/FEEDBACK_LOOP.md): JSON Lines, one
+// JSON array, CSV, and two tar archives with the WAVs beside a JSON Lines
+// manifest ("huggingface": the audiofolder layout, metadata.jsonl).
+enum class ExportFormat { kJsonl, kJson, kCsv, kHuggingface, kTar };
+const char* ExportFormatName(ExportFormat f);  // "jsonl", "json", "csv", "huggingface", "tar"
+std::optional<ExportFormat> ParseExportFormat(const std::string& name);
+const std::vector<ExportFormat>& AllExportFormats();
 
 // Which rows a read may return. kLive is the default of every view of the
 // product; kIncludeDeleted is for administrators (include_deleted=true).

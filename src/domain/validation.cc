@@ -59,6 +59,39 @@ std::optional<RunStatus> ParseRunStatus(const std::string& name) {
   return std::nullopt;
 }
 
+const char* DatasetTypeName(DatasetType t) {
+  return t == DatasetType::kPreference ? "preference" : "supervised";
+}
+
+std::optional<DatasetType> ParseDatasetType(const std::string& name) {
+  if (name == "supervised") return DatasetType::kSupervised;
+  if (name == "preference") return DatasetType::kPreference;
+  return std::nullopt;
+}
+
+const std::vector<ExportFormat>& AllExportFormats() {
+  static const std::vector<ExportFormat> kAll = {ExportFormat::kJsonl, ExportFormat::kJson, ExportFormat::kCsv,
+                                                 ExportFormat::kHuggingface, ExportFormat::kTar};
+  return kAll;
+}
+
+const char* ExportFormatName(ExportFormat f) {
+  switch (f) {
+    case ExportFormat::kJsonl: return "jsonl";
+    case ExportFormat::kJson: return "json";
+    case ExportFormat::kCsv: return "csv";
+    case ExportFormat::kHuggingface: return "huggingface";
+    case ExportFormat::kTar: return "tar";
+  }
+  return "jsonl";
+}
+
+std::optional<ExportFormat> ParseExportFormat(const std::string& name) {
+  for (ExportFormat f : AllExportFormats())
+    if (name == ExportFormatName(f)) return f;
+  return std::nullopt;
+}
+
 namespace {
 
 std::string Trim(const std::string& s) {
@@ -529,6 +562,95 @@ Status ParseVersionCreate(const json& body, VersionCreate* out) {
     v.config_json = config;
   }
   *out = std::move(v);
+  return Status::Ok();
+}
+
+// ---- datasets ----
+
+Status ParseDatasetFilter(const json& q, DatasetFilter* out) {
+  *out = DatasetFilter{};
+  if (q.is_null()) return Status::Ok();
+  if (!q.is_object()) return Status::InvalidArgument("filter_query must be an object");
+  static const char* const kKeys[] = {"min_rating", "max_rating", "required_tags", "excluded_tags",
+                                      "adapter_id", "start_date", "end_date"};
+  for (const auto& [key, value] : q.items()) {
+    bool known = false;
+    for (const char* k : kKeys) known |= key == k;
+    if (!known) {
+      return Status::InvalidArgument("filter_query has an unknown key \"" + key +
+                                     "\" (known: min_rating, max_rating, required_tags, excluded_tags, "
+                                     "adapter_id, start_date, end_date)");
+    }
+  }
+  DatasetFilter f;
+  std::optional<int64_t> rating;
+  STUDIO_RETURN_IF_ERROR(OptionalIntField(q, "min_rating", limits::kRating, &rating));
+  if (rating) f.min_rating = static_cast<int>(*rating);
+  STUDIO_RETURN_IF_ERROR(OptionalIntField(q, "max_rating", limits::kRating, &rating));
+  if (rating) f.max_rating = static_cast<int>(*rating);
+  if (f.min_rating && f.max_rating && *f.min_rating > *f.max_rating) {
+    return Status::InvalidArgument("min_rating must not be greater than max_rating");
+  }
+  std::optional<std::vector<std::string>> tags;
+  STUDIO_RETURN_IF_ERROR(OptionalStringList(q, "required_tags", limits::kMaxTags, limits::kTag, &tags));
+  if (tags) f.required_tags = *tags;
+  STUDIO_RETURN_IF_ERROR(OptionalStringList(q, "excluded_tags", limits::kMaxTags, limits::kTag, &tags));
+  if (tags) f.excluded_tags = *tags;
+  STUDIO_RETURN_IF_ERROR(OptionalUuidField(q, "adapter_id", &f.adapter_id));
+  STUDIO_RETURN_IF_ERROR(OptionalTimeField(q, "start_date", &f.start_date));
+  STUDIO_RETURN_IF_ERROR(OptionalTimeField(q, "end_date", &f.end_date));
+  if (f.start_date && f.end_date && *f.start_date > *f.end_date) {
+    return Status::InvalidArgument("start_date must not be after end_date");
+  }
+  *out = std::move(f);
+  return Status::Ok();
+}
+
+std::string DatasetFilterJson(const DatasetFilter& f) {
+  json j = json::object();
+  if (f.min_rating) j["min_rating"] = *f.min_rating;
+  if (f.max_rating) j["max_rating"] = *f.max_rating;
+  if (!f.required_tags.empty()) j["required_tags"] = f.required_tags;
+  if (!f.excluded_tags.empty()) j["excluded_tags"] = f.excluded_tags;
+  if (f.adapter_id) j["adapter_id"] = *f.adapter_id;
+  if (f.start_date) j["start_date"] = FormatIsoMicros(*f.start_date);
+  if (f.end_date) j["end_date"] = FormatIsoMicros(*f.end_date);
+  return j.dump();
+}
+
+Status ParseDatasetPreview(const json& body, DatasetType* type, DatasetFilter* filter) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  std::optional<DatasetType> t;
+  if (Has(body, "type") && body["type"].is_string()) t = ParseDatasetType(body["type"].get<std::string>());
+  if (!t) return Status::InvalidArgument("type must be \"supervised\" or \"preference\"");
+  DatasetFilter f;
+  STUDIO_RETURN_IF_ERROR(ParseDatasetFilter(body.contains("filter_query") ? body["filter_query"] : json(), &f));
+  *type = *t;
+  *filter = std::move(f);
+  return Status::Ok();
+}
+
+Status ParseDatasetCreate(const json& body, DatasetCreate* out) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  DatasetCreate d;
+  if (!Has(body, "name")) return Status::InvalidArgument("name is required");
+  STUDIO_RETURN_IF_ERROR(StringField(body, "name", limits::kDatasetName, &d.name));
+  if (Has(body, "description")) {
+    std::string description;
+    STUDIO_RETURN_IF_ERROR(StringField(body, "description", limits::kDatasetDescription, &description));
+    d.description = std::move(description);
+  }
+  STUDIO_RETURN_IF_ERROR(ParseDatasetPreview(body, &d.type, &d.filter));
+  *out = std::move(d);
+  return Status::Ok();
+}
+
+Status ParseDatasetExport(const json& body, ExportFormat* out) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  std::optional<ExportFormat> f;
+  if (Has(body, "format") && body["format"].is_string()) f = ParseExportFormat(body["format"].get<std::string>());
+  if (!f) return Status::InvalidArgument("format must be one of jsonl, json, csv, huggingface, tar");
+  *out = *f;
   return Status::Ok();
 }
 

@@ -45,6 +45,14 @@ struct AdapterPatch {
   std::optional<AdapterStatus> status;
 };
 
+// POST /datasets.
+struct DatasetCreate {
+  std::string name;
+  std::optional<std::string> description;
+  DatasetType type = DatasetType::kSupervised;
+  DatasetFilter filter;
+};
+
 using limits::kDefaultDurationSeconds;
 
 Status ParsePromptCreate(const nlohmann::json& body, std::string* text, PromptAttributes* attrs);
@@ -55,6 +63,21 @@ Status ParseAdapterPatch(const nlohmann::json& body, AdapterPatch* out);
 Status ParseFeedbackCreate(const nlohmann::json& body, Feedback* out);
 // {"audio_ids": [uuid, ...]} with 1..20 ids.
 Status ParseAudioCompare(const nlohmann::json& body, std::vector<std::string>* ids);
+
+// A dataset's filter_query (absent or null: no filter). Unlike the other
+// bodies, unknown keys are refused: a misspelt filter would silently
+// select more than meant. Ratings 1..5 with min <= max, tags as feedback
+// tags, adapter_id a UUID, dates ISO-8601 with start <= end.
+Status ParseDatasetFilter(const nlohmann::json& filter_query, DatasetFilter* out);
+// The filter as JSON text, only the fields that are set: what a dataset
+// stores and shows as its filter_query.
+std::string DatasetFilterJson(const DatasetFilter& filter);
+// {"type", "filter_query"?}: POST /datasets/preview.
+Status ParseDatasetPreview(const nlohmann::json& body, DatasetType* type, DatasetFilter* filter);
+// {"name", "description"?, "type", "filter_query"?}.
+Status ParseDatasetCreate(const nlohmann::json& body, DatasetCreate* out);
+// {"format"}: POST /datasets/{id}/export.
+Status ParseDatasetExport(const nlohmann::json& body, ExportFormat* out);
 
 // POST /adapters/{id}/restore: an optional {"name": ...} (the adapter name's rules).
 Status ParseAdapterRestore(const nlohmann::json& body, std::optional<std::string>* name);

@@ -275,7 +275,8 @@ HttpResponse Api::PreviewJobDelete(const HttpRequest&, const Params& args) const
   JobDeletePreview p;
   RETURN_ERROR_RESPONSE(lifecycle_->PreviewJobDelete(args.ids[0], &p));
   return JsonResponse(200, {{"job_id", p.job_id}, {"status", JobStatusName(p.status)},
-                            {"feedback_count", p.feedback_count}, {"will_cancel", p.will_cancel}});
+                            {"feedback_count", p.feedback_count}, {"will_cancel", p.will_cancel},
+                            {"datasets_affected", DatasetsAffectedJson(p.datasets_affected)}});
 }
 
 // ---- audio ----

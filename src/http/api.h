@@ -115,6 +115,18 @@ class Api {
   HttpResponse GetAdapterTimeline(const HttpRequest&, const Params&) const;
   // An adapter's JSON with its versions (GET /adapters/{id}, activate).
   HttpResponse AdapterWithVersions(const Adapter& a, bool with_deleted_at) const;
+  // SPEC section 8: datasets (api_datasets.cc).
+  HttpResponse PreviewDataset(const HttpRequest&, const Params&) const;
+  HttpResponse CreateDataset(const HttpRequest&, const Params&) const;
+  HttpResponse ListDatasets(const HttpRequest&, const Params&) const;
+  HttpResponse GetDataset(const HttpRequest&, const Params&) const;
+  HttpResponse DeleteDataset(const HttpRequest&, const Params&) const;
+  HttpResponse PreviewDatasetDelete(const HttpRequest&, const Params&) const;
+  HttpResponse RestoreDataset(const HttpRequest&, const Params&) const;
+  HttpResponse GetDatasetStats(const HttpRequest&, const Params&) const;
+  HttpResponse ExportDataset(const HttpRequest&, const Params&) const;
+  HttpResponse DownloadDataset(const HttpRequest&, const Params&) const;
+  HttpResponse PreviewFeedbackDelete(const HttpRequest&, const Params&) const;
 
   // Who is asking, for the audit trail.
   Actor ActorOf(const HttpRequest& req, const Params& args) const;

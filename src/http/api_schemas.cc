@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "domain/limits.h"
+#include "domain/types.h"
 #include "domain/vocabulary.h"
 
 namespace studio {
@@ -67,6 +68,20 @@ json InstrumentName() {
   json names = json::array();
   for (const InstrumentInfo& i : AllInstruments()) names.push_back(std::string(i.name));
   return {{"type", "string"}, {"enum", names}};
+}
+
+json ExportFormatEnum() {
+  json v = json::array();
+  for (ExportFormat f : AllExportFormats()) v.push_back(ExportFormatName(f));
+  return {{"type", "string"}, {"enum", v}};
+}
+
+// What the engine rendered a sample with (docs/FEEDBACK_LOOP.md), or null
+// for samples rendered before style features were recorded.
+json StyleSchema() {
+  return {{"type", {"object", "null"}},
+          {"additionalProperties", true},
+          {"description", "the style features the engine rendered the sample with; null for older samples"}};
 }
 
 json JobStatusEnum() { return Enum({"queued", "processing", "completed", "failed", "cancelled"}); }
@@ -154,8 +169,10 @@ json ApiSchemas() {
                           {"jobs_today", Int()},
                           {"total_jobs", Int()}});
   s["JobDeleted"] = Object({{"status", Enum({"deleted"})}, {"job_id", Uuid()}, {"feedback_deleted", Int()}});
+  s["DatasetsAffected"] = ArrayOf(Object({{"id", Uuid()}, {"name", Str()}, {"members_removed", Int()}}));
   s["JobDeletePreview"] = Object({{"job_id", Uuid()}, {"status", JobStatusEnum()},
-                                  {"feedback_count", Int()}, {"will_cancel", Bool()}});
+                                  {"feedback_count", Int()}, {"will_cancel", Bool()},
+                                  {"datasets_affected", Ref("DatasetsAffected")}});
   s["AudioSample"] = Object({{"id", Uuid()},
                              {"job_id", Uuid()},
                              {"prompt_id", Uuid()},
@@ -165,6 +182,7 @@ json ApiSchemas() {
                              {"duration_seconds", Num()},
                              {"sample_rate", Int()},
                              {"generation_params", Ref("GenerationParams")},
+                             {"style", StyleSchema()},
                              {"created_at", Time()}});
   s["AudioCompare"] = Object({{"samples", ArrayOf(Ref("AudioSample"))}});
   s["Feedback"] = Object({{"id", Uuid()},
@@ -281,6 +299,44 @@ json ApiSchemas() {
   s["AdapterStats"] = Object({{"total", Int()}, {"active", Int()}, {"archived", Int()}, {"total_versions", Int()}});
   s["AdapterDeleted"] = Object({{"status", Enum({"deleted"})}, {"adapter_id", Uuid()}});
   s["AdapterDeletePreview"] = Object({{"adapter_id", Uuid()}, {"jobs_count", Int()}});
+  s["FeedbackDeletePreview"] = Object({{"feedback_id", Uuid()}, {"datasets_affected", Ref("DatasetsAffected")}});
+  // ---- datasets (SPEC section 8) ----
+  const json dataset_type = Enum({"supervised", "preference"});
+  const json tag_list = {{"type", "array"}, {"items", StrLen(limits::kTag)}, {"maxItems", limits::kMaxTags}};
+  const Fields filter_fields = {{"min_rating", IntIn(limits::kRating)}, {"max_rating", IntIn(limits::kRating)},
+                                {"required_tags", tag_list}, {"excluded_tags", tag_list},
+                                {"adapter_id", Uuid()}, {"start_date", Time()}, {"end_date", Time()}};
+  json filter_query = Object(filter_fields, {"min_rating", "max_rating", "required_tags", "excluded_tags",
+                                             "adapter_id", "start_date", "end_date"});
+  filter_query["description"] = "unknown keys are refused (422)";
+  s["DatasetFilter"] = filter_query;
+  s["Dataset"] = Object({{"id", Uuid()},
+                         {"name", Str()},
+                         {"description", Nullable(Str())},
+                         {"type", dataset_type},
+                         {"filter_query", Ref("DatasetFilter")},
+                         {"sample_count", Int()},
+                         {"export_path", Nullable(Str())},
+                         {"created_at", Time()},
+                         {"deleted_at", Nullable(Time())}},
+                        {"deleted_at"});
+  s["Dataset"]["properties"]["deleted_at"]["description"] = "only with include_deleted=true";
+  s["Dataset"]["properties"]["export_path"]["description"] = "the download URL of the last export; null until exported";
+  s["DatasetList"] = Object({{"items", ArrayOf(Ref("Dataset"))}, {"total", Int()}, {"page", Int()}, {"limit", Int()}});
+  s["DatasetPreview"] = Object({{"count", Int()}});
+  s["DatasetDeleted"] = Object({{"status", Enum({"deleted"})}, {"dataset_id", Uuid()}});
+  s["DatasetDeletePreview"] = Object({{"dataset_id", Uuid()}, {"sample_count", Int()}});
+  s["DatasetExport"] = Object({{"dataset_id", Uuid()}, {"export_path", Str()}, {"sample_count", Int()},
+                               {"format", ExportFormatEnum()}});
+  s["DatasetStats"] = Object({{"dataset_id", Uuid()},
+                              {"sample_count", Int()},
+                              {"rating_distribution",
+                               Object({{"1", Int()}, {"2", Int()}, {"3", Int()}, {"4", Int()}, {"5", Int()}})},
+                              {"unique_prompts", Int()},
+                              {"unique_adapters", Int()},
+                              {"tag_frequency", {{"type", "object"}, {"additionalProperties", Int()}}},
+                              {"inter_rater_agreement", Nullable(NumIn(0, 1))},
+                              {"preference_consistency", Nullable(NumIn(0, 1))}});
 
   // Request bodies (validation.h). Optional fields may also be null.
   s["PromptCreate"] = Body({{"text", StrLen(limits::kPromptText)},
@@ -348,7 +404,9 @@ json ApiSchemas() {
   };
   s["TrashedJob"] = trashed("Job", {{"sample_count", Int()}, {"feedback_deleted", Int()}});
   s["TrashedAdapter"] = trashed("Adapter", {{"held_by_jobs", Int()}});
-  s["TrashList"] = Object({{"items", ArrayOf({{"oneOf", {Ref("TrashedJob"), Ref("TrashedAdapter")}}})},
+  s["TrashedDataset"] = trashed("Dataset", {});
+  s["TrashList"] = Object({{"items", ArrayOf({{"oneOf", {Ref("TrashedJob"), Ref("TrashedAdapter"),
+                                                          Ref("TrashedDataset")}}})},
                            {"total", Int()}, {"limit", Int()}, {"offset", Int()},
                            {"type", Enum({"jobs", "adapters", "datasets", "ab_tests"})}});
   s["PurgeResult"] = Object({{"jobs", Int()}, {"samples", Int()}, {"adapters", Int()}, {"datasets", Int()},
@@ -357,8 +415,14 @@ json ApiSchemas() {
   s["StorageReport"] = Object({{"live_bytes", Int()}, {"trashed_bytes", Int()}, {"orphaned_bytes", Int()},
                                {"files", Int()}, {"retention_days", Int()}, {"purge_interval_seconds", Int()}});
   s["BulkJobDeleteResult"] = Object({{"jobs_deleted", Int()}, {"feedback_deleted", Int()},
-                                     {"cancelled", Int()}, {"dry_run", Bool()}});
-  s["BulkFeedbackDeleteResult"] = Object({{"feedback_deleted", Int()}, {"dry_run", Bool()}});
+                                     {"cancelled", Int()}, {"dry_run", Bool()},
+                                     {"datasets_affected", Ref("DatasetsAffected")}},
+                                    {"datasets_affected"});
+  s["BulkJobDeleteResult"]["properties"]["datasets_affected"]["description"] = "dry runs only";
+  s["BulkFeedbackDeleteResult"] = Object({{"feedback_deleted", Int()}, {"dry_run", Bool()},
+                                          {"datasets_affected", Ref("DatasetsAffected")}},
+                                         {"datasets_affected"});
+  s["BulkFeedbackDeleteResult"]["properties"]["datasets_affected"]["description"] = "dry runs only";
   s["BulkRestoreResult"] = Object({{"jobs_restored", Int()}});
   s["AuditEvent"] = Object({{"id", Uuid()}, {"at", Time()},
                             {"action", Enum({"create", "update", "activate", "delete", "cancel", "restore", "purge",
@@ -392,6 +456,13 @@ json ApiSchemas() {
                             {"ids", id_list},
                             {"older_than_days", IntIn(limits::kOlderThanDays)},
                             {"dry_run", Bool()}});
+  s["DatasetPreviewRequest"] = Body({{"type", dataset_type}, {"filter_query", Ref("DatasetFilter")}}, {"type"});
+  s["DatasetCreate"] = Body({{"name", StrLen(limits::kDatasetName)},
+                             {"description", Nullable(StrLen(limits::kDatasetDescription))},
+                             {"type", dataset_type},
+                             {"filter_query", Ref("DatasetFilter")}},
+                            {"name", "type"});
+  s["DatasetExportRequest"] = Body({{"format", ExportFormatEnum()}}, {"format"});
   s["AudioCompareRequest"] = Body({{"audio_ids", {{"type", "array"}, {"items", Uuid()}, {"minItems", 1}, {"maxItems", 20}}}},
                                   {"audio_ids"});
   return s;

@@ -1,5 +1,6 @@
 #include "http/json_io.h"
 
+#include "domain/json_values.h"
 #include "domain/limits.h"
 #include "domain/vocabulary.h"
 #include "lifecycle/lifecycle.h"
@@ -9,20 +10,7 @@ namespace studio {
 
 using json = nlohmann::json;
 
-namespace {
-template <typename T>
-json Optional(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-}  // namespace
-
-json GenerationParamsJson(const GenerationParams& p) {
-  return {{"seed", p.seed},
-          {"temperature", p.temperature},
-          {"top_k", p.top_k},
-          {"top_p", p.top_p},
-          {"duration", p.duration}};
-}
+json GenerationParamsJson(const GenerationParams& p) { return GenerationParamsJsonValue(p); }
 
 void WriteJobFields(JsonWriter& w, const Job& job, bool with_deleted_at) {
   auto optional_string = [&](const std::optional<std::string>& v) {
@@ -86,21 +74,14 @@ json JobStatusJson(const Job& job) {
           {"status", JobStatusName(job.status)},
           {"progress", job.progress},
           {"audio_ids", job.audio_ids},
-          {"error", Optional(job.error)},
+          {"error", OrNull(job.error)},
           {"created_at", FormatIsoMicros(job.created_at)}};
 }
 
 json PromptJson(const Prompt& p) {
-  const PromptAttributes& a = p.attributes;
   return {{"id", p.id},
           {"text", p.text},
-          {"attributes",
-           {{"style", Optional(a.style)},
-            {"tempo", Optional(a.tempo)},
-            {"primary_instruments", a.primary_instruments},
-            {"secondary_instruments", a.secondary_instruments},
-            {"mood", Optional(a.mood)},
-            {"duration", Optional(a.duration)}}},
+          {"attributes", PromptAttributesJsonValue(p.attributes)},
           {"created_at", FormatIsoMicros(p.created_at)}};
 }
 
@@ -147,23 +128,24 @@ json AudioJson(const AudioSample& s) {
   return {{"id", s.id},
           {"job_id", s.job_id},
           {"prompt_id", s.prompt_id},
-          {"adapter_id", Optional(s.adapter_id)},
+          {"adapter_id", OrNull(s.adapter_id)},
           {"label", SampleLabel(s)},
           {"storage_path", s.storage_path},
           {"duration_seconds", s.duration_seconds},
           {"sample_rate", s.sample_rate},
           {"generation_params", GenerationParamsJson(s.params)},
+          {"style", StoredObjectJson(s.style_json)},
           {"created_at", FormatIsoMicros(s.created_at)}};
 }
 
 json FeedbackJson(const Feedback& f) {
   return {{"id", f.id},
           {"audio_id", f.audio_id},
-          {"rating", Optional(f.rating)},
+          {"rating", OrNull(f.rating)},
           {"rating_criterion", f.rating_criterion},
-          {"preferred_over", Optional(f.preferred_over)},
+          {"preferred_over", OrNull(f.preferred_over)},
           {"tags", f.tags},
-          {"notes", Optional(f.notes)},
+          {"notes", OrNull(f.notes)},
           {"created_at", FormatIsoMicros(f.created_at)}};
 }
 
@@ -175,7 +157,7 @@ json JobStatsJson(const JobStats& s) {
             {"failed", s.failed},
             {"cancelled", s.cancelled}}},
           {"active_jobs", s.queued + s.processing},
-          {"avg_processing_time_seconds", Optional(s.avg_processing_seconds)},
+          {"avg_processing_time_seconds", OrNull(s.avg_processing_seconds)},
           {"jobs_today", s.jobs_today},
           {"total_jobs", s.total()}};
 }
@@ -192,6 +174,30 @@ json FeedbackSummaryJson(const FeedbackSummary& s) {
           {"total_preferences", s.total_preferences},
           {"rating_distribution", dist},
           {"high_rated_samples", s.high_rated_samples}};
+}
+
+std::string DatasetDownloadUrl(const std::string& dataset_id, const std::string& format) {
+  return "/api/datasets/" + dataset_id + "/download?format=" + format;
+}
+
+json DatasetJson(const Dataset& d, bool with_deleted_at) {
+  json filter = json::parse(d.filter_query_json, nullptr, /*allow_exceptions=*/false);
+  json out = {{"id", d.id},
+              {"name", d.name},
+              {"description", OrNull(d.description)},
+              {"type", DatasetTypeName(d.type)},
+              {"filter_query", filter.is_object() ? filter : json::object()},
+              {"sample_count", d.sample_count},
+              {"export_path", d.export_format ? json(DatasetDownloadUrl(d.id, *d.export_format)) : json(nullptr)},
+              {"created_at", FormatIsoMicros(d.created_at)}};
+  if (with_deleted_at) out["deleted_at"] = d.deleted_at ? json(FormatIsoMicros(*d.deleted_at)) : json(nullptr);
+  return out;
+}
+
+json DatasetsAffectedJson(const std::vector<DatasetImpact>& impacts) {
+  json out = json::array();
+  for (const auto& d : impacts) out.push_back({{"id", d.id}, {"name", d.name}, {"members_removed", d.members_removed}});
+  return out;
 }
 
 namespace {

@@ -30,6 +30,13 @@ nlohmann::json GenerationParamsJson(const GenerationParams& params);
 nlohmann::json JobStatsJson(const JobStats& stats);
 nlohmann::json AdapterStatsJson(const AdapterStats& stats);
 nlohmann::json FeedbackSummaryJson(const FeedbackSummary& summary);
+// Where a dataset exported in `format` downloads: "/api/datasets/<id>/download?format=<format>".
+std::string DatasetDownloadUrl(const std::string& dataset_id, const std::string& format);
+// A dataset; export_path is its download URL once exported (else null);
+// `with_deleted_at` adds deleted_at (include_deleted reads, the trash).
+nlohmann::json DatasetJson(const Dataset& dataset, bool with_deleted_at);
+// [{id, name, members_removed}]: what a delete takes from datasets.
+nlohmann::json DatasetsAffectedJson(const std::vector<DatasetImpact>& impacts);
 // GET /vocabulary: the tables of domain/vocabulary.h and domain/limits.h
 // (instrument_families, instruments with their family and mapping, modes,
 // moods, styles, adapter_config keys, limits).

@@ -473,7 +473,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return SendJson(500, DetailJson("Internal server error"));
     }
     if (res.file_path) {
-      return SendFile(res.status, res.content_type, &res.headers, {}, *res.file_path);
+      return SendFile(res.status, res.content_type, &res.headers, {}, *res.file_path,
+                      res.remove_file_after_open);
     }
     if (res.stream) return SendStream(res);
     BeginHead(res.status);
@@ -594,9 +595,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void SendFile(int status, std::string_view content_type,
                 const std::vector<std::pair<std::string, std::string>>* extra,
-                std::string_view cache_control, const std::string& path) {
+                std::string_view cache_control, const std::string& path, bool remove_after_open = false) {
     if (file_fd_ >= 0) ::close(file_fd_);
     file_fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (remove_after_open) ::unlink(path.c_str());
     struct stat st;
     if (file_fd_ < 0 || ::fstat(file_fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
       if (file_fd_ < 0 && errno != ENOENT) {

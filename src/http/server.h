@@ -80,6 +80,9 @@ struct HttpResponse {
     int poll_ms = 250;
   };
   std::shared_ptr<Stream> stream;
+  // The file is a temporary one made for this response: removed as soon as
+  // it is opened (the open descriptor still reads it), or when opening fails.
+  bool remove_file_after_open = false;
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;

@@ -153,7 +153,8 @@ Status Lifecycle::DeleteJob(const std::string& job_id, int64_t* feedback_deleted
   });
 }
 
-Status Lifecycle::DeleteLockedJobs(const IdList& ids, Micros now, BulkJobDeleteResult* out) {
+Status Lifecycle::DeleteLockedJobs(const IdList& ids, Micros now, BulkJobDeleteResult* out,
+                                   bool count_datasets) {
   for (size_t at = 0; at < ids.size(); at += kMaxIdsPerStatement) {
     const IdList chunk = IdChunk(ids, at);
     int64_t n = 0;
@@ -165,6 +166,12 @@ Status Lifecycle::DeleteLockedJobs(const IdList& ids, Micros now, BulkJobDeleteR
     // Before the cascade: each job records how much feedback its delete removes.
     STUDIO_RETURN_IF_ERROR(store_->MarkJobsDeleted(chunk, now, &n));
     out->jobs_deleted += n;
+    if (count_datasets) {
+      // Before this chunk's cascade, after the previous ones': each record counted once.
+      std::vector<DatasetImpact> chunk_impacts;
+      STUDIO_RETURN_IF_ERROR(store_->DatasetsAffectedByJobs(chunk, &chunk_impacts));
+      MergeDatasetImpacts(&out->datasets_affected, chunk_impacts);
+    }
     STUDIO_RETURN_IF_ERROR(store_->DeleteFeedbackTouchingJobs(chunk, &n));
     out->feedback_deleted += n;
   }
@@ -177,6 +184,7 @@ Status Lifecycle::PreviewJobDelete(const std::string& job_id, JobDeletePreview* 
   out->job_id = job.id;
   out->status = job.status;
   out->will_cancel = IsActive(job.status);
+  STUDIO_RETURN_IF_ERROR(store_->DatasetsAffectedByJobs({job_id}, &out->datasets_affected));
   return store_->CountFeedbackTouchingJobs({job_id}, &out->feedback_count);
 }
 
@@ -317,6 +325,12 @@ Status Lifecycle::DeleteFeedback(const std::string& id, const Actor& actor) {
     STUDIO_RETURN_IF_ERROR(store_->DeleteFeedback(id));
     return Audit(actor, "delete", "feedback", id, R"({"feedback":1})");
   });
+}
+
+Status Lifecycle::PreviewFeedbackDelete(const std::string& id, std::vector<DatasetImpact>* datasets_affected) {
+  Feedback f;
+  STUDIO_RETURN_IF_ERROR(store_->GetFeedback(id, &f));
+  return store_->DatasetsAffectedByFeedback({id}, datasets_affected);
 }
 
 // ---- worker side ----

@@ -95,6 +95,7 @@ struct BulkJobDelete {
 };
 struct BulkJobDeleteResult {
   int64_t jobs_deleted = 0, feedback_deleted = 0, cancelled = 0;
+  std::vector<DatasetImpact> datasets_affected;  // dry runs only: what the delete would change
 };
 
 struct BulkFeedbackDelete {
@@ -132,6 +133,17 @@ struct JobDeletePreview {
   JobStatus status = JobStatus::kQueued;
   int64_t feedback_count = 0;  // records that deleting the job removes
   bool will_cancel = false;
+  std::vector<DatasetImpact> datasets_affected;  // and the datasets that lose them
+};
+
+// A dataset download built from the dataset's members at download time
+// (Lifecycle::BuildDatasetDownload): a local temporary file, which the
+// caller serves and then removes (a build removes what a crash left
+// under exports/ more than an hour ago).
+struct DatasetDownload {
+  std::string local_path;
+  int64_t rows = 0;
+  Dataset dataset;  // as it was when the download was built
 };
 
 // What a worker trains on (Lifecycle::PrepareTraining).
@@ -247,8 +259,33 @@ class Lifecycle {
   Status AddFeedback(Feedback feedback, Feedback* out);
   Status DeleteFeedback(const std::string& id, const Actor& actor = {});
   // Hard-deletes the named or matching records in one transaction; limits as BulkDeleteJobs.
+  // A dry run also tells which datasets the delete would change.
   Status BulkDeleteFeedback(const BulkFeedbackDelete& request, int64_t* deleted,
-                            const Actor& actor = {});
+                            const Actor& actor = {},
+                            std::vector<DatasetImpact>* datasets_affected = nullptr);
+  // The datasets that deleting the record changes. NotFound when unknown.
+  Status PreviewFeedbackDelete(const std::string& id, std::vector<DatasetImpact>* datasets_affected);
+
+  // ---- datasets (SPEC section 8; lifecycle/datasets.cc) ----
+  // How many feedback records a dataset of `type` with `filter` would take now.
+  Status PreviewDataset(DatasetType type, const DatasetFilter& filter, int64_t* count);
+  // Creates the dataset with every matching feedback record as a member,
+  // frozen: later feedback never joins. RuleViolation ("The filter matches
+  // no feedback", nothing created) when none matches.
+  Status CreateDataset(const DatasetCreate& request, Dataset* out);
+  // Soft delete with its audit event; members stay (a restore brings the
+  // dataset back as it was, less what feedback deletes took meanwhile).
+  // NotFound when not live.
+  Status DeleteDataset(const std::string& id, const Actor& actor = {});
+  // NotFound (kTrashedDataset) when not in the trash.
+  Status RestoreDataset(const std::string& id, Dataset* out, const Actor& actor = {});
+  // Records an export of a live dataset in `format` (NotFound otherwise)
+  // and gives the dataset as it is now.
+  Status ExportDataset(const std::string& id, ExportFormat format, Dataset* out);
+  // Builds the download of a live dataset from its current members (so a
+  // deleted feedback record is never in it), page by page, into a
+  // temporary file under exports/. NotFound when the dataset is not live.
+  Status BuildDatasetDownload(const std::string& id, ExportFormat format, DatasetDownload* out);
 
   // ---- adapter versions (SPEC section 8) ----
   // A new version of a live adapter, made current: its config (default:
@@ -367,7 +404,12 @@ class Lifecycle {
   void NotifyJobQueued();
   Micros LeaseMicros() const { return options_.lease_seconds * 1'000'000LL; }
   // Inside a transaction: the job-delete rules for `ids` (all live, locked).
-  Status DeleteLockedJobs(const IdList& ids, Micros now, BulkJobDeleteResult* out);
+  // With `count_datasets`, also what each chunk's cascade takes from datasets.
+  Status DeleteLockedJobs(const IdList& ids, Micros now, BulkJobDeleteResult* out,
+                          bool count_datasets = false);
+  // Writes the export rows of a dataset's members to `path` (datasets.cc).
+  Status WriteDatasetExport(const Dataset& dataset, ExportFormat format, const std::string& path,
+                            int64_t* rows);
   Status Audit(const Actor& actor, const char* action, const char* entity,
                const std::optional<std::string>& entity_id, const std::string& counts_json,
                std::string* event_id = nullptr);
@@ -375,7 +417,7 @@ class Lifecycle {
   struct PurgeOps {
     const char* entity;                                          // the audit event's entity
     std::function<Status(int limit, IdList* ids)> select;        // the next ones to purge
-    std::function<std::string(const std::string& id)> folder;    // where its files are
+    std::function<std::string(const std::string& id)> folder;    // where its files are (unset: none)
     std::function<Status(const IdList&, PurgeResult*)> count_rows;  // a dry run's counts
     std::function<Status(const IdList&, PurgeResult*)> purge_rows;  // the deletes
   };
@@ -411,6 +453,9 @@ std::string JobDeleteCounts(const BulkJobDeleteResult& r);
 // Bulk limits (SPEC section 7; the ranges live in domain/limits.h).
 inline constexpr size_t kMaxBulkIds = static_cast<size_t>(limits::kBulkIds.max);
 inline constexpr int64_t kMaxBulkFilterMatches = limits::kMaxBulkFilterMatches;
+
+// Adds `more` into `into`, by dataset id (members_removed summed), kept by name.
+void MergeDatasetImpacts(std::vector<DatasetImpact>* into, const std::vector<DatasetImpact>& more);
 
 // Shown instead of an adapter's name on jobs whose adapter was deleted.
 inline constexpr const char* kDeletedAdapterName = "Deleted Adapter";

@@ -40,7 +40,7 @@ inline constexpr char kAdapterColumns[] =
 inline constexpr char kAudioColumns[] =
     "a.id, a.job_id, a.prompt_id, a.adapter_id, a.sample_index, a.storage_path, "
     "a.duration_seconds, a.sample_rate, ts_to_micros(a.created_at), j.seed, j.temperature, "
-    "j.top_k, j.top_p, j.duration";
+    "j.top_k, j.top_p, j.duration, a.style";
 
 inline constexpr char kFeedbackColumns[] =
     "f.id, f.audio_id, f.rating, f.rating_criterion, f.preferred_over, f.tags, f.notes, "
@@ -254,8 +254,8 @@ inline constexpr char kReleaseJob[] =
     "AND status = 'processing' AND deleted_at IS NULL";
 inline constexpr char kInsertAudioSample[] =
     "INSERT INTO audio_samples (id, job_id, prompt_id, adapter_id, sample_index, "
-    "storage_path, duration_seconds, sample_rate, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, micros_to_ts($9::bigint))";
+    "storage_path, duration_seconds, sample_rate, created_at, style) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, micros_to_ts($9::bigint), $10)";
 inline constexpr char kInsertFeedback[] =
     "INSERT INTO feedback (id, audio_id, rating, rating_criterion, preferred_over, tags, "
     "notes, created_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, micros_to_ts($8::bigint))";
@@ -392,6 +392,85 @@ inline std::string SelectFeedbackIdsSql(const FeedbackQuery& q) {
   return "SELECT f.id FROM feedback f" + where + " ORDER BY f.created_at DESC, f.id DESC LIMIT $" +
          std::to_string(n + 1);
 }
+
+// ---- datasets ----
+inline constexpr char kDatasetColumns[] =
+    "id, name, description, type, filter_query, sample_count, export_format, "
+    "ts_to_micros(exported_at), ts_to_micros(created_at), ts_to_micros(deleted_at)";
+// The feedback a dataset of a type and filter selects. Parameters, always
+// all sent (NULL when a filter field is unset): $1 type, $2 min_rating,
+// $3 max_rating, $4 required tags and $5 excluded tags (JSON arrays: "has
+// all" is @>, "has any" ?|, one statement for any number of tags),
+// $6 adapter_id, $7 start, $8 end (microseconds).
+inline constexpr char kDatasetCandidates[] = R"(
+  FROM feedback f JOIN audio_samples s ON s.id = f.audio_id
+  WHERE (CASE WHEN $1::text = 'supervised' THEN f.rating IS NOT NULL ELSE f.preferred_over IS NOT NULL END)
+    AND ($2::int IS NULL OR f.rating >= $2::int) AND ($3::int IS NULL OR f.rating <= $3::int)
+    AND f.tags @> $4::jsonb
+    AND NOT (f.tags ?| ARRAY(SELECT jsonb_array_elements_text($5::jsonb)))
+    AND ($6::uuid IS NULL OR s.adapter_id = $6::uuid)
+    AND ($7::bigint IS NULL OR f.created_at >= micros_to_ts($7::bigint))
+    AND ($8::bigint IS NULL OR f.created_at <= micros_to_ts($8::bigint)))";
+inline const std::string kCountDatasetCandidates = std::string("SELECT COUNT(*)") + kDatasetCandidates;
+// $9 is the new dataset's id.
+inline const std::string kInsertDatasetMembers =
+    std::string("INSERT INTO dataset_members (dataset_id, feedback_id) SELECT $9::uuid, f.id") + kDatasetCandidates;
+inline constexpr char kInsertDataset[] =
+    "INSERT INTO datasets (id, name, description, type, filter_query, sample_count, export_format, "
+    "exported_at, created_at, deleted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, micros_to_ts($8::bigint), "
+    "micros_to_ts($9::bigint), micros_to_ts($10::bigint))";
+inline constexpr char kSetDatasetSampleCount[] = "UPDATE datasets SET sample_count = $1 WHERE id = $2";
+inline const std::string kGetDatasetTemplate =
+    std::string("SELECT ") + kDatasetColumns + " FROM {datasets} WHERE id = $1";
+inline const std::string kListDatasets = std::string("SELECT ") + kDatasetColumns +
+                                         " FROM live_datasets ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2";
+inline constexpr char kCountDatasets[] = "SELECT COUNT(*) FROM live_datasets";
+inline constexpr char kMarkDatasetDeleted[] =
+    "UPDATE datasets SET deleted_at = micros_to_ts($1::bigint) WHERE id = $2 AND deleted_at IS NULL";
+inline constexpr char kRestoreDataset[] =
+    "UPDATE datasets SET deleted_at = NULL WHERE id = $1 AND deleted_at IS NOT NULL";
+inline const std::string kListTrashedDatasets =
+    std::string("SELECT ") + kDatasetColumns +
+    " FROM datasets WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, id DESC LIMIT $1 OFFSET $2";
+inline constexpr char kCountTrashedDatasets[] = "SELECT COUNT(*) FROM datasets WHERE deleted_at IS NOT NULL";
+inline constexpr char kPurgeDatasetRows[] =
+    "DELETE FROM datasets WHERE id = ANY ($1::uuid[]) AND deleted_at IS NOT NULL";
+inline constexpr char kMarkDatasetExported[] =
+    "UPDATE datasets SET export_format = $1, exported_at = micros_to_ts($2::bigint) "
+    "WHERE id = $3 AND deleted_at IS NULL";
+inline constexpr char kDatasetStatsCounts[] = R"(
+  SELECT COUNT(*), COUNT(*) FILTER (WHERE f.rating = 1), COUNT(*) FILTER (WHERE f.rating = 2),
+         COUNT(*) FILTER (WHERE f.rating = 3), COUNT(*) FILTER (WHERE f.rating = 4),
+         COUNT(*) FILTER (WHERE f.rating = 5), COUNT(DISTINCT s.prompt_id), COUNT(DISTINCT s.adapter_id)
+    FROM dataset_members m JOIN feedback f ON f.id = m.feedback_id
+    JOIN audio_samples s ON s.id = f.audio_id
+   WHERE m.dataset_id = $1)";
+inline constexpr char kDatasetTagFrequency[] = R"(
+  SELECT t.tag, COUNT(*) FROM dataset_members m JOIN feedback f ON f.id = m.feedback_id
+         CROSS JOIN LATERAL jsonb_array_elements_text(f.tags) AS t(tag)
+   WHERE m.dataset_id = $1 GROUP BY t.tag ORDER BY t.tag)";
+// As sqlite_statements.h: (agreeing, all) rating pairs of one sample.
+inline constexpr char kDatasetRatingPairs[] = R"(
+  WITH rated AS (SELECT f.id, f.audio_id, f.rating FROM dataset_members m
+                   JOIN feedback f ON f.id = m.feedback_id
+                  WHERE m.dataset_id = $1 AND f.rating IS NOT NULL)
+  SELECT COUNT(*) FILTER (WHERE abs(a.rating - b.rating) <= 1), COUNT(*)
+    FROM rated a JOIN rated b ON b.audio_id = a.audio_id AND b.id > a.id)";
+// (agreeing with the majority direction, all) comparisons of sample pairs compared more than once.
+inline constexpr char kDatasetPreferencePairs[] = R"(
+  SELECT COALESCE(SUM(GREATEST(forward, backward)), 0), COALESCE(SUM(forward + backward), 0)
+    FROM (SELECT COUNT(*) FILTER (WHERE f.audio_id < f.preferred_over) AS forward,
+                 COUNT(*) FILTER (WHERE f.audio_id > f.preferred_over) AS backward
+            FROM dataset_members m JOIN feedback f ON f.id = m.feedback_id
+           WHERE m.dataset_id = $1 AND f.preferred_over IS NOT NULL
+           GROUP BY LEAST(f.audio_id, f.preferred_over), GREATEST(f.audio_id, f.preferred_over)
+          HAVING COUNT(*) > 1) pairs)";
+inline const std::string kListDatasetMembers =
+    DatasetMembersFrom(kFeedbackColumns) +
+    " WHERE m.dataset_id = $1 AND m.feedback_id > $2::uuid ORDER BY m.feedback_id LIMIT $3";
+inline const std::string kDatasetsAffectedByFeedback = DatasetsAffectedSql("SELECT unnest($1::uuid[])");
+inline const std::string kDatasetsAffectedByJobs =
+    DatasetsAffectedSql(std::string("SELECT id ") + kFeedbackTouchingJobs);
 
 // ---- audit ----
 inline constexpr char kAuditColumns[] =

@@ -722,7 +722,8 @@ class PostgresStore final : public Store {
   Status InsertAudioSample(const AudioSample& s) override {
     return Run(kInsertAudioSample,
                Params().Add(s.id).Add(s.job_id).Add(s.prompt_id).Add(s.adapter_id).Add(s.sample_index)
-                   .Add(s.storage_path).Add(s.duration_seconds).Add(s.sample_rate).AddTime(s.created_at));
+                   .Add(s.storage_path).Add(s.duration_seconds).Add(s.sample_rate).AddTime(s.created_at)
+                   .Add(s.style_json));
   }
 
   Status GetAudioSample(const std::string& id, Visibility v, AudioSample* out) override {
@@ -942,6 +943,113 @@ class PostgresStore final : public Store {
     STUDIO_RETURN_IF_ERROR(read_pairs(kJobOwners, job_ids, &out->jobs));
     STUDIO_RETURN_IF_ERROR(read_pairs(kAudioOwners, job_ids, &out->audio_keys));
     return read_pairs(kAdapterOwners, adapter_ids, &out->adapters);
+  }
+
+  // ---- datasets ----
+  Status CountDatasetCandidates(DatasetType type, const DatasetFilter& filter, int64_t* count) override {
+    *count = 0;
+    if (filter.adapter_id && !IsId(*filter.adapter_id)) return Status::Ok();
+    return ScalarInt(kCountDatasetCandidates, DatasetFilterParams(type, filter), count);
+  }
+
+  Status InsertDataset(const Dataset& d, const DatasetFilter& filter, int64_t* members) override {
+    *members = 0;
+    return InTransaction([&]() -> Status {
+      STUDIO_RETURN_IF_ERROR(Run(kInsertDataset, Params().Add(d.id).Add(d.name).Add(d.description)
+                                                     .Add(DatasetTypeName(d.type)).Add(d.filter_query_json)
+                                                     .Add(int64_t{0}).Add(d.export_format).AddTime(d.exported_at)
+                                                     .AddTime(d.created_at).AddTime(d.deleted_at)));
+      if (filter.adapter_id && !IsId(*filter.adapter_id)) return Status::Ok();
+      STUDIO_RETURN_IF_ERROR(Run(kInsertDatasetMembers, DatasetFilterParams(d.type, filter).Add(d.id), members));
+      return Run(kSetDatasetSampleCount, Params().Add(*members).Add(d.id));
+    });
+  }
+
+  Status GetDataset(const std::string& id, Visibility v, Dataset* out) override {
+    static const VisibilitySql kSql(kGetDatasetTemplate);
+    if (!IsId(id)) return Status::NotFound(store_kind::kDataset);
+    return With(kSql.For(v), {id}, [&](const Result& r) {
+      if (r.rows() == 0) return Status::NotFound(store_kind::kDataset);
+      ReadDataset(PgRow{r, 0}, out);
+      return Status::Ok();
+    });
+  }
+
+  Status ListDatasets(int64_t offset, int limit, std::vector<Dataset>* out, int64_t* total) override {
+    return DatasetPage(kCountDatasets, kListDatasets, offset, limit, out, total);
+  }
+
+  Status MarkDatasetDeleted(const std::string& id, Micros now) override {
+    return ChangeOne(kMarkDatasetDeleted, id, Params().AddTime(now).Add(id), store_kind::kDataset);
+  }
+
+  Status RestoreDataset(const std::string& id) override {
+    return ChangeOne(kRestoreDataset, id, Params().Add(id), store_kind::kTrashedDataset);
+  }
+
+  Status ListTrashedDatasets(int64_t offset, int limit, std::vector<Dataset>* out, int64_t* total) override {
+    return DatasetPage(kCountTrashedDatasets, kListTrashedDatasets, offset, limit, out, total);
+  }
+
+  Status SelectTrashedDatasetIds(const std::optional<IdList>& ids, std::optional<Micros> deleted_before,
+                                 int limit, IdList* out) override {
+    return ReadIds(TrashedIdsSql("datasets", ids.has_value(), deleted_before.has_value()),
+                   TrashedParams(ids, deleted_before, limit), out);
+  }
+
+  Status PurgeDatasetRows(const IdList& ids, int64_t* datasets) override {
+    return Run(kPurgeDatasetRows, Params().Add(IdArray(ids)), datasets);
+  }
+
+  Status MarkDatasetExported(const std::string& id, const std::string& format, Micros now) override {
+    return ChangeOne(kMarkDatasetExported, id, Params().Add(format).AddTime(now).Add(id), store_kind::kDataset);
+  }
+
+  Status GetDatasetStats(const std::string& dataset_id, DatasetStats* out) override {
+    *out = DatasetStats{};
+    Dataset d;
+    STUDIO_RETURN_IF_ERROR(GetDataset(dataset_id, Visibility::kIncludeDeleted, &d));
+    STUDIO_RETURN_IF_ERROR(With(kDatasetStatsCounts, {dataset_id}, [&](const Result& r) {
+      if (r.rows() == 0) return Status::Ok();
+      out->sample_count = r.Int(0, 0);
+      for (int i = 0; i < 5; ++i) out->rating_distribution[i] = r.Int(0, 1 + i);
+      out->unique_prompts = r.Int(0, 6);
+      out->unique_adapters = r.Int(0, 7);
+      return Status::Ok();
+    }));
+    STUDIO_RETURN_IF_ERROR(With(kDatasetTagFrequency, {dataset_id}, [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) out->tag_frequency.emplace_back(r.Text(i, 0), r.Int(i, 1));
+      return Status::Ok();
+    }));
+    // Both statements answer (agreeing, all).
+    auto share = [&](const char* sql, std::optional<double>* into) {
+      return With(sql, {dataset_id}, [&](const Result& r) {
+        if (r.rows() > 0) *into = ShareOf(r.Double(0, 0), r.Double(0, 1));
+        return Status::Ok();
+      });
+    };
+    STUDIO_RETURN_IF_ERROR(share(kDatasetRatingPairs, &out->inter_rater_agreement));
+    return share(kDatasetPreferencePairs, &out->preference_consistency);
+  }
+
+  Status ListDatasetMembers(const std::string& dataset_id, const std::string& after_feedback_id, int limit,
+                            std::vector<DatasetMember>* out) override {
+    out->clear();
+    if (!IsId(dataset_id)) return Status::Ok();
+    static const std::string kBeforeEveryId = "00000000-0000-0000-0000-000000000000";
+    const std::string& after = IsId(after_feedback_id) ? after_feedback_id : kBeforeEveryId;
+    return With(kListDatasetMembers, Params().Add(dataset_id).Add(after).Add(limit), [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadDatasetMember(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
+  }
+
+  Status DatasetsAffectedByFeedback(const IdList& feedback_ids, std::vector<DatasetImpact>* out) override {
+    return ReadImpacts(kDatasetsAffectedByFeedback, feedback_ids, out);
+  }
+
+  Status DatasetsAffectedByJobs(const IdList& job_ids, std::vector<DatasetImpact>* out) override {
+    return ReadImpacts(kDatasetsAffectedByJobs, job_ids, out);
   }
 
   // ---- experiments and training runs ----
@@ -1253,6 +1361,39 @@ class PostgresStore final : public Store {
     return p;
   }
 
+  // In kDatasetCandidates' order: $1..$8.
+  static Params DatasetFilterParams(DatasetType type, const DatasetFilter& f) {
+    return Params().Add(DatasetTypeName(type)).Add(f.min_rating).Add(f.max_rating)
+        .Add(json(f.required_tags).dump()).Add(json(f.excluded_tags).dump()).Add(f.adapter_id)
+        .AddTime(f.start_date).AddTime(f.end_date);
+  }
+
+  Status DatasetPage(const char* count_sql, const std::string& page_sql, int64_t offset, int limit,
+                     std::vector<Dataset>* out, int64_t* total) {
+    out->clear();
+    STUDIO_RETURN_IF_ERROR(ScalarInt(count_sql, {}, total));
+    return With(page_sql, Params().Add(limit).Add(offset), [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadDataset(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
+  }
+
+  // Runs a write that must change exactly the row `id`; NotFound(kind) otherwise.
+  Status ChangeOne(const char* sql, const std::string& id, const Params& params, const char* kind) {
+    if (!IsId(id)) return Status::NotFound(kind);
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(Run(sql, params, &n));
+    return n == 1 ? Status::Ok() : Status::NotFound(kind);
+  }
+
+  Status ReadImpacts(const std::string& sql, const IdList& ids, std::vector<DatasetImpact>* out) {
+    out->clear();
+    return With(sql, Params().Add(IdArray(ids)), [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadDatasetImpact(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
+  }
+
   static void AddAdapter(Params& p, const Adapter& a) {
     p.Add(a.id).Add(a.name).Add(a.description).Add(a.base_model).Add(a.storage_path)
         .Add(a.config_json).Add(a.is_active).Add(AdapterStatusName(a.status))
@@ -1295,6 +1436,11 @@ Status PostgresStore::ExplainQuery(const std::string& name, std::vector<std::str
       {"list_trashed_adapters", {kListTrashedAdapters, {"20", "0"}}},
       {"list_audit", {AuditPageSql(AuditQuery{}), {"50", "0"}}},
       {"get_audio", {SourceFor(kGetAudioTemplate, Visibility::kLive), {kSomeId}}},
+      {"list_datasets", {kListDatasets, {"20", "0"}}},
+      {"list_trashed_datasets", {kListTrashedDatasets, {"20", "0"}}},
+      {"dataset_members", {kListDatasetMembers, {kSomeId, kSomeId, "1000"}}},
+      {"datasets_affected_by_feedback", {kDatasetsAffectedByFeedback, {"{" + kSomeId + "}"}}},
+      {"datasets_affected_by_jobs", {kDatasetsAffectedByJobs, {"{" + kSomeId + "}"}}},
   };
   auto it = kQueries.find(name);
   if (it == kQueries.end()) return Status::NotFound("no query named " + name);

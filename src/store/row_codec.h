@@ -24,7 +24,7 @@
 
 namespace studio::store_internal {
 
-// {jobs}, {adapters} and {audio} in `sql` become the live_* views (kLive)
+// {jobs}, {adapters}, {audio} and {datasets} in `sql` become the live_* views (kLive)
 // or the base tables (kIncludeDeleted).
 std::string SourceFor(std::string sql, Visibility v);
 
@@ -108,7 +108,8 @@ void ReadJob(const Row& r, Job* j) {
   j->audio_ids = SplitIds(r.Text(18));
 }
 
-// Columns: the stores' kAudioColumns (the sample, then its job's parameters).
+// Columns: the stores' kAudioColumns (the sample, then its job's
+// parameters, then its style features).
 template <typename Row>
 void ReadAudio(const Row& r, AudioSample* a) {
   a->id = r.Text(0);
@@ -125,6 +126,7 @@ void ReadAudio(const Row& r, AudioSample* a) {
   a->params.top_k = static_cast<int>(r.Int(11));
   a->params.top_p = r.Double(12);
   a->params.duration = static_cast<int>(r.Int(13));
+  a->style_json = OptText(r, 14);
 }
 
 // Columns: the stores' kFeedbackColumns.
@@ -138,6 +140,85 @@ void ReadFeedback(const Row& r, Feedback* f) {
   f->tags = ParseTags(r.Text(5));
   f->notes = OptText(r, 6);
   f->created_at = r.Time(7).value_or(0);
+}
+
+// Columns: the stores' kDatasetColumns (id, name, description, type,
+// filter_query, sample_count, export_format, exported_at, created_at, deleted_at).
+template <typename Row>
+void ReadDataset(const Row& r, Dataset* d) {
+  d->id = r.Text(0);
+  d->name = r.Text(1);
+  d->description = OptText(r, 2);
+  d->type = ParseDatasetType(r.Text(3)).value_or(DatasetType::kSupervised);
+  d->filter_query_json = r.Text(4);
+  d->sample_count = r.Int(5);
+  d->export_format = OptText(r, 6);
+  d->exported_at = r.Time(7);
+  d->created_at = r.Time(8).value_or(0);
+  d->deleted_at = r.Time(9);
+}
+
+// Columns: the stores' kDatasetMemberColumns: kFeedbackColumns (0-7), the
+// sample's style, storage_path, adapter_id, adapter name (8-11), the
+// prompt's id, text, attributes (12-14), the job's parameters (15-19), and
+// the rejected sample's id, style, storage_path, adapter_id, adapter name
+// (20-24; NULL without preferred_over).
+template <typename Row>
+void ReadDatasetMember(const Row& r, DatasetMember* m) {
+  ReadFeedback(r, &m->feedback);
+  auto sample = [&](int at, const std::string& audio_id, DatasetMemberSample* s) {
+    s->audio_id = audio_id;
+    s->style_json = OptText(r, at);
+    s->storage_path = r.Text(at + 1);
+    s->adapter_id = OptText(r, at + 2);
+    s->adapter_name = OptText(r, at + 3);
+  };
+  sample(8, m->feedback.audio_id, &m->sample);
+  m->prompt_id = r.Text(12);
+  m->prompt_text = r.Text(13);
+  m->attributes = ParsePromptAttributes(r.Text(14));
+  m->params.seed = r.Int(15);
+  m->params.temperature = r.Double(16);
+  m->params.top_k = static_cast<int>(r.Int(17));
+  m->params.top_p = r.Double(18);
+  m->params.duration = static_cast<int>(r.Int(19));
+  m->rejected.reset();
+  if (!r.IsNull(20)) sample(21, r.Text(20), &m->rejected.emplace());
+}
+
+// ListDatasetMembers' statement up to its WHERE, in both dialects: the
+// feedback columns given (each store's kFeedbackColumns), then the rest
+// of ReadDatasetMember's columns; m is dataset_members.
+inline std::string DatasetMembersFrom(const std::string& feedback_columns) {
+  return "SELECT " + feedback_columns + R"(,
+         s.style, s.storage_path, s.adapter_id, sa.name,
+         p.id, p.text, p.attributes, j.seed, j.temperature, j.top_k, j.top_p, j.duration,
+         r.id, r.style, r.storage_path, r.adapter_id, ra.name
+    FROM dataset_members m JOIN feedback f ON f.id = m.feedback_id
+    JOIN audio_samples s ON s.id = f.audio_id JOIN generation_jobs j ON j.id = s.job_id
+    JOIN prompts p ON p.id = s.prompt_id LEFT JOIN adapters sa ON sa.id = s.adapter_id
+    LEFT JOIN audio_samples r ON r.id = f.preferred_over LEFT JOIN adapters ra ON ra.id = r.adapter_id)";
+}
+
+// The datasets (ReadDatasetImpact's columns) that losing the feedback
+// records `feedback_ids_sql` selects would change, by name; both dialects.
+inline std::string DatasetsAffectedSql(const std::string& feedback_ids_sql) {
+  return "SELECT d.id, d.name, COUNT(*) FROM dataset_members m JOIN datasets d ON d.id = m.dataset_id"
+         " WHERE m.feedback_id IN (" + feedback_ids_sql + ") GROUP BY d.id, d.name ORDER BY d.name, d.id";
+}
+
+// part / whole, or unset when whole is 0 (DatasetStats' shares).
+inline std::optional<double> ShareOf(double part, double whole) {
+  if (whole <= 0) return std::nullopt;
+  return part / whole;
+}
+
+// Columns: dataset id, name, members removed.
+template <typename Row>
+void ReadDatasetImpact(const Row& r, DatasetImpact* d) {
+  d->id = r.Text(0);
+  d->name = r.Text(1);
+  d->members_removed = r.Int(2);
 }
 
 // Typical list queries, for each store's query-plan check (ExplainQuery).

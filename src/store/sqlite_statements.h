@@ -38,7 +38,7 @@ inline constexpr char kAdapterColumns[] =
 inline constexpr char kAudioColumns[] =
     "a.id, a.job_id, a.prompt_id, a.adapter_id, a.sample_index, a.storage_path, "
     "a.duration_seconds, a.sample_rate, a.created_at, j.seed, j.temperature, j.top_k, j.top_p, "
-    "j.duration";
+    "j.duration, a.style";
 
 inline constexpr char kFeedbackColumns[] =
     "f.id, f.audio_id, f.rating, f.rating_criterion, f.preferred_over, f.tags, f.notes, "
@@ -199,7 +199,7 @@ inline constexpr char kFinishJob[] =
     "WHERE id = ? AND claimed_by = ? AND status = 'processing' AND deleted_at IS NULL";
 inline constexpr char kInsertAudioSample[] =
     "INSERT INTO audio_samples (id, job_id, prompt_id, adapter_id, sample_index, "
-    "storage_path, duration_seconds, sample_rate, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "storage_path, duration_seconds, sample_rate, created_at, style) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 inline constexpr char kInsertFeedback[] =
     "INSERT INTO feedback (id, audio_id, rating, rating_criterion, preferred_over, tags, "
     "notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -330,6 +330,83 @@ inline std::string SelectLiveJobIdsSql(const JobQuery& q) {
 inline std::string SelectFeedbackIdsSql(const FeedbackQuery& q) {
   return "SELECT f.id FROM feedback f" + FeedbackFilter(q) + " ORDER BY f.created_at DESC, f.id DESC LIMIT ?";
 }
+
+// ---- datasets ----
+inline constexpr char kDatasetColumns[] =
+    "id, name, description, type, filter_query, sample_count, export_format, exported_at, "
+    "created_at, deleted_at";
+// The feedback a dataset of a type and filter selects. Parameters, always
+// all bound (NULL when a filter field is unset): ?1 type, ?2 min_rating,
+// ?3 max_rating, ?4 required tags and ?5 excluded tags (JSON arrays, so one
+// statement serves any number of tags), ?6 adapter_id, ?7 start, ?8 end.
+inline constexpr char kDatasetCandidates[] = R"(
+  FROM feedback f JOIN audio_samples s ON s.id = f.audio_id
+  WHERE (CASE ?1 WHEN 'supervised' THEN f.rating IS NOT NULL ELSE f.preferred_over IS NOT NULL END)
+    AND (?2 IS NULL OR f.rating >= ?2) AND (?3 IS NULL OR f.rating <= ?3)
+    AND NOT EXISTS (SELECT 1 FROM json_each(?4) req
+                     WHERE req.value NOT IN (SELECT value FROM json_each(f.tags)))
+    AND NOT EXISTS (SELECT 1 FROM json_each(f.tags) t
+                     WHERE t.value IN (SELECT value FROM json_each(?5)))
+    AND (?6 IS NULL OR s.adapter_id = ?6)
+    AND (?7 IS NULL OR f.created_at >= ?7) AND (?8 IS NULL OR f.created_at <= ?8))";
+inline const std::string kCountDatasetCandidates = std::string("SELECT COUNT(*)") + kDatasetCandidates;
+// ?9 is the new dataset's id.
+inline const std::string kInsertDatasetMembers =
+    std::string("INSERT INTO dataset_members (dataset_id, feedback_id) SELECT ?9, f.id") + kDatasetCandidates;
+inline const std::string kInsertDataset = std::string("INSERT INTO datasets (") + kDatasetColumns +
+                                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+inline constexpr char kSetDatasetSampleCount[] = "UPDATE datasets SET sample_count = ? WHERE id = ?";
+inline const std::string kGetDatasetTemplate =
+    std::string("SELECT ") + kDatasetColumns + " FROM {datasets} WHERE id = ?";
+inline const std::string kListDatasets = std::string("SELECT ") + kDatasetColumns +
+                                         " FROM live_datasets ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+inline constexpr char kCountDatasets[] = "SELECT COUNT(*) FROM live_datasets";
+inline constexpr char kMarkDatasetDeleted[] =
+    "UPDATE datasets SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL";
+inline constexpr char kRestoreDataset[] =
+    "UPDATE datasets SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL";
+inline const std::string kListTrashedDatasets =
+    std::string("SELECT ") + kDatasetColumns +
+    " FROM datasets WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, id DESC LIMIT ? OFFSET ?";
+inline constexpr char kCountTrashedDatasets[] = "SELECT COUNT(*) FROM datasets WHERE deleted_at IS NOT NULL";
+inline const std::string kPurgeDatasetRows =
+    WithIds("DELETE FROM datasets WHERE id IN {ids} AND deleted_at IS NOT NULL");
+inline constexpr char kMarkDatasetExported[] =
+    "UPDATE datasets SET export_format = ?, exported_at = ? WHERE id = ? AND deleted_at IS NULL";
+// Stats: counts, rating distribution, distinct prompts and adapters.
+inline constexpr char kDatasetStatsCounts[] = R"(
+  SELECT COUNT(*), COALESCE(SUM(f.rating = 1), 0), COALESCE(SUM(f.rating = 2), 0),
+         COALESCE(SUM(f.rating = 3), 0), COALESCE(SUM(f.rating = 4), 0), COALESCE(SUM(f.rating = 5), 0),
+         COUNT(DISTINCT s.prompt_id), COUNT(DISTINCT s.adapter_id)
+    FROM dataset_members m JOIN feedback f ON f.id = m.feedback_id
+    JOIN audio_samples s ON s.id = f.audio_id
+   WHERE m.dataset_id = ?)";
+inline constexpr char kDatasetTagFrequency[] = R"(
+  SELECT t.value, COUNT(*) FROM dataset_members m JOIN feedback f ON f.id = m.feedback_id,
+         json_each(f.tags) t
+   WHERE m.dataset_id = ? GROUP BY t.value ORDER BY t.value)";
+// Rating pairs of one sample: how many are within one point, how many there are.
+inline constexpr char kDatasetRatingPairs[] = R"(
+  WITH rated AS (SELECT f.id, f.audio_id, f.rating FROM dataset_members m
+                   JOIN feedback f ON f.id = m.feedback_id
+                  WHERE m.dataset_id = ?1 AND f.rating IS NOT NULL)
+  SELECT COALESCE(SUM(abs(a.rating - b.rating) <= 1), 0), COUNT(*)
+    FROM rated a JOIN rated b ON b.audio_id = a.audio_id AND b.id > a.id)";
+// Sample pairs compared more than once: the comparisons agreeing with each
+// pair's majority direction (on a tie that is half of them), all comparisons.
+inline constexpr char kDatasetPreferencePairs[] = R"(
+  SELECT COALESCE(SUM(MAX(forward, backward)), 0), COALESCE(SUM(forward + backward), 0)
+    FROM (SELECT SUM(f.audio_id < f.preferred_over) AS forward, SUM(f.audio_id > f.preferred_over) AS backward
+            FROM dataset_members m JOIN feedback f ON f.id = m.feedback_id
+           WHERE m.dataset_id = ? AND f.preferred_over IS NOT NULL
+           GROUP BY MIN(f.audio_id, f.preferred_over), MAX(f.audio_id, f.preferred_over)
+          HAVING COUNT(*) > 1))";
+inline const std::string kListDatasetMembers =
+    DatasetMembersFrom(kFeedbackColumns) +
+    " WHERE m.dataset_id = ? AND m.feedback_id > ? ORDER BY m.feedback_id LIMIT ?";
+// The datasets that losing these feedback records changes.
+inline const std::string kDatasetsAffectedByFeedback = DatasetsAffectedSql("SELECT value FROM json_each(?1)");
+inline const std::string kDatasetsAffectedByJobs = DatasetsAffectedSql("SELECT id " + kFeedbackTouchingJobs);
 
 // ---- audit ----
 inline constexpr char kAuditColumns[] = "id, at, action, entity, entity_id, counts, actor, request_id";

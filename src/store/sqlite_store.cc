@@ -571,7 +571,7 @@ class SqliteStore final : public Store {
                 [&](Query& q) {
                   return q.Bind(s.id).Bind(s.job_id).Bind(s.prompt_id).Bind(s.adapter_id)
                       .Bind(s.sample_index).Bind(s.storage_path).Bind(s.duration_seconds)
-                      .Bind(s.sample_rate).BindTime(s.created_at).Run();
+                      .Bind(s.sample_rate).BindTime(s.created_at).Bind(s.style_json).Run();
                 });
   }
 
@@ -802,6 +802,125 @@ class SqliteStore final : public Store {
     return read_pairs(kAdapterOwners, adapter_ids, &out->adapters);
   }
 
+  // ---- datasets ----
+  Status CountDatasetCandidates(DatasetType type, const DatasetFilter& filter, int64_t* count) override {
+    return With(kCountDatasetCandidates, [&](Query& q) {
+      BindDatasetFilter(q, type, filter);
+      *count = q.Step() ? sqlite3_column_int64(q.stmt(), 0) : 0;
+      return q.status();
+    });
+  }
+
+  Status InsertDataset(const Dataset& d, const DatasetFilter& filter, int64_t* members) override {
+    return InTransaction([&]() -> Status {
+      STUDIO_RETURN_IF_ERROR(With(kInsertDataset, [&](Query& q) {
+        return q.Bind(d.id).Bind(d.name).Bind(d.description).Bind(DatasetTypeName(d.type))
+            .Bind(d.filter_query_json).Bind(int64_t{0}).Bind(d.export_format).BindTime(d.exported_at)
+            .BindTime(d.created_at).BindTime(d.deleted_at).Run();
+      }));
+      STUDIO_RETURN_IF_ERROR(Change(kInsertDatasetMembers, members, [&](Query& q) {
+        BindDatasetFilter(q, d.type, filter);
+        q.Bind(d.id);
+      }));
+      return With(kSetDatasetSampleCount, [&](Query& q) { return q.Bind(*members).Bind(d.id).Run(); });
+    });
+  }
+
+  Status GetDataset(const std::string& id, Visibility v, Dataset* out) override {
+    static const VisibilitySql kSql(kGetDatasetTemplate);
+    return With(kSql.For(v), [&](Query& q) {
+      q.Bind(id);
+      if (!q.Step()) return q.status().ok() ? Status::NotFound(store_kind::kDataset) : q.status();
+      ReadDataset(SqliteRow{q.stmt()}, out);
+      return Status::Ok();
+    });
+  }
+
+  Status ListDatasets(int64_t offset, int limit, std::vector<Dataset>* out, int64_t* total) override {
+    return DatasetPage(kCountDatasets, kListDatasets, offset, limit, out, total);
+  }
+
+  Status MarkDatasetDeleted(const std::string& id, Micros now) override {
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(Change(kMarkDatasetDeleted, &n, [&](Query& q) { q.BindTime(now).Bind(id); }));
+    return n == 1 ? Status::Ok() : Status::NotFound(store_kind::kDataset);
+  }
+
+  Status RestoreDataset(const std::string& id) override {
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(Change(kRestoreDataset, &n, [&](Query& q) { q.Bind(id); }));
+    return n == 1 ? Status::Ok() : Status::NotFound(store_kind::kTrashedDataset);
+  }
+
+  Status ListTrashedDatasets(int64_t offset, int limit, std::vector<Dataset>* out, int64_t* total) override {
+    return DatasetPage(kCountTrashedDatasets, kListTrashedDatasets, offset, limit, out, total);
+  }
+
+  Status SelectTrashedDatasetIds(const std::optional<IdList>& ids, std::optional<Micros> deleted_before,
+                                 int limit, IdList* out) override {
+    return SelectTrashed(TrashedIdsSql("datasets", ids.has_value(), deleted_before.has_value()), ids,
+                         deleted_before, limit, out);
+  }
+
+  Status PurgeDatasetRows(const IdList& ids, int64_t* datasets) override {
+    return Change(kPurgeDatasetRows, datasets, [&](Query& q) { q.Bind(IdsJson(ids)); });
+  }
+
+  Status MarkDatasetExported(const std::string& id, const std::string& format, Micros now) override {
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(
+        Change(kMarkDatasetExported, &n, [&](Query& q) { q.Bind(format).BindTime(now).Bind(id); }));
+    return n == 1 ? Status::Ok() : Status::NotFound(store_kind::kDataset);
+  }
+
+  Status GetDatasetStats(const std::string& dataset_id, DatasetStats* out) override {
+    *out = DatasetStats{};
+    Dataset d;
+    STUDIO_RETURN_IF_ERROR(GetDataset(dataset_id, Visibility::kIncludeDeleted, &d));
+    STUDIO_RETURN_IF_ERROR(With(kDatasetStatsCounts, [&](Query& q) {
+      q.Bind(dataset_id);
+      if (q.Step()) {
+        out->sample_count = sqlite3_column_int64(q.stmt(), 0);
+        for (int i = 0; i < 5; ++i) out->rating_distribution[i] = sqlite3_column_int64(q.stmt(), 1 + i);
+        out->unique_prompts = sqlite3_column_int64(q.stmt(), 6);
+        out->unique_adapters = sqlite3_column_int64(q.stmt(), 7);
+      }
+      return q.status();
+    }));
+    STUDIO_RETURN_IF_ERROR(With(kDatasetTagFrequency, [&](Query& q) {
+      q.Bind(dataset_id);
+      while (q.Step()) out->tag_frequency.emplace_back(TextColumn(q.stmt(), 0), sqlite3_column_int64(q.stmt(), 1));
+      return q.status();
+    }));
+    // Both statements answer (agreeing, all).
+    auto share = [&](const char* sql, std::optional<double>* into) {
+      return With(sql, [&](Query& q) {
+        q.Bind(dataset_id);
+        if (q.Step()) *into = ShareOf(sqlite3_column_double(q.stmt(), 0), sqlite3_column_double(q.stmt(), 1));
+        return q.status();
+      });
+    };
+    STUDIO_RETURN_IF_ERROR(share(kDatasetRatingPairs, &out->inter_rater_agreement));
+    return share(kDatasetPreferencePairs, &out->preference_consistency);
+  }
+
+  Status ListDatasetMembers(const std::string& dataset_id, const std::string& after_feedback_id, int limit,
+                            std::vector<DatasetMember>* out) override {
+    out->clear();
+    return With(kListDatasetMembers, [&](Query& q) {
+      q.Bind(dataset_id).Bind(after_feedback_id).Bind(limit);
+      while (q.Step()) ReadDatasetMember(SqliteRow{q.stmt()}, &out->emplace_back());
+      return q.status();
+    });
+  }
+
+  Status DatasetsAffectedByFeedback(const IdList& feedback_ids, std::vector<DatasetImpact>* out) override {
+    return ReadImpacts(kDatasetsAffectedByFeedback, feedback_ids, out);
+  }
+
+  Status DatasetsAffectedByJobs(const IdList& job_ids, std::vector<DatasetImpact>* out) override {
+    return ReadImpacts(kDatasetsAffectedByJobs, job_ids, out);
+  }
 
   // ---- experiments and training runs ----
   Status InsertExperiment(const Experiment& e) override {
@@ -1082,6 +1201,33 @@ class SqliteStore final : public Store {
     });
   }
 
+  // In kDatasetCandidates' order: ?1..?8.
+  static void BindDatasetFilter(Query& q, DatasetType type, const DatasetFilter& f) {
+    q.Bind(DatasetTypeName(type)).Bind(f.min_rating).Bind(f.max_rating)
+        .Bind(json(f.required_tags).dump()).Bind(json(f.excluded_tags).dump()).Bind(f.adapter_id)
+        .BindTime(f.start_date).BindTime(f.end_date);
+  }
+
+  Status DatasetPage(const char* count_sql, const std::string& page_sql, int64_t offset, int limit,
+                     std::vector<Dataset>* out, int64_t* total) {
+    out->clear();
+    STUDIO_RETURN_IF_ERROR(ScalarInt(count_sql, {}, total));
+    return With(page_sql, [&](Query& q) {
+      q.Bind(limit).Bind(offset);
+      while (q.Step()) ReadDataset(SqliteRow{q.stmt()}, &out->emplace_back());
+      return q.status();
+    });
+  }
+
+  Status ReadImpacts(const std::string& sql, const IdList& ids, std::vector<DatasetImpact>* out) {
+    out->clear();
+    return With(sql, [&](Query& q) {
+      q.Bind(IdsJson(ids));
+      while (q.Step()) ReadDatasetImpact(SqliteRow{q.stmt()}, &out->emplace_back());
+      return q.status();
+    });
+  }
+
   static void BindJobFilter(Query& q, const JobQuery& jq) {
     if (jq.status) q.Bind(JobStatusName(*jq.status));
     if (jq.adapter_id) q.Bind(*jq.adapter_id);
@@ -1167,6 +1313,11 @@ Status SqliteStore::ExplainQuery(const std::string& name, std::vector<std::strin
       {"list_trashed_adapters", kListTrashedAdapters},
       {"list_audit", AuditPageSql(AuditQuery{})},
       {"get_audio", SourceFor(kGetAudioTemplate, Visibility::kLive)},
+      {"list_datasets", kListDatasets},
+      {"list_trashed_datasets", kListTrashedDatasets},
+      {"dataset_members", kListDatasetMembers},
+      {"datasets_affected_by_feedback", kDatasetsAffectedByFeedback},
+      {"datasets_affected_by_jobs", kDatasetsAffectedByJobs},
   };
   auto it = kQueries.find(name);
   if (it == kQueries.end()) return Status::NotFound("no query named " + name);

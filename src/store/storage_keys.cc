@@ -50,6 +50,10 @@ std::string JobAudioPrefix(const std::string& job_id) { return std::string(kAudi
 
 std::string AdapterPrefix(const std::string& adapter_id) { return std::string(kAdaptersRoot) + "/" + adapter_id; }
 
+std::string DatasetExportKey(const std::string& export_id, const std::string& extension) {
+  return std::string(kExportsRoot) + "/" + export_id + "." + extension;
+}
+
 std::string AdapterStyleKey(const std::string& adapter_id, int version) {
   return AdapterPrefix(adapter_id) + "/v" + std::to_string(version) + kStyleExtension;
 }

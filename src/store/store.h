@@ -29,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "domain/types.h"
@@ -52,6 +53,8 @@ inline constexpr char kTrashedExperiment[] = "trashed_experiment";  // NotFound:
 inline constexpr char kRun[] = "training_run";
 inline constexpr char kAdapterVersion[] = "adapter_version";
 inline constexpr char kVersionName[] = "version_name";  // Conflict: the adapter has a version of that name
+inline constexpr char kDataset[] = "dataset";
+inline constexpr char kTrashedDataset[] = "trashed_dataset";  // NotFound: not in the trash
 }  // namespace store_kind
 
 // Ids for the set-based writes (bulk delete, restore, purge). Each call
@@ -153,6 +156,53 @@ struct FeedbackSummary {
   int64_t total_feedback = 0, total_ratings = 0, total_preferences = 0;
   int64_t rating_distribution[5] = {0, 0, 0, 0, 0};  // index 0 is rating 1
   int64_t high_rated_samples = 0;  // samples whose average rating is >= 4
+};
+
+// A dataset a deletion changes (delete previews): its id, name and how
+// many of its members the deletion removes. Live and trashed datasets alike.
+struct DatasetImpact {
+  std::string id;
+  std::string name;
+  int64_t members_removed = 0;
+};
+
+// One sample as a dataset member shows it.
+struct DatasetMemberSample {
+  std::string audio_id;
+  std::optional<std::string> style_json;  // null for samples without style features
+  std::string storage_path;
+  std::optional<std::string> adapter_id;
+  std::optional<std::string> adapter_name;  // the adapter's name, also when it was deleted
+};
+
+// A dataset member with what export and training need, in one row: the
+// feedback, the rated (or chosen) sample with its prompt and generation
+// parameters, and for preference feedback the rejected sample.
+struct DatasetMember {
+  Feedback feedback;
+  DatasetMemberSample sample;  // feedback.audio_id
+  std::string prompt_id;
+  std::string prompt_text;
+  PromptAttributes attributes;
+  GenerationParams params;
+  std::optional<DatasetMemberSample> rejected;  // feedback.preferred_over, when set
+};
+
+// GET /datasets/{id}/stats, over the dataset's current members.
+struct DatasetStats {
+  int64_t sample_count = 0;
+  int64_t rating_distribution[5] = {0, 0, 0, 0, 0};  // index 0 is rating 1
+  int64_t unique_prompts = 0;   // distinct prompts of the rated (or chosen) samples
+  int64_t unique_adapters = 0;  // distinct adapters of those samples (the base engine not counted)
+  std::vector<std::pair<std::string, int64_t>> tag_frequency;  // by tag name
+  // Over samples rated at least twice: the share of their rating pairs
+  // (each unordered pair of two ratings of one sample) within one point of
+  // each other. Unset when no sample has two ratings.
+  std::optional<double> inter_rater_agreement;
+  // Over unordered sample pairs compared more than once: the share of those
+  // comparisons that agree with the pair's majority direction (a tie counts
+  // half). Unset when no pair was compared twice.
+  std::optional<double> preference_consistency;
 };
 
 class Store {
@@ -312,6 +362,50 @@ class Store {
   // Fills *out for the given job and adapter ids.
   virtual Status LookupFileOwners(const IdList& job_ids, const IdList& adapter_ids,
                                   FileOwners* out) = 0;
+
+  // ---- datasets ----
+  // Feedback records that a dataset of `type` with `filter` would take now.
+  virtual Status CountDatasetCandidates(DatasetType type, const DatasetFilter& filter,
+                                        int64_t* count) = 0;
+  // Inserts the dataset row and, as its members, every feedback record
+  // that matches (dataset.type, filter) now, in one transaction; its
+  // sample_count (and *members) is their number. Later feedback never joins.
+  virtual Status InsertDataset(const Dataset& dataset, const DatasetFilter& filter,
+                               int64_t* members) = 0;
+  // NotFound (kDataset) when unknown, or trashed and v is kLive.
+  virtual Status GetDataset(const std::string& id, Visibility v, Dataset* out) = 0;
+  // Live datasets, newest first; *total counts them all.
+  virtual Status ListDatasets(int64_t offset, int limit, std::vector<Dataset>* out,
+                              int64_t* total) = 0;
+  // Live -> trashed; NotFound (kDataset) otherwise. Members stay.
+  virtual Status MarkDatasetDeleted(const std::string& id, Micros now) = 0;
+  // Trashed -> live; NotFound (kTrashedDataset) otherwise.
+  virtual Status RestoreDataset(const std::string& id) = 0;
+  // Newest-deleted first.
+  virtual Status ListTrashedDatasets(int64_t offset, int limit, std::vector<Dataset>* out,
+                                     int64_t* total) = 0;
+  // Trashed datasets, like SelectTrashedJobIds.
+  virtual Status SelectTrashedDatasetIds(const std::optional<IdList>& ids,
+                                         std::optional<Micros> deleted_before, int limit,
+                                         IdList* out) = 0;
+  // Hard-deletes each trashed dataset of ids; its members go by cascade.
+  virtual Status PurgeDatasetRows(const IdList& ids, int64_t* datasets) = 0;
+  // Records an export of a live dataset; NotFound (kDataset) otherwise.
+  virtual Status MarkDatasetExported(const std::string& id, const std::string& format, Micros now) = 0;
+  // Over the dataset's current members (any visibility). NotFound when unknown.
+  virtual Status GetDatasetStats(const std::string& dataset_id, DatasetStats* out) = 0;
+  // One page of the dataset's current members in feedback id order: those
+  // after `after_feedback_id` ("" for the first page), at most `limit`.
+  // Page on with the last one's feedback.id until a page comes back short.
+  virtual Status ListDatasetMembers(const std::string& dataset_id, const std::string& after_feedback_id,
+                                    int limit, std::vector<DatasetMember>* out) = 0;
+  // The datasets (live or trashed) that hard-deleting these feedback
+  // records would change, by name.
+  virtual Status DatasetsAffectedByFeedback(const IdList& feedback_ids,
+                                            std::vector<DatasetImpact>* out) = 0;
+  // The same for deleting these jobs: the feedback touching their samples
+  // (audio_id or preferred_over), as CountFeedbackTouchingJobs counts it.
+  virtual Status DatasetsAffectedByJobs(const IdList& job_ids, std::vector<DatasetImpact>* out) = 0;
 
   // ---- audit ----
   virtual Status InsertAuditEvent(const AuditEvent& event) = 0;

@@ -58,10 +58,12 @@ TEST_F(OpenApiRouteTest, DocumentIsOpenApi31WithEveryEntity) {
   EXPECT_EQ(doc["servers"][0]["url"], "/api");
   for (const char* schema : {"Job", "Prompt", "Adapter", "AudioSample", "Feedback", "JobList", "PromptList",
                              "AdapterList", "FeedbackList", "JobStats", "AdapterStats", "FeedbackSummary",
-                             "JobDeletePreview", "AdapterDeletePreview", "Error"}) {
+                             "JobDeletePreview", "AdapterDeletePreview", "Error", "Dataset", "DatasetList",
+                             "DatasetStats", "DatasetPreview", "DatasetExport", "DatasetDeletePreview",
+                             "DatasetsAffected"}) {
     EXPECT_TRUE(doc["components"]["schemas"].contains(schema)) << schema;
   }
-  // The SPEC section 4 and section 7 routes are all there, and no others.
+  // The SPEC section 4, 7 and 8 routes are all there, and no others.
   std::set<std::string> expected = {
       "GET /health", "GET /vocabulary", "POST /prompts", "GET /prompts", "GET /prompts/{id}",
       "POST /generate",
@@ -75,7 +77,11 @@ TEST_F(OpenApiRouteTest, DocumentIsOpenApi31WithEveryEntity) {
       // SPEC section 7: trash, restore, bulk, purge, storage, audit.
       "GET /trash", "POST /jobs/{id}/restore", "POST /adapters/{id}/restore", "POST /jobs/bulk-delete",
       "POST /jobs/bulk-restore", "POST /feedback/bulk-delete", "POST /admin/purge", "GET /admin/storage",
-      "GET /audit"};
+      "GET /audit",
+      // SPEC section 8: datasets, and the feedback delete preview.
+      "POST /datasets/preview", "POST /datasets", "GET /datasets", "GET /datasets/{id}", "DELETE /datasets/{id}",
+      "GET /datasets/{id}/delete-preview", "POST /datasets/{id}/restore", "GET /datasets/{id}/stats",
+      "POST /datasets/{id}/export", "GET /datasets/{id}/download", "GET /feedback/{id}/delete-preview"};
   std::set<std::string> documented;
   for (const auto& [path, ops] : doc["paths"].items()) {
     for (const auto& [method, op] : ops.items()) {
