@@ -105,14 +105,19 @@ class MetricsTest : public StoreFixture {
       got[a.adapter_id.value_or("")] = std::to_string(a.feedback_count) + "/" + std::to_string(a.rating_count) +
                                        "/" + std::to_string(a.rating_sum) + "/" + (a.adapter_deleted ? "1" : "0");
       EXPECT_EQ(a.adapter_id.has_value(), a.adapter_name.has_value());
-      if (i > 0) EXPECT_GE(by_adapter[i - 1].feedback_count, a.feedback_count) << "most feedback first";
+      if (i > 0) {
+        EXPECT_GE(by_adapter[i - 1].feedback_count, a.feedback_count) << "most feedback first";
+      }
     }
     EXPECT_EQ(got, expected);
   }
 
   std::string NewAdapter(const std::string& name, bool active = true) {
     Adapter a;
-    EXPECT_OK(lifecycle()->CreateAdapter(AdapterCreate{.name = name, .is_active = active}, &a));
+    AdapterCreate request;
+    request.name = name;
+    request.is_active = active;
+    EXPECT_OK(lifecycle()->CreateAdapter(request, &a));
     return a.id;
   }
 
@@ -192,20 +197,25 @@ TEST_F(MetricsTest, CountersEqualARecountAfterEveryKindOfChange) {
   ASSERT_OK(lifecycle()->RestoreAdapter(lofi, std::nullopt, &back));
   ExpectCountersMatchRecount("an adapter restore (inactive)");
   Adapter updated;
-  ASSERT_OK(lifecycle()->UpdateAdapter(lofi, AdapterPatch{.is_active = true}, &updated));
-  ASSERT_OK(lifecycle()->UpdateAdapter(jazz, AdapterPatch{.description = std::optional<std::string>("x")},
-                                       &updated));
+  AdapterPatch activate, describe;
+  activate.is_active = true;
+  describe.description = std::optional<std::string>("x");
+  ASSERT_OK(lifecycle()->UpdateAdapter(lofi, activate, &updated));
+  ASSERT_OK(lifecycle()->UpdateAdapter(jazz, describe, &updated));
   ExpectCountersMatchRecount("adapter updates");
 
   ASSERT_OK(lifecycle()->DeleteJob(j1, &cascaded));
   ASSERT_OK(lifecycle()->DeleteAdapter(lofi));
   ASSERT_OK(lifecycle()->DeleteAdapter(jazz));
   PurgeResult purged;
-  ASSERT_OK(lifecycle()->Purge(PurgeRequest{.ids = IdList{j1}}, &purged, admin_));
+  PurgeRequest purge_jobs, purge_adapters;
+  purge_jobs.ids = IdList{j1};
+  purge_adapters.kind = TrashKind::kAdapters;
+  purge_adapters.ids = IdList{lofi, jazz};
+  ASSERT_OK(lifecycle()->Purge(purge_jobs, &purged, admin_));
   EXPECT_EQ(purged.samples, 2);
   ExpectCountersMatchRecount("a job purge");
-  ASSERT_OK(lifecycle()->Purge(PurgeRequest{.kind = TrashKind::kAdapters, .ids = IdList{lofi, jazz}}, &purged,
-                               admin_));
+  ASSERT_OK(lifecycle()->Purge(purge_adapters, &purged, admin_));
   EXPECT_EQ(purged.adapters, 2);
   ExpectCountersMatchRecount("an adapter purge");
 
@@ -214,7 +224,9 @@ TEST_F(MetricsTest, CountersEqualARecountAfterEveryKindOfChange) {
   const auto s4 = RenderedJob(prompt, 1, std::nullopt, &j4);
   AddFeedback(s4[0], 5, s2[0], {"bright"});
   BulkJobDeleteResult bulk_jobs;
-  ASSERT_OK(lifecycle()->BulkDeleteJobs(BulkJobDelete{.ids = IdList{j2, j4}}, &bulk_jobs, admin_));
+  BulkJobDelete bulk_delete;
+  bulk_delete.ids = IdList{j2, j4};
+  ASSERT_OK(lifecycle()->BulkDeleteJobs(bulk_delete, &bulk_jobs, admin_));
   EXPECT_EQ(bulk_jobs.jobs_deleted, 2);
   ExpectCountersMatchRecount("a bulk job delete");
   int64_t restored_n = 0;
@@ -250,6 +262,7 @@ TEST_F(MetricsTest, MigrationBackfillsTheCountersFromExistingRows) {
             "DROP FUNCTION metrics_counters_add, sample_feedback_flags;"
             "DELETE FROM schema_migrations WHERE version = 3;"
           : "DROP TABLE metrics_counters; DROP TABLE sample_feedback_counts; DROP TABLE adapter_feedback_counts;"
+            "DROP VIEW feedback_metric_changes;"
             "DROP TRIGGER feedback_metrics_insert; DROP TRIGGER feedback_metrics_delete;"
             "DROP TRIGGER audio_metrics_insert; DROP TRIGGER audio_metrics_delete;"
             "DROP TRIGGER jobs_sample_metrics; DROP TRIGGER adapters_metrics_insert;"

@@ -42,50 +42,47 @@ CREATE TABLE adapter_feedback_counts (
 ) WITHOUT ROWID;
 
 -- ---- feedback ----
-CREATE TRIGGER feedback_metrics_insert AFTER INSERT ON feedback
+-- One feedback record coming (sign 1) or going (sign -1). Both feedback
+-- triggers insert into this view, so what a record counts for is written
+-- once, in its INSTEAD OF trigger.
+CREATE VIEW feedback_metric_changes (sign, audio_id, rating, preferred, tagged) AS
+  SELECT 0, NULL, NULL, 0, 0 WHERE 0;
+
+CREATE TRIGGER feedback_metric_change INSTEAD OF INSERT ON feedback_metric_changes
 BEGIN
-  UPDATE metrics_counters SET value = value + CASE name
+  UPDATE metrics_counters SET value = value + NEW.sign * CASE name
       WHEN 'feedback_total' THEN 1
       WHEN 'ratings_count' THEN NEW.rating IS NOT NULL
       WHEN 'ratings_sum' THEN COALESCE(NEW.rating, 0)
       WHEN 'rating_' || NEW.rating THEN 1
-      WHEN 'preferences' THEN NEW.preferred_over IS NOT NULL
-      WHEN 'tagged' THEN NEW.tags <> '[]'
-      ELSE 0 END
+      WHEN 'preferences' THEN NEW.preferred
+      WHEN 'tagged' THEN NEW.tagged
+      END
    WHERE name IN ('feedback_total', 'ratings_count', 'ratings_sum', 'rating_' || NEW.rating,
                   'preferences', 'tagged');
   INSERT INTO sample_feedback_counts (audio_id, feedback_count, rating_count, rating_sum)
-    VALUES (NEW.audio_id, 1, NEW.rating IS NOT NULL, COALESCE(NEW.rating, 0))
-    ON CONFLICT (audio_id) DO UPDATE SET feedback_count = feedback_count + 1,
+    VALUES (NEW.audio_id, NEW.sign, NEW.sign * (NEW.rating IS NOT NULL), NEW.sign * COALESCE(NEW.rating, 0))
+    ON CONFLICT (audio_id) DO UPDATE SET feedback_count = feedback_count + excluded.feedback_count,
       rating_count = rating_count + excluded.rating_count, rating_sum = rating_sum + excluded.rating_sum;
+  DELETE FROM sample_feedback_counts WHERE audio_id = NEW.audio_id AND feedback_count = 0;
   INSERT INTO adapter_feedback_counts (adapter_key, feedback_count, rating_count, rating_sum)
-    SELECT COALESCE(adapter_id, ''), 1, NEW.rating IS NOT NULL, COALESCE(NEW.rating, 0)
+    SELECT COALESCE(adapter_id, ''), NEW.sign, NEW.sign * (NEW.rating IS NOT NULL),
+           NEW.sign * COALESCE(NEW.rating, 0)
       FROM audio_samples WHERE id = NEW.audio_id
-    ON CONFLICT (adapter_key) DO UPDATE SET feedback_count = feedback_count + 1,
+    ON CONFLICT (adapter_key) DO UPDATE SET feedback_count = feedback_count + excluded.feedback_count,
       rating_count = rating_count + excluded.rating_count, rating_sum = rating_sum + excluded.rating_sum;
+END;
+
+CREATE TRIGGER feedback_metrics_insert AFTER INSERT ON feedback
+BEGIN
+  INSERT INTO feedback_metric_changes
+    VALUES (1, NEW.audio_id, NEW.rating, NEW.preferred_over IS NOT NULL, NEW.tags <> '[]');
 END;
 
 CREATE TRIGGER feedback_metrics_delete AFTER DELETE ON feedback
 BEGIN
-  UPDATE metrics_counters SET value = value - CASE name
-      WHEN 'feedback_total' THEN 1
-      WHEN 'ratings_count' THEN OLD.rating IS NOT NULL
-      WHEN 'ratings_sum' THEN COALESCE(OLD.rating, 0)
-      WHEN 'rating_' || OLD.rating THEN 1
-      WHEN 'preferences' THEN OLD.preferred_over IS NOT NULL
-      WHEN 'tagged' THEN OLD.tags <> '[]'
-      ELSE 0 END
-   WHERE name IN ('feedback_total', 'ratings_count', 'ratings_sum', 'rating_' || OLD.rating,
-                  'preferences', 'tagged');
-  UPDATE sample_feedback_counts
-     SET feedback_count = feedback_count - 1, rating_count = rating_count - (OLD.rating IS NOT NULL),
-         rating_sum = rating_sum - COALESCE(OLD.rating, 0)
-   WHERE audio_id = OLD.audio_id;
-  DELETE FROM sample_feedback_counts WHERE audio_id = OLD.audio_id AND feedback_count = 0;
-  UPDATE adapter_feedback_counts
-     SET feedback_count = feedback_count - 1, rating_count = rating_count - (OLD.rating IS NOT NULL),
-         rating_sum = rating_sum - COALESCE(OLD.rating, 0)
-   WHERE adapter_key = (SELECT COALESCE(adapter_id, '') FROM audio_samples WHERE id = OLD.audio_id);
+  INSERT INTO feedback_metric_changes
+    VALUES (-1, OLD.audio_id, OLD.rating, OLD.preferred_over IS NOT NULL, OLD.tags <> '[]');
 END;
 
 -- A sample's state moves the per-sample totals: has feedback, has a
