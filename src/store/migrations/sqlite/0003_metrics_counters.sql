@@ -60,6 +60,19 @@ BEGIN
       END
    WHERE name IN ('feedback_total', 'ratings_count', 'ratings_sum', 'rating_' || NEW.rating,
                   'preferences', 'tagged');
+  -- The sample's flags (has feedback, has a rating, average >= 4): after
+  -- minus before, from its row as it is before the change (none: zeros).
+  UPDATE metrics_counters SET value = value + (
+      SELECT CASE metrics_counters.name
+          WHEN 'samples_with_feedback' THEN (f1 > 0) - (f0 > 0)
+          WHEN 'rated_samples' THEN (r1 > 0) - (r0 > 0)
+          ELSE (r1 > 0 AND s1 >= 4 * r1) - (r0 > 0 AND s0 >= 4 * r0) END
+        FROM (SELECT f0, r0, s0, f0 + NEW.sign AS f1, r0 + NEW.sign * (NEW.rating IS NOT NULL) AS r1,
+                     s0 + NEW.sign * COALESCE(NEW.rating, 0) AS s1
+                FROM (SELECT COALESCE(MAX(feedback_count), 0) AS f0, COALESCE(MAX(rating_count), 0) AS r0,
+                             COALESCE(MAX(rating_sum), 0) AS s0
+                        FROM sample_feedback_counts WHERE audio_id = NEW.audio_id)))
+   WHERE name IN ('samples_with_feedback', 'rated_samples', 'high_rated_samples');
   INSERT INTO sample_feedback_counts (audio_id, feedback_count, rating_count, rating_sum)
     VALUES (NEW.audio_id, NEW.sign, NEW.sign * (NEW.rating IS NOT NULL), NEW.sign * COALESCE(NEW.rating, 0))
     ON CONFLICT (audio_id) DO UPDATE SET feedback_count = feedback_count + excluded.feedback_count,
@@ -83,41 +96,6 @@ CREATE TRIGGER feedback_metrics_delete AFTER DELETE ON feedback
 BEGIN
   INSERT INTO feedback_metric_changes
     VALUES (-1, OLD.audio_id, OLD.rating, OLD.preferred_over IS NOT NULL, OLD.tags <> '[]');
-END;
-
--- A sample's state moves the per-sample totals: has feedback, has a
--- rating, average rating >= 4. Insert, update and delete of its row each
--- add (new state) - (old state), a missing row being "none of them".
-CREATE TRIGGER sample_feedback_metrics_insert AFTER INSERT ON sample_feedback_counts
-BEGIN
-  UPDATE metrics_counters SET value = value + CASE name
-      WHEN 'samples_with_feedback' THEN NEW.feedback_count > 0
-      WHEN 'rated_samples' THEN NEW.rating_count > 0
-      WHEN 'high_rated_samples' THEN NEW.rating_count > 0 AND NEW.rating_sum >= 4 * NEW.rating_count
-      END
-   WHERE name IN ('samples_with_feedback', 'rated_samples', 'high_rated_samples');
-END;
-
-CREATE TRIGGER sample_feedback_metrics_update AFTER UPDATE ON sample_feedback_counts
-BEGIN
-  UPDATE metrics_counters SET value = value + CASE name
-      WHEN 'samples_with_feedback' THEN (NEW.feedback_count > 0) - (OLD.feedback_count > 0)
-      WHEN 'rated_samples' THEN (NEW.rating_count > 0) - (OLD.rating_count > 0)
-      WHEN 'high_rated_samples' THEN
-        (NEW.rating_count > 0 AND NEW.rating_sum >= 4 * NEW.rating_count)
-        - (OLD.rating_count > 0 AND OLD.rating_sum >= 4 * OLD.rating_count)
-      END
-   WHERE name IN ('samples_with_feedback', 'rated_samples', 'high_rated_samples');
-END;
-
-CREATE TRIGGER sample_feedback_metrics_delete AFTER DELETE ON sample_feedback_counts
-BEGIN
-  UPDATE metrics_counters SET value = value - CASE name
-      WHEN 'samples_with_feedback' THEN OLD.feedback_count > 0
-      WHEN 'rated_samples' THEN OLD.rating_count > 0
-      WHEN 'high_rated_samples' THEN OLD.rating_count > 0 AND OLD.rating_sum >= 4 * OLD.rating_count
-      END
-   WHERE name IN ('samples_with_feedback', 'rated_samples', 'high_rated_samples');
 END;
 
 -- ---- samples of live jobs ----
@@ -169,9 +147,7 @@ BEGIN
    WHERE name IN ('adapters_live', 'adapters_active');
 END;
 
--- ---- backfill from the rows already there ----
--- The per-key tables first: their inserts fire the per-sample triggers,
--- which need the counter rows, so those are created (at 0) before.
+-- ---- backfill from the rows already there (this migration's transaction) ----
 INSERT INTO metrics_counters (name) VALUES
   ('live_samples'),
   ('feedback_total'), ('ratings_count'), ('ratings_sum'),
@@ -200,6 +176,13 @@ UPDATE metrics_counters SET value = (SELECT CASE metrics_counters.name
     WHEN 'tagged' THEN COALESCE(SUM(tags <> '[]'), 0) END FROM feedback)
  WHERE name IN ('feedback_total', 'ratings_count', 'ratings_sum', 'rating_1', 'rating_2', 'rating_3',
                 'rating_4', 'rating_5', 'preferences', 'tagged');
+
+UPDATE metrics_counters SET value = (SELECT CASE metrics_counters.name
+    WHEN 'samples_with_feedback' THEN COUNT(*)
+    WHEN 'rated_samples' THEN COALESCE(SUM(rating_count > 0), 0)
+    ELSE COALESCE(SUM(rating_count > 0 AND rating_sum >= 4 * rating_count), 0) END
+    FROM sample_feedback_counts)
+ WHERE name IN ('samples_with_feedback', 'rated_samples', 'high_rated_samples');
 
 UPDATE metrics_counters SET value = (SELECT COUNT(*) FROM live_audio_samples) WHERE name = 'live_samples';
 UPDATE metrics_counters SET value = (SELECT COUNT(*) FROM live_adapters) WHERE name = 'adapters_live';
