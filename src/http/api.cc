@@ -440,4 +440,20 @@ HttpResponse Api::DeleteFeedback(const HttpRequest& req, const Params& args) con
   return JsonResponse(200, {{"status", "deleted"}, {"feedback_id", args.ids[0]}});
 }
 
+// ---- metrics ----
+
+HttpResponse Api::GetMetricsOverview(const HttpRequest&, const Params&) const {
+  MetricsCounters counters;
+  RETURN_ERROR_RESPONSE(lifecycle_->GetMetricsCounters(&counters));
+  return JsonResponse(200, MetricsOverviewJson(counters));
+}
+
+HttpResponse Api::GetFeedbackMetrics(const HttpRequest&, const Params&) const {
+  MetricsCounters counters;
+  std::vector<AdapterFeedbackCount> by_adapter;
+  RETURN_ERROR_RESPONSE(lifecycle_->GetMetricsCounters(&counters));
+  RETURN_ERROR_RESPONSE(lifecycle_->ListFeedbackByAdapter(&by_adapter));
+  return JsonResponse(200, FeedbackMetricsJson(counters, by_adapter));
+}
+
 }  // namespace studio

@@ -96,6 +96,9 @@ class Api {
   HttpResponse Purge(const HttpRequest&, const Params&) const;
   HttpResponse GetStorage(const HttpRequest&, const Params&) const;
   HttpResponse ListAudit(const HttpRequest&, const Params&) const;
+  // SPEC section 8 "Overview": trigger-kept counters only.
+  HttpResponse GetMetricsOverview(const HttpRequest&, const Params&) const;
+  HttpResponse GetFeedbackMetrics(const HttpRequest&, const Params&) const;
 
   // Who is asking, for the audit trail.
   Actor ActorOf(const HttpRequest& req, const Params& args) const;

@@ -30,6 +30,10 @@ nlohmann::json GenerationParamsJson(const GenerationParams& params);
 nlohmann::json JobStatsJson(const JobStats& stats);
 nlohmann::json AdapterStatsJson(const AdapterStats& stats);
 nlohmann::json FeedbackSummaryJson(const FeedbackSummary& summary);
+// GET /metrics/overview and GET /metrics/feedback (SPEC section 8).
+nlohmann::json MetricsOverviewJson(const MetricsCounters& counters);
+nlohmann::json FeedbackMetricsJson(const MetricsCounters& counters,
+                                   const std::vector<AdapterFeedbackCount>& by_adapter);
 // GET /vocabulary: the tables of domain/vocabulary.h and domain/limits.h
 // (instrument_families, instruments with their family and mapping, modes,
 // moods, styles, adapter_config keys, limits).

@@ -759,18 +759,10 @@ class PostgresStore final : public Store {
   }
 
   Status GetFeedbackSummary(FeedbackSummary* out) override {
-    *out = FeedbackSummary{};
-    return With(
-        kGetFeedbackSummary,
-        {}, [&](const Result& r) {
-          if (r.rows() == 0) return Status::Ok();
-          out->total_feedback = r.Int(0, 0);
-          out->total_ratings = r.Int(0, 1);
-          out->total_preferences = r.Int(0, 2);
-          for (int i = 0; i < 5; ++i) out->rating_distribution[i] = r.Int(0, 3 + i);
-          out->high_rated_samples = r.Int(0, 8);
-          return Status::Ok();
-        });
+    MetricsCounters counters;
+    STUDIO_RETURN_IF_ERROR(GetMetricsCounters(&counters));
+    *out = FeedbackSummaryOf(counters);
+    return Status::Ok();
   }
 
   // ---- sets of rows ----
@@ -954,6 +946,23 @@ class PostgresStore final : public Store {
     });
   }
 
+  // ---- metrics ----
+  Status GetMetricsCounters(MetricsCounters* out) override {
+    *out = MetricsCounters{};
+    return With(kSelectMetricsCounters, {}, [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) SetMetricsCounter(r.Text(i, 0), r.Int(i, 1), out);
+      return Status::Ok();
+    });
+  }
+
+  Status ListFeedbackByAdapter(std::vector<AdapterFeedbackCount>* out) override {
+    out->clear();
+    return With(kListFeedbackByAdapter, {}, [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadAdapterFeedback(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
+  }
+
  private:
   // Same key in every process (and not the migrations' key).
   static constexpr int64_t kMaintenanceLockKey = 0x53747564696f + 1;
@@ -1058,6 +1067,8 @@ Status PostgresStore::ExplainQuery(const std::string& name, std::vector<std::str
       {"list_trashed_adapters", {kListTrashedAdapters, {"20", "0"}}},
       {"list_audit", {AuditPageSql(AuditQuery{}), {"50", "0"}}},
       {"get_audio", {SourceFor(kGetAudioTemplate, Visibility::kLive), {kSomeId}}},
+      {"metrics_counters", {kSelectMetricsCounters, {}}},
+      {"feedback_by_adapter", {kListFeedbackByAdapter, {}}},
   };
   auto it = kQueries.find(name);
   if (it == kQueries.end()) return Status::NotFound("no query named " + name);

@@ -643,20 +643,10 @@ class SqliteStore final : public Store {
   }
 
   Status GetFeedbackSummary(FeedbackSummary* out) override {
-    *out = FeedbackSummary{};
-    STUDIO_RETURN_IF_ERROR(With(
-        kGetFeedbackSummary,
-        [&](Query& q) {
-          if (q.Step()) {
-            out->total_feedback = sqlite3_column_int64(q.stmt(), 0);
-            out->total_ratings = sqlite3_column_int64(q.stmt(), 1);
-            out->total_preferences = sqlite3_column_int64(q.stmt(), 2);
-            for (int i = 0; i < 5; ++i) out->rating_distribution[i] = sqlite3_column_int64(q.stmt(), 3 + i);
-          }
-          return q.status();
-        }));
-    return ScalarInt(kCountHighRatedSamples,
-                     {}, &out->high_rated_samples);
+    MetricsCounters counters;
+    STUDIO_RETURN_IF_ERROR(GetMetricsCounters(&counters));
+    *out = FeedbackSummaryOf(counters);
+    return Status::Ok();
   }
 
   // ---- sets of rows ----
@@ -838,6 +828,23 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  // ---- metrics ----
+  Status GetMetricsCounters(MetricsCounters* out) override {
+    *out = MetricsCounters{};
+    return With(kSelectMetricsCounters, [&](Query& q) {
+      while (q.Step()) SetMetricsCounter(TextColumn(q.stmt(), 0), sqlite3_column_int64(q.stmt(), 1), out);
+      return q.status();
+    });
+  }
+
+  Status ListFeedbackByAdapter(std::vector<AdapterFeedbackCount>* out) override {
+    out->clear();
+    return With(kListFeedbackByAdapter, [&](Query& q) {
+      while (q.Step()) ReadAdapterFeedback(SqliteRow{q.stmt()}, &out->emplace_back());
+      return q.status();
+    });
+  }
+
  private:
   static std::string IdsJson(const IdList& ids) { return json(ids).dump(); }
 
@@ -929,6 +936,8 @@ Status SqliteStore::ExplainQuery(const std::string& name, std::vector<std::strin
       {"list_trashed_adapters", kListTrashedAdapters},
       {"list_audit", AuditPageSql(AuditQuery{})},
       {"get_audio", SourceFor(kGetAudioTemplate, Visibility::kLive)},
+      {"metrics_counters", kSelectMetricsCounters},
+      {"feedback_by_adapter", kListFeedbackByAdapter},
   };
   auto it = kQueries.find(name);
   if (it == kQueries.end()) return Status::NotFound("no query named " + name);

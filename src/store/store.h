@@ -32,6 +32,7 @@
 #include <vector>
 
 #include "domain/types.h"
+#include "store/metrics.h"
 #include "util/status.h"
 
 namespace studio {
@@ -320,6 +321,16 @@ class Store {
   // runs it. One caller at a time (PostgreSQL: under an advisory lock).
   virtual Status ClaimMaintenanceRun(const std::string& name, Micros now, Micros not_since,
                                      bool* claimed) = 0;
+
+  // ---- metrics ----
+  // Every counter of MetricsCounters (store/metrics.h) at one point in time,
+  // from the trigger-kept counter rows: costs the same at any table size.
+  virtual Status GetMetricsCounters(MetricsCounters* out) = 0;
+  // Feedback per adapter of the sample it is on, for the adapters (and the
+  // base engine) whose samples have feedback; most feedback first, then by
+  // adapter id with the base engine first. Costs one row per such adapter,
+  // however much feedback there is.
+  virtual Status ListFeedbackByAdapter(std::vector<AdapterFeedbackCount>* out) = 0;
 };
 
 }  // namespace studio

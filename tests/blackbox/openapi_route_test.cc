@@ -58,7 +58,7 @@ TEST_F(OpenApiRouteTest, DocumentIsOpenApi31WithEveryEntity) {
   EXPECT_EQ(doc["servers"][0]["url"], "/api");
   for (const char* schema : {"Job", "Prompt", "Adapter", "AudioSample", "Feedback", "JobList", "PromptList",
                              "AdapterList", "FeedbackList", "JobStats", "AdapterStats", "FeedbackSummary",
-                             "JobDeletePreview", "AdapterDeletePreview", "Error"}) {
+                             "JobDeletePreview", "AdapterDeletePreview", "MetricsOverview", "FeedbackMetrics", "Error"}) {
     EXPECT_TRUE(doc["components"]["schemas"].contains(schema)) << schema;
   }
   // The SPEC section 4 and section 7 routes are all there, and no others.
@@ -75,7 +75,9 @@ TEST_F(OpenApiRouteTest, DocumentIsOpenApi31WithEveryEntity) {
       // SPEC section 7: trash, restore, bulk, purge, storage, audit.
       "GET /trash", "POST /jobs/{id}/restore", "POST /adapters/{id}/restore", "POST /jobs/bulk-delete",
       "POST /jobs/bulk-restore", "POST /feedback/bulk-delete", "POST /admin/purge", "GET /admin/storage",
-      "GET /audit"};
+      "GET /audit",
+      // SPEC section 8 "Overview".
+      "GET /metrics/overview", "GET /metrics/feedback"};
   std::set<std::string> documented;
   for (const auto& [path, ops] : doc["paths"].items()) {
     for (const auto& [method, op] : ops.items()) {

@@ -500,7 +500,8 @@ TEST_F(PostgresStoreTest, LiveReadsUseAnIndexAt100kJobs) {
                            "count_jobs_by_adapter", "jobs_today", "list_adapters", "adapter_stats",
                            "claim_job", "requeue_processing", "delete_feedback_touching_job",
                            "get_audio", "list_trashed_jobs", "count_trashed_jobs", "purge_candidates",
-                           "list_trashed_adapters", "list_audit", "mark_jobs_deleted"}) {
+                           "list_trashed_adapters", "list_audit", "mark_jobs_deleted", "metrics_counters",
+                           "feedback_by_adapter"}) {
     std::vector<std::string> lines;
     Status s = ExplainPostgresQuery(store_.get(), name, &lines);
     ASSERT_OK(s) << name;
