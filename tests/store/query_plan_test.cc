@@ -51,7 +51,7 @@ INSTANTIATE_TEST_SUITE_P(LiveReads, QueryPlanTest,
                                            "claim_job", "requeue_processing", "delete_feedback_touching_job",
                                            "get_audio", "list_trashed_jobs", "count_trashed_jobs",
                                            "purge_candidates", "list_trashed_adapters", "list_audit",
-                                           "mark_jobs_deleted"));
+                                           "mark_jobs_deleted", "job_list_version"));
 
 }  // namespace
 }  // namespace studio::testing
