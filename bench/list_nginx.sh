@@ -91,11 +91,8 @@ wait_http() {  # url pid
   return 1
 }
 
-rps_of() { awk '/Requests\/sec:/ { printf "%.0f", $2 }' "$1"; }
-errors_of() {
-  awk '/Non-2xx or 3xx responses:/ { bad = $5 } /Socket errors:/ { gsub(",", ""); e = $4 + $6 + $8 + $10 }
-       END { print bad + e + 0 }' "$1"
-}
+rps_of() { parse_wrk "$1" | awk '{ print $1 }'; }
+errors_of() { parse_wrk "$1" | awk '{ print $4 + $5 }'; }
 
 declare -A MED CPUMED SEEDINFO BYTES
 ENDPOINTS=(studio_list nginx_list studio_status nginx_status studio_uncached)
@@ -131,7 +128,7 @@ for size in $SIZES; do
     { echo "jobs $size"; echo "seconds $(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.0f", b - a }')"; echo "disk $disk"; } \
       >"$DIR/seed-info.txt"
   fi
-  SEEDINFO[$size]="seeded in $(awk '/^seconds/ { print $2 }' "$DIR/seed-info.txt") s, $(awk '/^disk/ { print $2 }' "$DIR/seed-info.txt") on disk"
+  SEEDINFO[$size]="seeded in $(awk '/^seconds/ { print $2 }' "$DIR/seed-info.txt") s, $(sed -n 's/^disk //p' "$DIR/seed-info.txt") on disk"
 
   port=$(free_port)
   "$BIN/studio" serve --port "$port" --data-dir "$DIR" "${db_args[@]}" --workers 0 --log-level warn \
@@ -202,7 +199,7 @@ EOF
     done
   done
   for ep in "${ENDPOINTS[@]}"; do
-    MED[$size,$ep]=$(for round in $(seq 1 "$ROUNDS"); do rps_of "$OUT/wrk-list-$size-$BE-$ep-$round.txt"; echo; done | median)
+    MED[$size,$ep]=$(for round in $(seq 1 "$ROUNDS"); do rps_of "$OUT/wrk-list-$size-$BE-$ep-$round.txt"; done | median)
     CPUMED[$size,$ep]=$(for round in $(seq 1 "$ROUNDS"); do cat "$OUT/wrk-list-$size-$BE-$ep-$round.txt.cpu"; done | median)
   done
   cleanup
