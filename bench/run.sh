@@ -167,22 +167,6 @@ problem() {
 }
 
 # wrk output -> "rps p50_ms p99_ms non2xx socket_errors requests"
-parse_wrk() {
-  awk '
-    function ms(v) {
-      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
-      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
-      if (v ~ /s$/)  return substr(v, 1, length(v) - 1) * 1000
-      return v + 0
-    }
-    /Requests\/sec:/ { rps = $2 }
-    /^ +50%/ { p50 = ms($2) }
-    /^ +99%/ { p99 = ms($2) }
-    /Non-2xx or 3xx responses:/ { bad = $5 }
-    /Socket errors:/ { gsub(",", ""); err = $4 + $6 + $8 + $10 }
-    / requests in / { n = $1 }
-    END { printf "%.0f %.3f %.3f %d %d %d\n", rps, p50, p99, bad + 0, err + 0, n + 0 }' "$1"
-}
 
 
 

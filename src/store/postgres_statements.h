@@ -87,6 +87,7 @@ inline constexpr char kSelectJobStats[] =
 // pages after seeding 100k jobs).
 inline constexpr char kCountLiveJobs[] =
     "SELECT queued + processing + completed + failed + cancelled FROM job_counters WHERE id = 1";
+inline constexpr char kSelectJobListVersion[] = "SELECT version FROM job_list_version WHERE id = 1";
 inline constexpr char kCountLiveJobsWithStatus[] =
     "SELECT CASE $1::text WHEN 'queued' THEN queued WHEN 'processing' THEN processing "
     "WHEN 'completed' THEN completed WHEN 'failed' THEN failed "

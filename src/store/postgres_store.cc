@@ -611,6 +611,10 @@ class PostgresStore final : public Store {
     });
   }
 
+  Status GetJobListVersion(int64_t* version) override {
+    return ScalarInt(kSelectJobListVersion, {}, version);
+  }
+
   Status GetJobStats(Micros day_start, JobStats* out) override {
     *out = JobStats{};
     return With(kSelectJobStats, Params().AddTime(day_start), [&](const Result& r) {
@@ -1055,6 +1059,7 @@ Status PostgresStore::ExplainQuery(const std::string& name, std::vector<std::str
       {"count_jobs_by_adapter", {JobCountSql(ByAdapter(kSomeId)), {kSomeId}}},
       {"jobs_today", {kSelectJobStats, {"1764201600000000"}}},
       {"job_counters", {kCountLiveJobs, {}}},
+      {"job_list_version", {kSelectJobListVersion, {}}},
       {"list_adapters", {AdapterPageSql(AdapterQuery{}), {"100", "0"}}},
       {"adapter_stats", {kSelectAdapterStats, {}}},
       {"claim_job", {kClaimSql, {"worker", "1764201600000000", "1764201630000000"}}},

@@ -183,6 +183,7 @@ inline constexpr char kCountLiveJobsWithStatus[] =
     "SELECT live_count FROM job_counters WHERE status = ?";
 inline constexpr char kCountLiveJobs[] =
     "SELECT COALESCE(SUM(live_count), 0) FROM job_counters";
+inline constexpr char kSelectJobListVersion[] = "SELECT version FROM job_list_version WHERE id = 1";
 inline constexpr char kLockLiveAdapter[] =
     "SELECT COUNT(*) FROM live_adapters WHERE id = ?";
 inline constexpr char kReportProgress[] =

@@ -475,6 +475,10 @@ class SqliteStore final : public Store {
                 });
   }
 
+  Status GetJobListVersion(int64_t* version) override {
+    return ScalarInt(kSelectJobListVersion, {}, version);
+  }
+
   Status GetJobStats(Micros day_start, JobStats* out) override {
     *out = JobStats{};
     int64_t completed_ms = 0;
@@ -924,6 +928,7 @@ Status SqliteStore::ExplainQuery(const std::string& name, std::vector<std::strin
       {"count_jobs_by_adapter", JobCountSql(ByAdapter("x"))},
       {"jobs_today", kSelectJobsToday},
       {"job_counters", kSelectJobCounters},
+      {"job_list_version", kSelectJobListVersion},
       {"list_adapters", AdapterPageSql(AdapterQuery{})},
       {"adapter_stats", kSelectAdapterStats},
       {"claim_job", kClaimSql},

@@ -194,6 +194,14 @@ class Store {
   virtual Status GetJob(const std::string& id, Visibility v, Job* out) = 0;
   // Newest first. *total counts every row matching q, not just the page.
   virtual Status ListJobs(const JobQuery& q, std::vector<Job>* out, int64_t* total) = 0;
+  // A number that changes, in the same transaction, with every change that
+  // can alter what ListJobs returns for any query: a job's row (insert,
+  // status, progress, error, delete, restore, purge), its samples, its
+  // prompt, its adapter's name or deletion (kept by triggers, migration
+  // 0006). When two reads give the same number, nothing a list shows was
+  // committed in between, so a page read after the first read is still
+  // current at the second. One key lookup: costs the same at any size.
+  virtual Status GetJobListVersion(int64_t* version) = 0;
   virtual Status GetJobStats(Micros day_start, JobStats* out) = 0;
 
   // The same for an adapter, kExclusive: orders read-modify-write updates
