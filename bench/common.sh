@@ -52,6 +52,24 @@ pg_delta() {  # before_file after_file
   awk 'NR == FNR { b[$1] = $2; next } { d += $2 - ($1 in b ? b[$1] : 0) } END { print d + 0 }' "$1" "$2"
 }
 
+# One wrk output file -> "req/s p50_ms p99_ms non2xx socket_errors requests".
+parse_wrk() {
+  awk '
+    function ms(v) {
+      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
+      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
+      if (v ~ /s$/)  return substr(v, 1, length(v) - 1) * 1000
+      return v + 0
+    }
+    /Requests\/sec:/ { rps = $2 }
+    /^ +50%/ { p50 = ms($2) }
+    /^ +99%/ { p99 = ms($2) }
+    /Non-2xx or 3xx responses:/ { bad = $5 }
+    /Socket errors:/ { gsub(",", ""); err = $4 + $6 + $8 + $10 }
+    / requests in / { n = $1 }
+    END { printf "%.0f %.3f %.3f %d %d %d\n", rps, p50, p99, bad + 0, err + 0, n + 0 }' "$1"
+}
+
 # Median of the numbers on stdin (the middle one; the lower middle for an even count).
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 

@@ -10,6 +10,8 @@
 #          --server-args "--io-threads 1"  (extra `studio serve` arguments)
 #          --no-build  --keep-going (do not stop at the first failing check)
 #          --no-render (skip the render benchmark)
+#          --endpoints "health get_job list metrics"  measure only these (names as
+#                      in ENDPOINTS below; the verdicts need health, get_job, list)
 #          --db URL    measure PostgreSQL: URL names a server (and a database
 #                      to connect to for admin commands); for each size run.sh
 #                      drops and creates the database studio_bench_<size> on
@@ -38,6 +40,7 @@
 #   GET /api/trash?type=jobs&limit=20   (the trash list: the partial index on deleted_at)
 #   GET /api/jobs/stats
 #   GET /api/adapters
+#   GET /api/metrics/overview, GET /api/metrics/feedback  (trigger-kept counters)
 # then 200 sequential DELETE /api/jobs/{id} (bench/delete_latency), stops the
 # server and checks it exited cleanly. Finally runs the engine's render
 # benchmark (build/bench/render_bench) when it exists.
@@ -64,6 +67,7 @@ PG_URL=""
 COMPARE=0
 PG_PID=""
 PG_SETTINGS=()
+ONLY_ENDPOINTS=""
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -76,6 +80,7 @@ while [[ $# -gt 0 ]]; do
     --no-build) BUILD_FIRST=0 ;;
     --keep-going) KEEP_GOING=1 ;;
     --no-render) RENDER=0 ;;
+    --endpoints) ONLY_ENDPOINTS="$2"; shift ;;
     --db) PG_URL="$2"; shift ;;
     --compare) COMPARE=1 ;;
     --pg-pid) PG_PID="$2"; shift ;;
@@ -162,26 +167,12 @@ problem() {
 }
 
 # wrk output -> "rps p50_ms p99_ms non2xx socket_errors requests"
-parse_wrk() {
-  awk '
-    function ms(v) {
-      if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000
-      if (v ~ /ms$/) return substr(v, 1, length(v) - 2) + 0
-      if (v ~ /s$/)  return substr(v, 1, length(v) - 1) * 1000
-      return v + 0
-    }
-    /Requests\/sec:/ { rps = $2 }
-    /^ +50%/ { p50 = ms($2) }
-    /^ +99%/ { p99 = ms($2) }
-    /Non-2xx or 3xx responses:/ { bad = $5 }
-    /Socket errors:/ { gsub(",", ""); err = $4 + $6 + $8 + $10 }
-    / requests in / { n = $1 }
-    END { printf "%.0f %.3f %.3f %d %d %d\n", rps, p50, p99, bad + 0, err + 0, n + 0 }' "$1"
-}
 
 
 
 ENDPOINTS=(health get_job list trash stats adapters)
+ENDPOINTS+=(metrics feedback_metrics)
+if [[ -n $ONLY_ENDPOINTS ]]; then read -r -a ENDPOINTS <<<"$ONLY_ENDPOINTS"; fi
 declare -A EP_LABEL=(
   [health]="GET /api/health (reference)"
   [get_job]="GET /api/jobs/{id}"
@@ -189,6 +180,8 @@ declare -A EP_LABEL=(
   [trash]="GET /api/trash?type=jobs&limit=20"
   [stats]="GET /api/jobs/stats"
   [adapters]="GET /api/adapters"
+  [metrics]="GET /api/metrics/overview"
+  [feedback_metrics]="GET /api/metrics/feedback"
 )
 declare -A RESULT  # RESULT[size,backend,endpoint]="rps p50 p99 non2xx errors requests"
 declare -A CPU     # CPU[size,backend,endpoint]="server_us db_us wrk_us" (per request)
@@ -207,6 +200,8 @@ run_wrk() {  # backend endpoint out_file duration
     trash) args=("$base/api/trash?type=jobs&limit=20") ;;
     stats) args=("$base/api/jobs/stats") ;;
     adapters) args=("$base/api/adapters") ;;
+    metrics) args=("$base/api/metrics/overview") ;;
+    feedback_metrics) args=("$base/api/metrics/feedback") ;;
   esac
   local pid=${SERVER_PID[$be]} before after wrk_cpu requests db=0
   [[ $be == postgresql ]] && pg_ticks >"$out.pg0"

@@ -45,6 +45,28 @@ std::vector<std::string> Split(const std::string& text, char separator) {
   return out;
 }
 
+// What identifies a job list answer: every field of the query.
+std::string JobListKey(const JobQuery& q) {
+  std::string key;
+  key.reserve(160);
+  auto field = [&](const std::optional<std::string>& v) {
+    key += v ? *v : std::string("-");
+    key += '|';
+  };
+  auto time = [&](const std::optional<Micros>& t) {
+    key += t ? std::to_string(*t) : std::string("-");
+    key += '|';
+  };
+  field(q.status ? std::optional<std::string>(JobStatusName(*q.status)) : std::nullopt);
+  field(q.adapter_id);
+  field(q.prompt_id);
+  time(q.start_date);
+  time(q.end_date);
+  key += std::to_string(q.limit) + '|' + std::to_string(q.offset) + '|' +
+         (q.visibility == Visibility::kLive ? "live" : "all");
+  return key;
+}
+
 }  // namespace
 
 Api::Api(Lifecycle* lifecycle, Store* store, ApiOptions options)
@@ -52,7 +74,8 @@ Api::Api(Lifecycle* lifecycle, Store* store, ApiOptions options)
       store_(store),
       options_(std::move(options)),
       routes_(RouteList()),
-      openapi_json_(routes_.OpenApi(options_.version, ApiSchemas()).dump(2)) {}
+      openapi_json_(routes_.OpenApi(options_.version, ApiSchemas()).dump(2)),
+      job_lists_(std::make_unique<JobListCache>(options_.job_list_cache_entries)) {}
 
 HttpResponse Api::Handle(const HttpRequest& req) const {
   const Route* route = nullptr;
@@ -236,11 +259,17 @@ HttpResponse Api::ListJobs(const HttpRequest&, const Params& args) const {
   if (const QueryValue& v = args.Query("end_date"); v.present) q.end_date = v.time;
   q.limit = static_cast<int>(args.Int("limit"));
   q.offset = args.Int("offset");
+  // The version first, then the page: a kept answer is never older than
+  // its version (http/job_list_cache.h).
+  int64_t version = 0;
+  RETURN_ERROR_RESPONSE(store_->GetJobListVersion(&version));
+  const std::string key = JobListKey(q);
+  std::string body;
+  if (job_lists_->Find(key, version, &body)) return RawJsonResponse(200, std::move(body));
   std::vector<Job> jobs;
   int64_t total = 0;
   RETURN_ERROR_RESPONSE(store_->ListJobs(q, &jobs, &total));
   const bool with_deleted = q.visibility == Visibility::kIncludeDeleted;
-  std::string body;
   body.reserve(128 + jobs.size() * 640);
   JsonWriter w(&body);
   w.BeginObject().Key("items").BeginArray();
@@ -248,6 +277,7 @@ HttpResponse Api::ListJobs(const HttpRequest&, const Params& args) const {
   w.EndArray();
   w.Key("total").Int(total).Key("limit").Int(q.limit).Key("offset").Int(q.offset);
   w.EndObject();
+  job_lists_->Put(key, version, body);
   return RawJsonResponse(200, std::move(body));
 }
 
@@ -443,6 +473,22 @@ HttpResponse Api::GetFeedback(const HttpRequest&, const Params& args) const {
 HttpResponse Api::DeleteFeedback(const HttpRequest& req, const Params& args) const {
   RETURN_ERROR_RESPONSE(lifecycle_->DeleteFeedback(args.ids[0], ActorOf(req, args)));
   return JsonResponse(200, {{"status", "deleted"}, {"feedback_id", args.ids[0]}});
+}
+
+// ---- metrics ----
+
+HttpResponse Api::GetMetricsOverview(const HttpRequest&, const Params&) const {
+  MetricsCounters counters;
+  RETURN_ERROR_RESPONSE(lifecycle_->GetMetricsCounters(&counters));
+  return JsonResponse(200, MetricsOverviewJson(counters));
+}
+
+HttpResponse Api::GetFeedbackMetrics(const HttpRequest&, const Params&) const {
+  MetricsCounters counters;
+  std::vector<AdapterFeedbackCount> by_adapter;
+  RETURN_ERROR_RESPONSE(lifecycle_->GetMetricsCounters(&counters));
+  RETURN_ERROR_RESPONSE(lifecycle_->ListFeedbackByAdapter(&by_adapter));
+  return JsonResponse(200, FeedbackMetricsJson(counters, by_adapter));
 }
 
 }  // namespace studio

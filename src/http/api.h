@@ -11,9 +11,11 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
+#include "http/job_list_cache.h"
 #include "http/routes.h"
 #include "http/server.h"
 #include "lifecycle/lifecycle.h"
@@ -27,6 +29,9 @@ struct ApiOptions {
   // cannot be opened, a plain page linking /api/openapi.json is sent.
   std::string docs_html_path;
   int64_t purge_interval_seconds = 3600;  // reported by GET /admin/storage
+  // GET /api/jobs answers kept in memory (http/job_list_cache.h), distinct
+  // queries at most; 0 keeps none (every answer is built from the store).
+  size_t job_list_cache_entries = 256;
 };
 
 class Api {
@@ -127,6 +132,9 @@ class Api {
   HttpResponse ExportDataset(const HttpRequest&, const Params&) const;
   HttpResponse DownloadDataset(const HttpRequest&, const Params&) const;
   HttpResponse PreviewFeedbackDelete(const HttpRequest&, const Params&) const;
+  // SPEC section 8 "Overview": trigger-kept counters only.
+  HttpResponse GetMetricsOverview(const HttpRequest&, const Params&) const;
+  HttpResponse GetFeedbackMetrics(const HttpRequest&, const Params&) const;
 
   // Who is asking, for the audit trail.
   Actor ActorOf(const HttpRequest& req, const Params& args) const;
@@ -138,6 +146,9 @@ class Api {
   const ApiOptions options_;
   const RouteTable routes_;
   const std::string openapi_json_;
+  // GET /api/jobs answers, served again while the store's job list version
+  // is unchanged (http/job_list_cache.h).
+  const std::unique_ptr<JobListCache> job_lists_;
 };
 
 }  // namespace studio

@@ -416,6 +416,16 @@ std::vector<Route> Api::RouteList() {
                  Integer("offset", 0, kOffsetMax, 0)},
        .responses = {Ok(200, "AuditList", "A page of events")}, .errors = admin_read_errors,
        .handler = &Api::ListAudit},
+
+      // ---- metrics (SPEC section 8 "Overview"; trigger-kept counters, docs/FEEDBACK_LOOP_METRICS.md) ----
+      {.method = "GET", .path = "/metrics/overview", .operation_id = "getMetricsOverview",
+       .summary = "The feedback loop's pipeline counts and quick stats (live rows)", .tag = "metrics",
+       .responses = {Ok(200, "MetricsOverview", "The counts")}, .errors = kReadErrors,
+       .handler = &Api::GetMetricsOverview},
+      {.method = "GET", .path = "/metrics/feedback", .operation_id = "getFeedbackMetrics",
+       .summary = "Rating distribution, feedback per adapter, preference and tag counts", .tag = "metrics",
+       .responses = {Ok(200, "FeedbackMetrics", "The counts")}, .errors = kReadErrors,
+       .handler = &Api::GetFeedbackMetrics},
   };
 }
 

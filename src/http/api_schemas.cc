@@ -110,6 +110,11 @@ json VocabularySchema() {
                  {"limits", {{"type", "object"}, {"additionalProperties", limit}}}});
 }
 
+// Feedback records per rating: {"1": n, ..., "5": n}.
+json RatingDistribution() {
+  return Object({{"1", Int()}, {"2", Int()}, {"3", Int()}, {"4", Int()}, {"5", Int()}});
+}
+
 }  // namespace
 
 json Ref(const std::string& name) { return {{"$ref", "#/components/schemas/" + name}}; }
@@ -198,8 +203,7 @@ json ApiSchemas() {
   s["FeedbackSummary"] = Object({{"total_feedback", Int()},
                                  {"total_ratings", Int()},
                                  {"total_preferences", Int()},
-                                 {"rating_distribution",
-                                  Object({{"1", Int()}, {"2", Int()}, {"3", Int()}, {"4", Int()}, {"5", Int()}})},
+                                 {"rating_distribution", RatingDistribution()},
                                  {"high_rated_samples", Int()}});
   s["JobFeedback"] = Object({{"job_id", Uuid()},
                              {"prompt_id", Uuid()},
@@ -465,6 +469,27 @@ json ApiSchemas() {
   s["DatasetExportRequest"] = Body({{"format", ExportFormatEnum()}}, {"format"});
   s["AudioCompareRequest"] = Body({{"audio_ids", {{"type", "array"}, {"items", Uuid()}, {"minItems", 1}, {"maxItems", 20}}}},
                                   {"audio_ids"});
+  // SPEC section 8 "Overview".
+  s["MetricsOverview"] = Object(
+      {{"pipeline",
+        Object({{"generation", Object({{"total", Int()}, {"completed", Int()}, {"active", Int()}})},
+                {"feedback", Object({{"total", Int()}, {"rated_samples", Int()}, {"pending", Int()}})},
+                {"dataset", Object({{"total", Int()}, {"exported", Int()}})},
+                {"training", Object({{"total", Int()}, {"running", Int()}})}})},
+       {"quick_stats", Object({{"total_generations", Int()},
+                               {"total_samples", Int()},
+                               {"avg_rating", Nullable(NumIn(limits::kRating.min, limits::kRating.max))},
+                               {"active_adapters", Int()},
+                               {"total_adapters", Int()},
+                               {"pending_feedback", Int()}})}});
+  s["FeedbackMetrics"] = Object(
+      {{"rating_distribution", RatingDistribution()},
+       {"by_adapter", ArrayOf(Object({{"adapter_id", Nullable(Uuid())},
+                                      {"adapter_name", Str()},
+                                      {"count", Int()},
+                                      {"avg_rating", Nullable(NumIn(limits::kRating.min, limits::kRating.max))}}))},
+       {"preference_comparisons", Int()},
+       {"tagged_feedback", Int()}});
   return s;
 }
 

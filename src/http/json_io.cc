@@ -166,13 +166,20 @@ json AdapterStatsJson(const AdapterStats& s) {
   return {{"total", s.total}, {"active", s.active}, {"archived", s.archived}};
 }
 
-json FeedbackSummaryJson(const FeedbackSummary& s) {
+namespace {
+// {"1": n, ..., "5": n}; index 0 is rating 1.
+json RatingDistributionJson(const int64_t (&counts)[5]) {
   json dist = json::object();
-  for (int i = 0; i < 5; ++i) dist[std::to_string(i + 1)] = s.rating_distribution[i];
+  for (int i = 0; i < 5; ++i) dist[std::to_string(i + 1)] = counts[i];
+  return dist;
+}
+}  // namespace
+
+json FeedbackSummaryJson(const FeedbackSummary& s) {
   return {{"total_feedback", s.total_feedback},
           {"total_ratings", s.total_ratings},
           {"total_preferences", s.total_preferences},
-          {"rating_distribution", dist},
+          {"rating_distribution", RatingDistributionJson(s.rating_distribution)},
           {"high_rated_samples", s.high_rated_samples}};
 }
 
@@ -198,6 +205,37 @@ json DatasetsAffectedJson(const std::vector<DatasetImpact>& impacts) {
   json out = json::array();
   for (const auto& d : impacts) out.push_back({{"id", d.id}, {"name", d.name}, {"members_removed", d.members_removed}});
   return out;
+}
+
+json MetricsOverviewJson(const MetricsCounters& c) {
+  return {{"pipeline",
+           {{"generation", {{"total", c.jobs_total}, {"completed", c.jobs_completed}, {"active", c.jobs_active}}},
+            {"feedback",
+             {{"total", c.feedback_total}, {"rated_samples", c.rated_samples}, {"pending", c.pending_feedback()}}},
+            {"dataset", {{"total", c.datasets_live}, {"exported", c.datasets_exported}}},
+            {"training", {{"total", c.runs_total}, {"running", c.runs_running}}}}},
+          {"quick_stats",
+           {{"total_generations", c.jobs_total},
+            {"total_samples", c.live_samples},
+            {"avg_rating", Optional(c.avg_rating())},
+            {"active_adapters", c.adapters_active},
+            {"total_adapters", c.adapters_live},
+            {"pending_feedback", c.pending_feedback()}}}};
+}
+
+json FeedbackMetricsJson(const MetricsCounters& c, const std::vector<AdapterFeedbackCount>& by_adapter) {
+  json adapters = json::array();
+  for (const AdapterFeedbackCount& a : by_adapter) {
+    const char* name = !a.adapter_id ? kBaseEngineName : a.adapter_deleted ? kDeletedAdapterName : nullptr;
+    adapters.push_back({{"adapter_id", Optional(a.adapter_id)},
+                        {"adapter_name", name ? json(name) : json(a.adapter_name.value_or(""))},
+                        {"count", a.feedback_count},
+                        {"avg_rating", Optional(a.avg_rating())}});
+  }
+  return {{"rating_distribution", RatingDistributionJson(c.rating_distribution)},
+          {"by_adapter", adapters},
+          {"preference_comparisons", c.preferences},
+          {"tagged_feedback", c.tagged}};
 }
 
 namespace {

@@ -37,6 +37,10 @@ std::string DatasetDownloadUrl(const std::string& dataset_id, const std::string&
 nlohmann::json DatasetJson(const Dataset& dataset, bool with_deleted_at);
 // [{id, name, members_removed}]: what a delete takes from datasets.
 nlohmann::json DatasetsAffectedJson(const std::vector<DatasetImpact>& impacts);
+// GET /metrics/overview and GET /metrics/feedback (SPEC section 8).
+nlohmann::json MetricsOverviewJson(const MetricsCounters& counters);
+nlohmann::json FeedbackMetricsJson(const MetricsCounters& counters,
+                                   const std::vector<AdapterFeedbackCount>& by_adapter);
 // GET /vocabulary: the tables of domain/vocabulary.h and domain/limits.h
 // (instrument_families, instruments with their family and mapping, modes,
 // moods, styles, adapter_config keys, limits).

@@ -466,4 +466,12 @@ Status Lifecycle::RecoverInterruptedJobs(int64_t* requeued) {
   return Status::Ok();
 }
 
+// ---- metrics ----
+
+Status Lifecycle::GetMetricsCounters(MetricsCounters* out) { return store_->GetMetricsCounters(out); }
+
+Status Lifecycle::ListFeedbackByAdapter(std::vector<AdapterFeedbackCount>* out) {
+  return store_->ListFeedbackByAdapter(out);
+}
+
 }  // namespace studio

@@ -398,6 +398,12 @@ class Lifecycle {
   // a dead process are queued again and stray temp files removed.
   Status RecoverInterruptedJobs(int64_t* requeued);
 
+  // ---- metrics (SPEC section 8 "Overview"; docs/FEEDBACK_LOOP_METRICS.md) ----
+  // The trigger-kept counters (store/metrics.h); each costs the same at any
+  // table size. Reads only: no rule decides anything here.
+  Status GetMetricsCounters(MetricsCounters* out);
+  Status ListFeedbackByAdapter(std::vector<AdapterFeedbackCount>* out);
+
  private:
   Status CheckAdapterUsable(const std::string& adapter_id);
   // Wakes the workers: a job or a training run was queued.
@@ -459,5 +465,7 @@ void MergeDatasetImpacts(std::vector<DatasetImpact>* into, const std::vector<Dat
 
 // Shown instead of an adapter's name on jobs whose adapter was deleted.
 inline constexpr const char* kDeletedAdapterName = "Deleted Adapter";
+// Shown as the adapter of samples rendered without one (/metrics/feedback).
+inline constexpr const char* kBaseEngineName = "Base engine";
 
 }  // namespace studio

@@ -81,6 +81,7 @@ struct ServeConfig {
   size_t max_connections = 0;  // 0: from the descriptor limit
   int retention_days = 30;      // 0: no automatic purge
   int purge_interval_seconds = 3600;
+  size_t job_list_cache = 256;  // GET /api/jobs answers kept; 0: none
 };
 
 // Off loopback the token is all that guards administrator reads, so it must
@@ -356,7 +357,8 @@ int Serve(const DataConfig& data, const WorkerConfig& work, ServeConfig config) 
           ApiOptions{.version = STUDIO_VERSION,
                      .database_kind = data.shared() ? "postgresql" : "sqlite",
                      .docs_html_path = http_options.static_dir + "/docs.html",
-                     .purge_interval_seconds = config.purge_interval_seconds});
+                     .purge_interval_seconds = config.purge_interval_seconds,
+                     .job_list_cache_entries = config.job_list_cache});
   http_options.api_methods = [&api](const std::string& path) {
     return std::string(api.routes().AllowedMethods(path));
   };
@@ -506,6 +508,9 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--purge-interval", serve.purge_interval_seconds,
                         "Seconds between automatic purges (across all processes)")
       ->check(CLI::Range(1, 30 * 86400))->capture_default_str();
+  serve_cmd->add_option("--job-list-cache", serve.job_list_cache,
+                        "GET /api/jobs answers kept in memory, distinct queries (0: none)")
+      ->check(CLI::Range(0, 100000))->capture_default_str();
 
   auto* worker_cmd = app.add_subcommand("worker", "Run generation workers only, on a shared --db");
   add_data_options(worker_cmd);

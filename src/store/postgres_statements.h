@@ -87,6 +87,7 @@ inline constexpr char kSelectJobStats[] =
 // pages after seeding 100k jobs).
 inline constexpr char kCountLiveJobs[] =
     "SELECT queued + processing + completed + failed + cancelled FROM job_counters WHERE id = 1";
+inline constexpr char kSelectJobListVersion[] = "SELECT version FROM job_list_version WHERE id = 1";
 inline constexpr char kCountLiveJobsWithStatus[] =
     "SELECT CASE $1::text WHEN 'queued' THEN queued WHEN 'processing' THEN processing "
     "WHEN 'completed' THEN completed WHEN 'failed' THEN failed "
@@ -261,14 +262,6 @@ inline constexpr char kInsertFeedback[] =
     "notes, created_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, micros_to_ts($8::bigint))";
 inline constexpr char kDeleteFeedback[] =
     "DELETE FROM feedback WHERE id = $1";
-inline constexpr char kGetFeedbackSummary[] =
-    "SELECT COUNT(*), COUNT(rating), COUNT(preferred_over), "
-    "COUNT(*) FILTER (WHERE rating = 1), COUNT(*) FILTER (WHERE rating = 2), "
-    "COUNT(*) FILTER (WHERE rating = 3), COUNT(*) FILTER (WHERE rating = 4), "
-    "COUNT(*) FILTER (WHERE rating = 5), "
-    "(SELECT COUNT(*) FROM (SELECT audio_id FROM feedback WHERE rating IS NOT NULL "
-    "  GROUP BY audio_id HAVING AVG(rating) >= 4) high) "
-    "FROM feedback";
 
 inline const std::string kGetAdapterTemplate =
     std::string("SELECT ") + kAdapterColumns + " FROM {adapters} WHERE id = $1";
@@ -618,5 +611,19 @@ inline constexpr char kClaimMaintenanceRun[] =
     "INSERT INTO maintenance_runs (name, started_at) VALUES ($1, micros_to_ts($2::bigint)) "
     "ON CONFLICT (name) DO UPDATE SET started_at = excluded.started_at "
     "WHERE maintenance_runs.started_at <= micros_to_ts($3::bigint)";
+
+// ---- metrics (migration 0003) ----
+// Every counter row: the fixed set of metrics_counters rows and job_counters' five counts.
+inline constexpr char kSelectMetricsCounters[] =
+    "SELECT name, value FROM metrics_counters "
+    "UNION ALL SELECT 'jobs_' || s.name, s.value FROM job_counters, LATERAL (VALUES "
+    "('queued', queued), ('processing', processing), ('completed', completed), "
+    "('failed', failed), ('cancelled', cancelled)) AS s (name, value) WHERE id = 1";
+// One row per adapter with feedback on its samples (the nil uuid is the base engine).
+inline constexpr char kListFeedbackByAdapter[] =
+    "SELECT NULLIF(adapter_key, '00000000-0000-0000-0000-000000000000'::uuid), a.name, "
+    "a.deleted_at IS NOT NULL, feedback_count, rating_count, rating_sum "
+    "FROM adapter_feedback_counts LEFT JOIN adapters a ON a.id = adapter_key "
+    "WHERE feedback_count > 0 ORDER BY feedback_count DESC, adapter_key";
 
 }  // namespace studio::store_internal::pg_sql

@@ -645,6 +645,10 @@ class PostgresStore final : public Store {
     });
   }
 
+  Status GetJobListVersion(int64_t* version) override {
+    return ScalarInt(kSelectJobListVersion, {}, version);
+  }
+
   Status GetJobStats(Micros day_start, JobStats* out) override {
     *out = JobStats{};
     return With(kSelectJobStats, Params().AddTime(day_start), [&](const Result& r) {
@@ -794,18 +798,10 @@ class PostgresStore final : public Store {
   }
 
   Status GetFeedbackSummary(FeedbackSummary* out) override {
-    *out = FeedbackSummary{};
-    return With(
-        kGetFeedbackSummary,
-        {}, [&](const Result& r) {
-          if (r.rows() == 0) return Status::Ok();
-          out->total_feedback = r.Int(0, 0);
-          out->total_ratings = r.Int(0, 1);
-          out->total_preferences = r.Int(0, 2);
-          for (int i = 0; i < 5; ++i) out->rating_distribution[i] = r.Int(0, 3 + i);
-          out->high_rated_samples = r.Int(0, 8);
-          return Status::Ok();
-        });
+    MetricsCounters counters;
+    STUDIO_RETURN_IF_ERROR(GetMetricsCounters(&counters));
+    *out = FeedbackSummaryOf(counters);
+    return Status::Ok();
   }
 
   // ---- sets of rows ----
@@ -1299,6 +1295,23 @@ class PostgresStore final : public Store {
     });
   }
 
+  // ---- metrics ----
+  Status GetMetricsCounters(MetricsCounters* out) override {
+    *out = MetricsCounters{};
+    return With(kSelectMetricsCounters, {}, [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) SetMetricsCounter(r.Text(i, 0), r.Int(i, 1), out);
+      return Status::Ok();
+    });
+  }
+
+  Status ListFeedbackByAdapter(std::vector<AdapterFeedbackCount>* out) override {
+    out->clear();
+    return With(kListFeedbackByAdapter, {}, [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadAdapterFeedback(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
+  }
+
  private:
   // Same key in every process (and not the migrations' key).
   static constexpr int64_t kMaintenanceLockKey = 0x53747564696f + 1;
@@ -1424,6 +1437,7 @@ Status PostgresStore::ExplainQuery(const std::string& name, std::vector<std::str
       {"count_jobs_by_adapter", {JobCountSql(ByAdapter(kSomeId)), {kSomeId}}},
       {"jobs_today", {kSelectJobStats, {"1764201600000000"}}},
       {"job_counters", {kCountLiveJobs, {}}},
+      {"job_list_version", {kSelectJobListVersion, {}}},
       {"list_adapters", {AdapterPageSql(AdapterQuery{}), {"100", "0"}}},
       {"adapter_stats", {kSelectAdapterStats, {}}},
       {"claim_job", {kClaimSql, {"worker", "1764201600000000", "1764201630000000"}}},
@@ -1441,6 +1455,8 @@ Status PostgresStore::ExplainQuery(const std::string& name, std::vector<std::str
       {"dataset_members", {kListDatasetMembers, {kSomeId, kSomeId, "1000"}}},
       {"datasets_affected_by_feedback", {kDatasetsAffectedByFeedback, {"{" + kSomeId + "}"}}},
       {"datasets_affected_by_jobs", {kDatasetsAffectedByJobs, {"{" + kSomeId + "}"}}},
+      {"metrics_counters", {kSelectMetricsCounters, {}}},
+      {"feedback_by_adapter", {kListFeedbackByAdapter, {}}},
   };
   auto it = kQueries.find(name);
   if (it == kQueries.end()) return Status::NotFound("no query named " + name);

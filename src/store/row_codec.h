@@ -53,6 +53,29 @@ std::optional<std::string> OptText(const Row& r, int col) {
   return r.Text(col);
 }
 
+// /feedback/summary's figures, all of them trigger-kept counters.
+inline FeedbackSummary FeedbackSummaryOf(const MetricsCounters& c) {
+  FeedbackSummary out;
+  out.total_feedback = c.feedback_total;
+  out.total_ratings = c.ratings_count;
+  out.total_preferences = c.preferences;
+  for (int i = 0; i < 5; ++i) out.rating_distribution[i] = c.rating_distribution[i];
+  out.high_rated_samples = c.high_rated_samples;
+  return out;
+}
+
+// Columns: adapter key (NULL for the base engine), name, deleted,
+// feedback_count, rating_count, rating_sum.
+template <typename Row>
+void ReadAdapterFeedback(const Row& r, AdapterFeedbackCount* a) {
+  a->adapter_id = OptText(r, 0);
+  if (a->adapter_id) a->adapter_name = r.Text(1);
+  a->adapter_deleted = r.Bool(2);
+  a->feedback_count = r.Int(3);
+  a->rating_count = r.Int(4);
+  a->rating_sum = r.Int(5);
+}
+
 // Columns: id, text, attributes, created_at.
 template <typename Row>
 void ReadPrompt(const Row& r, Prompt* p) {

@@ -184,6 +184,7 @@ inline constexpr char kCountLiveJobsWithStatus[] =
     "SELECT live_count FROM job_counters WHERE status = ?";
 inline constexpr char kCountLiveJobs[] =
     "SELECT COALESCE(SUM(live_count), 0) FROM job_counters";
+inline constexpr char kSelectJobListVersion[] = "SELECT version FROM job_list_version WHERE id = 1";
 inline constexpr char kLockLiveAdapter[] =
     "SELECT COUNT(*) FROM live_adapters WHERE id = ?";
 inline constexpr char kReportProgress[] =
@@ -205,13 +206,6 @@ inline constexpr char kInsertFeedback[] =
     "notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
 inline constexpr char kDeleteFeedback[] =
     "DELETE FROM feedback WHERE id = ?";
-inline constexpr char kGetFeedbackSummary[] =
-    "SELECT COUNT(*), COUNT(rating), COUNT(preferred_over), "
-    "COALESCE(SUM(rating = 1), 0), COALESCE(SUM(rating = 2), 0), COALESCE(SUM(rating = 3), 0), "
-    "COALESCE(SUM(rating = 4), 0), COALESCE(SUM(rating = 5), 0) FROM feedback";
-inline constexpr char kCountHighRatedSamples[] =
-    "SELECT COUNT(*) FROM (SELECT audio_id FROM feedback WHERE rating IS NOT NULL "
-    "GROUP BY audio_id HAVING AVG(rating) >= 4)";
 
 inline const std::string kInsertAdapter =
     std::string("INSERT INTO adapters (") + kAdapterColumns +
@@ -537,5 +531,17 @@ inline constexpr char kClaimMaintenanceRun[] =
     "INSERT INTO maintenance_runs (name, started_at) VALUES (?1, ?2) "
     "ON CONFLICT (name) DO UPDATE SET started_at = excluded.started_at "
     "WHERE maintenance_runs.started_at <= ?3";
+
+// ---- metrics (migration 0003) ----
+// Every counter row: the fixed set of metrics_counters rows and the five of job_counters.
+inline constexpr char kSelectMetricsCounters[] =
+    "SELECT name, value FROM metrics_counters "
+    "UNION ALL SELECT 'jobs_' || status, live_count FROM job_counters";
+// One row per adapter with feedback on its samples ('' is the base engine).
+inline constexpr char kListFeedbackByAdapter[] =
+    "SELECT NULLIF(adapter_key, ''), a.name, a.deleted_at IS NOT NULL, "
+    "feedback_count, rating_count, rating_sum "
+    "FROM adapter_feedback_counts LEFT JOIN adapters a ON a.id = adapter_key "
+    "WHERE feedback_count > 0 ORDER BY feedback_count DESC, adapter_key";
 
 }  // namespace studio::store_internal::sqlite_sql

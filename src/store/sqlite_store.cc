@@ -482,6 +482,10 @@ class SqliteStore final : public Store {
                 });
   }
 
+  Status GetJobListVersion(int64_t* version) override {
+    return ScalarInt(kSelectJobListVersion, {}, version);
+  }
+
   Status GetJobStats(Micros day_start, JobStats* out) override {
     *out = JobStats{};
     int64_t completed_ms = 0;
@@ -650,20 +654,10 @@ class SqliteStore final : public Store {
   }
 
   Status GetFeedbackSummary(FeedbackSummary* out) override {
-    *out = FeedbackSummary{};
-    STUDIO_RETURN_IF_ERROR(With(
-        kGetFeedbackSummary,
-        [&](Query& q) {
-          if (q.Step()) {
-            out->total_feedback = sqlite3_column_int64(q.stmt(), 0);
-            out->total_ratings = sqlite3_column_int64(q.stmt(), 1);
-            out->total_preferences = sqlite3_column_int64(q.stmt(), 2);
-            for (int i = 0; i < 5; ++i) out->rating_distribution[i] = sqlite3_column_int64(q.stmt(), 3 + i);
-          }
-          return q.status();
-        }));
-    return ScalarInt(kCountHighRatedSamples,
-                     {}, &out->high_rated_samples);
+    MetricsCounters counters;
+    STUDIO_RETURN_IF_ERROR(GetMetricsCounters(&counters));
+    *out = FeedbackSummaryOf(counters);
+    return Status::Ok();
   }
 
   // ---- sets of rows ----
@@ -1175,6 +1169,23 @@ class SqliteStore final : public Store {
     return Status::Ok();
   }
 
+  // ---- metrics ----
+  Status GetMetricsCounters(MetricsCounters* out) override {
+    *out = MetricsCounters{};
+    return With(kSelectMetricsCounters, [&](Query& q) {
+      while (q.Step()) SetMetricsCounter(TextColumn(q.stmt(), 0), sqlite3_column_int64(q.stmt(), 1), out);
+      return q.status();
+    });
+  }
+
+  Status ListFeedbackByAdapter(std::vector<AdapterFeedbackCount>* out) override {
+    out->clear();
+    return With(kListFeedbackByAdapter, [&](Query& q) {
+      while (q.Step()) ReadAdapterFeedback(SqliteRow{q.stmt()}, &out->emplace_back());
+      return q.status();
+    });
+  }
+
  private:
   static std::string IdsJson(const IdList& ids) { return json(ids).dump(); }
 
@@ -1301,6 +1312,7 @@ Status SqliteStore::ExplainQuery(const std::string& name, std::vector<std::strin
       {"count_jobs_by_adapter", JobCountSql(ByAdapter("x"))},
       {"jobs_today", kSelectJobsToday},
       {"job_counters", kSelectJobCounters},
+      {"job_list_version", kSelectJobListVersion},
       {"list_adapters", AdapterPageSql(AdapterQuery{})},
       {"adapter_stats", kSelectAdapterStats},
       {"claim_job", kClaimSql},
@@ -1318,6 +1330,8 @@ Status SqliteStore::ExplainQuery(const std::string& name, std::vector<std::strin
       {"dataset_members", kListDatasetMembers},
       {"datasets_affected_by_feedback", kDatasetsAffectedByFeedback},
       {"datasets_affected_by_jobs", kDatasetsAffectedByJobs},
+      {"metrics_counters", kSelectMetricsCounters},
+      {"feedback_by_adapter", kListFeedbackByAdapter},
   };
   auto it = kQueries.find(name);
   if (it == kQueries.end()) return Status::NotFound("no query named " + name);

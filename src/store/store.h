@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "domain/types.h"
+#include "store/metrics.h"
 #include "util/status.h"
 
 namespace studio {
@@ -250,6 +251,14 @@ class Store {
   virtual Status GetJob(const std::string& id, Visibility v, Job* out) = 0;
   // Newest first. *total counts every row matching q, not just the page.
   virtual Status ListJobs(const JobQuery& q, std::vector<Job>* out, int64_t* total) = 0;
+  // A number that changes, in the same transaction, with every change that
+  // can alter what ListJobs returns for any query: a job's row (insert,
+  // status, progress, error, delete, restore, purge), its samples, its
+  // prompt, its adapter's name or deletion (kept by triggers, migration
+  // 0006). When two reads give the same number, nothing a list shows was
+  // committed in between, so a page read after the first read is still
+  // current at the second. One key lookup: costs the same at any size.
+  virtual Status GetJobListVersion(int64_t* version) = 0;
   virtual Status GetJobStats(Micros day_start, JobStats* out) = 0;
 
   // The same for an adapter, kExclusive: orders read-modify-write updates
@@ -498,6 +507,16 @@ class Store {
   // runs it. One caller at a time (PostgreSQL: under an advisory lock).
   virtual Status ClaimMaintenanceRun(const std::string& name, Micros now, Micros not_since,
                                      bool* claimed) = 0;
+
+  // ---- metrics ----
+  // Every counter of MetricsCounters (store/metrics.h) at one point in time,
+  // from the trigger-kept counter rows: costs the same at any table size.
+  virtual Status GetMetricsCounters(MetricsCounters* out) = 0;
+  // Feedback per adapter of the sample it is on, for the adapters (and the
+  // base engine) whose samples have feedback; most feedback first, then by
+  // adapter id with the base engine first. Costs one row per such adapter,
+  // however much feedback there is.
+  virtual Status ListFeedbackByAdapter(std::vector<AdapterFeedbackCount>* out) = 0;
 };
 
 }  // namespace studio

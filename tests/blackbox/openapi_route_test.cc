@@ -58,7 +58,7 @@ TEST_F(OpenApiRouteTest, DocumentIsOpenApi31WithEveryEntity) {
   EXPECT_EQ(doc["servers"][0]["url"], "/api");
   for (const char* schema : {"Job", "Prompt", "Adapter", "AudioSample", "Feedback", "JobList", "PromptList",
                              "AdapterList", "FeedbackList", "JobStats", "AdapterStats", "FeedbackSummary",
-                             "JobDeletePreview", "AdapterDeletePreview", "Error", "Dataset", "DatasetList",
+                             "JobDeletePreview", "AdapterDeletePreview", "MetricsOverview", "FeedbackMetrics", "Error", "Dataset", "DatasetList",
                              "DatasetStats", "DatasetPreview", "DatasetExport", "DatasetDeletePreview",
                              "DatasetsAffected"}) {
     EXPECT_TRUE(doc["components"]["schemas"].contains(schema)) << schema;
@@ -81,7 +81,9 @@ TEST_F(OpenApiRouteTest, DocumentIsOpenApi31WithEveryEntity) {
       // SPEC section 8: datasets, and the feedback delete preview.
       "POST /datasets/preview", "POST /datasets", "GET /datasets", "GET /datasets/{id}", "DELETE /datasets/{id}",
       "GET /datasets/{id}/delete-preview", "POST /datasets/{id}/restore", "GET /datasets/{id}/stats",
-      "POST /datasets/{id}/export", "GET /datasets/{id}/download", "GET /feedback/{id}/delete-preview"};
+      "POST /datasets/{id}/export", "GET /datasets/{id}/download", "GET /feedback/{id}/delete-preview",
+      // SPEC section 8 "Overview".
+      "GET /metrics/overview", "GET /metrics/feedback"};
   std::set<std::string> documented;
   for (const auto& [path, ops] : doc["paths"].items()) {
     for (const auto& [method, op] : ops.items()) {

@@ -275,16 +275,19 @@ TEST(ComposerTest, InstrumentWordsInTheTextAreUsed) {
 TEST(ComposerTest, DrumsMarkTheBeatWithoutADrumRequest) {
   // No drum instrument named: the style's kit still plays a kick on the
   // downbeat of every bar, and marks beats 2 and 4 (snare, side stick,
-  // clap, a tom or the hats) of every bar but the ending's.
+  // clap, a tom or the hats) of every bar but the ending's — on the beat,
+  // or laid back (or pushed) by the seed's feel, at most 36 ms
+  // (composer/drums.cc).
   for (const char* style : {"pop", "rock", "lofi", "house", "jazz", "drum and bass"}) {
     const int tempo = 120;
     Composition c = ComposeWith(Request(style, tempo, 12));
     const double beat = 60.0 * 44100 / tempo;
+    const double feel = 0.040 * 44100 / beat;  // in beats
     std::set<int> kick_beats, backbeat_beats;
     for (const NoteEvent& n : c.notes) {
       if (n.channel != kDrumChannel) continue;
       const double b = n.start_frame / beat;
-      if (std::fabs(b - std::round(b)) > 0.01) continue;  // on a beat only
+      if (std::fabs(b - std::round(b)) > feel) continue;  // on a beat only
       const int whole = static_cast<int>(std::lround(b));
       if (n.note == 35 || n.note == 36) kick_beats.insert(whole);
       backbeat_beats.insert(whole);
@@ -315,15 +318,19 @@ TEST(ComposerTest, DrumlessStylesPulseOnEveryBeat) {
     const double beat = 60.0 * 44100 / 90;
     const int beats = static_cast<int>(12.0 * 90 / 60);
     // One onset per beat, except in the ending bar (which rings out from
-    // its first beat); off-beat eighths only (the density adds them), where
-    // the piece's swing puts them.
+    // its first beat); between the beats only sixteenths (the density adds
+    // them), where the piece's swing puts them: the off-beat eighth at
+    // 0.5 + swing / 2, the sixteenths proportionally.
     const double offbeat = 0.5 + c.swing * 0.5;
+    const double grid[] = {offbeat / 2, offbeat, offbeat + (1 - offbeat) / 2};
     int on_beat = 0;
     for (int64_t f : onsets) {
       double phase = std::fmod(f / beat, 1.0);
       const bool on = phase < 0.01 || phase > 0.99;
       on_beat += on ? 1 : 0;
-      EXPECT_TRUE(on || std::fabs(phase - offbeat) < 0.01) << style << " onset off the grid at " << f;
+      const bool on_grid = std::any_of(std::begin(grid), std::end(grid),
+                                       [&](double g) { return std::fabs(phase - g) < 0.01; });
+      EXPECT_TRUE(on || on_grid) << style << " onset off the grid at " << f;
     }
     EXPECT_GE(on_beat, beats - 4) << style;
   }
@@ -421,9 +428,10 @@ TEST(ComposerTest, AdapterSwingDelaysOffbeatEighths) {
     return phases;
   };
   // Straight: the sixteenth grid. Swing 0.5 moves the off-beat eighth to
-  // 0.75 of the beat and the sixteenths proportionally (0.375, 0.875).
+  // 0.75 of the beat and the sixteenths proportionally (0.375, 0.875). The
+  // seed's feel may move the hats by up to 10 ms (0.017 beat here).
   auto near_one_of = [](double p, std::initializer_list<double> grid) {
-    return std::any_of(grid.begin(), grid.end(), [&](double g) { return std::fabs(p - g) < 0.01; });
+    return std::any_of(grid.begin(), grid.end(), [&](double g) { return std::fabs(p - g) < 0.02; });
   };
   for (double p : offbeat_phases(straight)) EXPECT_TRUE(near_one_of(p, {0.25, 0.5, 0.75})) << p;
   auto swung_phases = offbeat_phases(swung);

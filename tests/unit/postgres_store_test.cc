@@ -510,7 +510,7 @@ TEST_F(PostgresStoreTest, LiveReadsUseAnIndexAt100kJobs) {
                            "get_audio", "list_trashed_jobs", "count_trashed_jobs", "purge_candidates",
                            "list_trashed_adapters", "list_audit", "mark_jobs_deleted",
                            "list_datasets", "list_trashed_datasets", "dataset_members",
-                           "datasets_affected_by_feedback", "datasets_affected_by_jobs"}) {
+                           "datasets_affected_by_feedback", "datasets_affected_by_jobs", "metrics_counters", "feedback_by_adapter"}) {
     std::vector<std::string> lines;
     Status s = ExplainPostgresQuery(store_.get(), name, &lines);
     ASSERT_OK(s) << name;

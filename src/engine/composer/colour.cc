@@ -1,6 +1,7 @@
 // Composer internals: the colour parts — pad, arpeggio, counter-line, low
 // line, breath — and the plucked pulse of drumless styles.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -108,26 +109,56 @@ void WriteBreath(const Context& ctx, Score& score, const Part& part, int base_ve
 }
 
 // A plucked note on every beat: drumless styles still let a listener (and
-// `aubio tempo`) feel the pulse.
+// `aubio tempo`) feel the pulse. The seed chooses the line the beats walk
+// (root and fifth, root held, up to the octave, down from it) and the
+// pulse's figure: the steps between the beats where its soft notes fall
+// first as the density grows (off-beat eighths, the "a" before each beat,
+// a dotted skip, "and-a" pairs, a tresillo). Every step between the beats
+// has its own draw (composer/density.h), so the pulse gains notes
+// continuously with the density, nested, and seeds pulse differently.
 void WritePulse(const Context& ctx, Score& score, const Part& part, const InstrumentEntry& e) {
   Rng rng = ctx.Stream("pulse");
   Rng pick = ctx.Stream("pulse:density");  // composer/density.h
+  Rng figures = ctx.Stream("pulse:figure");
+  // Intervals over the root of beats 1-4.
+  static constexpr int kLines[4][4] = {{0, 7, 0, 7}, {0, 0, 7, 0}, {0, 7, 12, 7}, {12, 7, 0, 7}};
+  static constexpr uint16_t kFigures[5] = {
+      0x4444,  // steps 2, 6, 10, 14: off-beat eighths
+      0x8888,  // 3, 7, 11, 15: the "a" before each beat
+      0x4848,  // 3, 6, 11, 14: dotted skip
+      0xCCCC,  // 2, 3, 6, 7, ...: "and-a" pairs
+      0x4448,  // 3, 6, 10, 14: tresillo into the off-beats
+  };
+  const int* line = kLines[figures.NextBelow(4)];
+  const uint16_t figure = kFigures[figures.NextBelow(5)];
+  // The pulse is the drumless styles' rhythm section: its soft notes come
+  // in sooner than the melody's as the density grows.
+  constexpr double kPulseDensity = 1.3;
   const int low = std::max(e.low, 40);
-  const int beats = static_cast<int>(std::ceil(score.total_beats()));
-  for (int beat = 0; beat < beats; ++beat) {
-    const Chord& chord = ctx.ChordAt(beat / 4);
-    int root = LowestAtOrAbove(chord.root_pc, low);
-    int note = beat % 2 == 0 ? root : root + 7;
-    if (note > e.high) note -= 12;
-    int velocity = beat % 4 == 0 ? 114 : 102;
-    const double u = pick.NextDouble();
+  const int bars = static_cast<int>(std::ceil(score.total_beats() / 4.0));
+  for (int bar = 0; bar < bars; ++bar) {
+    std::array<double, 16> u;
+    for (double& x : u) x = pick.NextDouble();
     // The ending rings out on its first beat.
-    if (ctx.SectionAt(beat / 4) == Section::kEnding && beat % 4 != 0) continue;
-    score.Add(part.channel, part.program, note, ctx.Humanize(rng, velocity), beat, 0.6);
-    // Soft off-beat eighths come with the density, never as strong as the beat.
-    if (ctx.Plays(u, 1)) {
-      score.Add(part.channel, part.program, note + 12 > e.high ? note : note + 12,
-                ctx.Humanize(rng, velocity - 22), beat + 0.5, 0.4);
+    const bool ending = ctx.SectionAt(bar) == Section::kEnding;
+    const int root = LowestAtOrAbove(ctx.ChordAt(bar).root_pc, low);
+    auto fit = [&](int note) { return note > e.high ? note - 12 : note; };
+    for (int s = 0; s < 16; ++s) {
+      const int level = MetricLevel(s);
+      const int beat_note = fit(root + line[s / 4]);
+      const int velocity = s == 0 ? 114 : 102;
+      if (level == 0) {
+        if (ending && s != 0) continue;
+        score.Add(part.channel, part.program, beat_note, ctx.Humanize(rng, velocity),
+                  bar * 4.0 + s / 4.0, 0.6);
+        continue;
+      }
+      // Soft notes between the beats, never as strong as the beat.
+      if (ending || !ctx.Plays(u[s], level, kPulseDensity, ((figure >> s) & 1u) != 0)) continue;
+      const int note = level == 1 ? (beat_note + 12 > e.high ? beat_note : beat_note + 12)
+                                  : fit(root + (line[s / 4] == 7 ? 12 : 7));
+      score.Add(part.channel, part.program, note, ctx.Humanize(rng, velocity - 16 - 6 * level),
+                bar * 4.0 + s / 4.0, level == 1 ? 0.4 : 0.25);
     }
   }
 }

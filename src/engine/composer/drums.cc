@@ -52,6 +52,10 @@ struct GrooveFigure {
   uint16_t kick;
   uint16_t snare;
   uint16_t ghost;  // soft snare notes
+  // The tempos (bpm) at which the figure is idiomatic: the figures that move
+  // the backbeat off two and four are kept to moderate tempos, where the
+  // kick still makes every beat clear.
+  double min_bpm = 0, max_bpm = 1000;
 };
 
 constexpr uint16_t Steps(std::initializer_list<int> steps) {
@@ -69,7 +73,12 @@ const std::vector<GrooveFigure>& FiguresOf(DrumPattern p) {
       {Steps({0, 8, 10}), Steps({4, 12}), Steps({7})},
       {Steps({0, 6, 8}), Steps({4, 12}), Steps({15})},
       {Steps({0, 3, 8, 11}), Steps({4, 12}), Steps({6, 14})},
-      {Steps({0, 10}), Steps({4, 12}), Steps({9})}};
+      {Steps({0, 10}), Steps({4, 12}), Steps({9})},
+      // Motown: the snare on every beat over a skipping kick.
+      {Steps({0, 8, 10}), Steps({0, 4, 8, 12}), Steps({7}), 80, 140},
+      // The "pushed" backbeat: the second snare anticipated onto the and of
+      // three and answered on four.
+      {Steps({0, 8, 11}), Steps({4, 10, 12}), Steps({15}), 80, 150}};
   static const std::vector<GrooveFigure> kFour = {
       {Steps({0, 4, 8, 12}), Steps({4, 12}), 0},
       {Steps({0, 4, 8, 12, 14}), Steps({4, 12}), Steps({15})},
@@ -138,13 +147,19 @@ void WriteDrums(const Context& ctx, Score& score, const DrumSetup& setup, DrumPa
   Rng rng = ctx.Stream("drums");
   Rng pick = ctx.Stream("drums:density");  // composer/density.h
   Rng groove = ctx.Stream("drums:groove");
+  // The two-bar grooves, the chorus's lift and the feel: their own stream,
+  // so that they leave the other groove draws where they were.
+  Rng variation = ctx.Stream("drums:variation");
   const int phrases = (ctx.bars + ctx.phrase_bars - 1) / ctx.phrase_bars;
   const bool rotate_by_bar = setup.kits.size() > 1 && phrases < static_cast<int>(setup.kits.size());
   const double fill_chance = setup.toms ? 1.0 : std::clamp(0.3 + 0.3 * ctx.temperature, 0.0, 0.9);
 
   // The seed's grooves: one figure for the verses, another for the chorus,
   // and how the hats play in each.
-  const std::vector<GrooveFigure>& figures = FiguresOf(pattern);
+  std::vector<GrooveFigure> figures;
+  for (const GrooveFigure& f : FiguresOf(pattern)) {
+    if (ctx.tempo_bpm >= f.min_bpm && ctx.tempo_bpm <= f.max_bpm) figures.push_back(f);
+  }
   std::vector<double> prior;
   for (size_t i = 0; i < figures.size(); ++i) prior.push_back(-0.1 * i);
   const int verse_figure = SampleCandidate(prior, ctx.temperature, ctx.top_k, ctx.top_p, groove);
@@ -152,6 +167,18 @@ void WriteDrums(const Context& ctx, Score& score, const DrumSetup& setup, DrumPa
   if (figures.size() > 1 && chorus_figure == verse_figure) {
     chorus_figure = (verse_figure + 1) % static_cast<int>(figures.size());
   }
+  // A groove of two bars: every second bar answers with another figure's
+  // kick under the same backbeat.
+  const int verse_answer =
+      SampleCandidate(prior, ctx.temperature, ctx.top_k, ctx.top_p, variation);
+  const int chorus_answer =
+      SampleCandidate(prior, ctx.temperature, ctx.top_k, ctx.top_p, variation);
+  // And each of the four bars (verse, chorus; first, second) adds a kick of
+  // its own on an off-beat eighth, or none: seeds that drew the same figure
+  // still kick differently.
+  static constexpr int kPushes[] = {-1, 2, 6, 10, 14};
+  std::array<int, 4> kick_push;
+  for (int& p : kick_push) p = kPushes[variation.NextBelow(static_cast<int>(std::size(kPushes)))];
   const HatMode verse_hats = groove.Chance(0.5) ? HatMode::kClosed : HatMode::kOpenOffbeats;
   const HatMode chorus_hats = groove.Chance(0.5) ? HatMode::kRide : HatMode::kOpenOffbeats;
   const int hat_velocity = 60 + groove.NextBelow(24);
@@ -162,6 +189,21 @@ void WriteDrums(const Context& ctx, Score& score, const DrumSetup& setup, DrumPa
   // always has the snare), and the seed's own balance of kick and snare.
   const int verse_backbeat = groove.NextBelow(3);
   const int kick_level = groove.NextBelow(16) - 8, snare_level = groove.NextBelow(16) - 10;
+  // Whether the chorus layers a clap on its backbeat.
+  const bool chorus_clap = variation.Chance(0.5);
+  // How the chorus lifts: not at all, the kick on every beat, snare pickups
+  // into every second bar, or an open hat on every off-beat (from 90 bpm:
+  // slower, it would be heard as the beat).
+  int chorus_lift = variation.NextBelow(4);
+  if (chorus_lift == 3 && ctx.tempo_bpm < 90) chorus_lift = 0;
+  // The seed's feel: the backbeat laid back behind the beat (or pushed
+  // ahead of it) by a few milliseconds, the hats a little ahead or behind;
+  // the kick stays on the beat, and the count-in is straight.
+  // (From 8 ms ahead to 36 ms behind for the backbeat, 8 ms either way for
+  // the hats, at moderate tempos; less when a sixteenth is short.)
+  const double feel_scale = std::min(1.0, 120.0 / ctx.tempo_bpm);
+  const double backbeat_feel = feel_scale * (-0.008 + 0.044 * variation.NextDouble());
+  const double hat_feel = feel_scale * (-0.008 + 0.016 * variation.NextDouble());
 
   for (int bar = 0; bar < ctx.bars; ++bar) {
     std::array<double, 16> u;
@@ -173,7 +215,11 @@ void WriteDrums(const Context& ctx, Score& score, const DrumSetup& setup, DrumPa
     const int program = kit == nullptr ? 0 : kit->sound.program;
     const KitFlavour flavour = kit == nullptr ? KitFlavour::kAcoustic : FlavourOf(kit->name);
     const KitSounds ks = SoundsOf(flavour);
-    const Section section = ctx.SectionAt(bar);
+    // The first bar of the intro counts in; a longer intro's further bars
+    // are the verse's groove, the drums alone before the band comes in.
+    const bool count_in = bar == 0 && ctx.SectionAt(bar) == Section::kIntro;
+    const Section section =
+        ctx.SectionAt(bar) == Section::kIntro && !count_in ? Section::kVerse : ctx.SectionAt(bar);
     const double b0 = bar * 4.0;
     const bool phrase_start = bar % ctx.phrase_bars == 0;
     const bool phrase_end = bar % ctx.phrase_bars == ctx.phrase_bars - 1;
@@ -181,10 +227,20 @@ void WriteDrums(const Context& ctx, Score& score, const DrumSetup& setup, DrumPa
     const bool fill = phrase_end && section != Section::kIntro && bar + 1 < ctx.bars &&
                       rng.Chance(fill_chance);
     const int fill_shape = rng.NextBelow(4);
+    // Steps of this bar with a kick: a backbeat on a kick stays with it (a
+    // snare trailing a kick on two and four would split those beats from one
+    // and three, and the bar would be heard as two slow beats).
+    uint16_t kicked = 0;
     auto hit = [&](double step16, int note, int velocity) {
       double v = velocity * setup.intensity;
+      const bool backbeat_sound = note == ks.snare || note == ks.clap || note == ks.side_stick;
+      const bool hat_sound = note == ks.closed_hat || note == ks.open_hat || note == ks.ride;
+      const bool on_kick = step16 == std::floor(step16) && Has(kicked, static_cast<int>(step16));
+      const double feel = count_in || on_kick
+                              ? 0.0
+                              : (backbeat_sound ? backbeat_feel : (hat_sound ? hat_feel : 0.0));
       score.Add(kDrumChannel, program, note, ctx.Humanize(rng, static_cast<int>(v)),
-                b0 + step16 / 4.0, 0.25);
+                b0 + step16 / 4.0, 0.25, feel);
     };
     const int kick_boost = setup.kick_loud ? 12 : 0;
     const int snare_boost = setup.snare_loud ? 12 : 0;
@@ -198,7 +254,7 @@ void WriteDrums(const Context& ctx, Score& score, const DrumSetup& setup, DrumPa
       if (setup.hats && s < fill_from) hit(s, note, v + hat_boost);
     };
 
-    if (section == Section::kIntro) {
+    if (count_in) {
       // Count-in: the pulse alone, every beat, before the groove's
       // subdivisions come in — in one of four ways, the seed's.
       for (int s = 0; s < 16; s += 4) {
@@ -236,9 +292,16 @@ void WriteDrums(const Context& ctx, Score& score, const DrumSetup& setup, DrumPa
     const bool chorus = section == Section::kChorus;
     const bool brk = section == Section::kBreak;
     const GrooveFigure& fig = figures[chorus ? chorus_figure : verse_figure];
-    uint16_t kicks = fig.kick;
+    const GrooveFigure& answer = figures[chorus ? chorus_answer : verse_answer];
+    // The answer keeps the kick off the figure's snare hits.
+    uint16_t kicks = bar % 2 == 1 ? (answer.kick & ~fig.snare) | Steps({0}) : fig.kick;
+    const int push = kick_push[(chorus ? 2 : 0) + bar % 2];
+    if (push >= 0 && !Has(fig.snare, push)) kicks |= static_cast<uint16_t>(1u << push);
     // The 909's four-on-the-floor is its signature, whatever the style.
-    if (flavour == KitFlavour::k909) kicks |= Steps({0, 4, 8, 12});
+    if (flavour == KitFlavour::k909 || (chorus && chorus_lift == 1)) kicks |= Steps({0, 4, 8, 12});
+    if (!brk) kicked = kicks;
+    uint16_t snares = fig.snare;
+    if (chorus && chorus_lift == 2 && bar % 2 == 1) snares |= Steps({14, 15});
     const HatMode hats = chorus ? chorus_hats : verse_hats;
     // Fast pieces mark every beat alike: a backbeat much louder than the
     // kick beats would be heard as the beat, at half the tempo.
@@ -249,13 +312,15 @@ void WriteDrums(const Context& ctx, Score& score, const DrumSetup& setup, DrumPa
       const int level = MetricLevel(s);
       // The break drops the kick and keeps the backbeat on the side stick.
       if (!brk && Has(kicks, s)) kick(s, (s % 8 == 0 ? 110 : 98) + kick_level);
-      if (Has(fig.snare, s)) {
+      if (Has(snares, s)) {
         int note = pattern == DrumPattern::kTrap ? ks.clap : ks.snare;
         if (section == Section::kVerse && verse_backbeat == 1) note = ks.side_stick;
         if (section == Section::kVerse && verse_backbeat == 2) note = ks.clap;
         if (brk) note = ks.side_stick;
-        snare(s, backbeat + snare_level, note);
-        if (flavour == KitFlavour::k909 && !brk) hit(s, ks.clap, backbeat - 16);  // layered clap
+        snare(s, (Has(fig.snare, s) ? backbeat : 84) + snare_level, note);
+        if ((flavour == KitFlavour::k909 || (chorus && chorus_clap)) && !brk) {
+          hit(s, ks.clap, backbeat - 16);  // layered clap
+        }
       }
       if (Has(fig.ghost, s) && ctx.Plays(u[s], 2, 1.0 + ctx.temperature * 0.5)) {
         snare(s, 46, flavour == KitFlavour::kLofi ? ks.side_stick : ks.snare);
@@ -279,6 +344,7 @@ void WriteDrums(const Context& ctx, Score& score, const DrumSetup& setup, DrumPa
             break;
         }
       }
+      if (chorus && chorus_lift == 3 && s % 4 == 2) hat(s, hat_velocity - 4, ks.open_hat);
       if (ks.accent >= 0 && !brk && (s == 6 || s == 14) && ctx.Plays(u[s], 1, busy)) {
         hit(s, ks.accent, 64);
       }
