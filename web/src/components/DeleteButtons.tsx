@@ -1,5 +1,5 @@
 import { useRef, useState, type ReactNode } from 'react';
-import { api, errorText, type Feedback, type Job } from '../api';
+import { api, errorText, isRunActive, type DatasetAffected, type Experiment, type Feedback, type Job, type Run } from '../api';
 import { plural } from '../format';
 import { ConfirmDialog } from './ConfirmDialog';
 import { useUndo } from './UndoNotice';
@@ -82,6 +82,20 @@ export function DeleteSelectedButton({ ids, one, confirmLabel, describe, remove,
   );
 }
 
+// The datasets a hard delete of feedback takes members from (a preview's or a
+// dry run's `datasets_affected`); nothing at all when there are none.
+export function DatasetsAffected({ datasets }: { datasets?: DatasetAffected[] }) {
+  if (!datasets?.length) return null;
+  return (
+    <>
+      <p>The feedback leaves {plural(datasets.length, 'dataset')}:</p>
+      <ul className="counts" aria-label="Datasets affected">
+        {datasets.map((d) => <li key={d.id}>“{d.name}” loses {plural(d.members_removed, 'member')}</li>)}
+      </ul>
+    </>
+  );
+}
+
 // The single deletes of section 5. Jobs and adapters go to the trash, so
 // after one the Undo notice offers to restore it; feedback is gone for good.
 const deleteOf = (what: string, buttonLabel = `Delete ${what}`) => ({ buttonLabel, title: `Delete this ${what}?`, confirmLabel: `Delete ${what}` });
@@ -97,6 +111,7 @@ export function DeleteJobButton({ job, onDeleted }: { job: Pick<Job, 'id'>; onDe
           <>
             <p>This deletes the job and permanently removes its {plural(p.feedback_count, 'feedback record')}.</p>
             {p.will_cancel && <p>The job is {p.status} and will be cancelled first.</p>}
+            <DatasetsAffected datasets={p.datasets_affected} />
           </>
         );
       }}
@@ -140,8 +155,75 @@ export function DeleteFeedbackButton({ feedback, onDeleted }: { feedback: Pick<F
   return (
     <DeleteButton
       {...deleteOf('feedback', 'Delete')}
-      describe={async () => <p>This permanently deletes this feedback.</p>}
+      describe={async () => {
+        const p = await api.feedbackDeletePreview(feedback.id);
+        return <><p>This permanently deletes this feedback.</p><DatasetsAffected datasets={p.datasets_affected} /></>;
+      }}
       remove={async () => { await api.deleteFeedback(feedback.id); }}
+      onDeleted={onDeleted}
+    />
+  );
+}
+
+// Section 8: datasets and experiments go to the trash (Undo restores them);
+// a run is deleted for good, and cancelled first when it is queued or running.
+export function DeleteDatasetButton({ datasetId, onDeleted }: { datasetId: string; onDeleted: () => void }) {
+  const { offer } = useUndo();
+  return (
+    <DeleteButton
+      {...deleteOf('dataset')}
+      describe={async () => {
+        const p = await api.datasetDeletePreview(datasetId);
+        return (
+          <>
+            <p>
+              {plural(p.experiments, 'experiment')} {p.experiments === 1 ? 'uses' : 'use'} it ({plural(p.runs, 'run')}); their runs
+              will show 'Deleted Dataset' and no new run can train on it.
+            </p>
+            <p>Its {plural(p.sample_count, 'member')} stay as feedback. It goes to the trash and can be restored.</p>
+          </>
+        );
+      }}
+      remove={async () => { await api.deleteDataset(datasetId); }}
+      onDeleted={() => {
+        offer({ message: 'Dataset deleted', undo: async () => { await api.restoreDataset(datasetId); }, restored: 'Dataset restored.' });
+        onDeleted();
+      }}
+    />
+  );
+}
+
+export function DeleteExperimentButton({ experiment, onDeleted }: { experiment: Pick<Experiment, 'id' | 'run_count'>; onDeleted: () => void }) {
+  const { offer } = useUndo();
+  return (
+    <DeleteButton
+      {...deleteOf('experiment')}
+      describe={async () => (
+        <p>
+          This deletes the experiment and its {plural(experiment.run_count, 'run')}; the adapters they trained stay. It goes to
+          the trash and can be restored.
+        </p>
+      )}
+      remove={async () => { await api.deleteExperiment(experiment.id); }}
+      onDeleted={() => {
+        offer({ message: 'Experiment deleted', undo: async () => { await api.restoreExperiment(experiment.id); }, restored: 'Experiment restored.' });
+        onDeleted();
+      }}
+    />
+  );
+}
+
+export function DeleteRunButton({ run, onDeleted }: { run: Pick<Run, 'id' | 'experiment_id' | 'name' | 'status'>; onDeleted: () => void }) {
+  return (
+    <DeleteButton
+      {...deleteOf('run')}
+      describe={async () => (
+        <>
+          <p>This deletes the run “{run.name}” and its logs. The adapter it trained stays.</p>
+          {isRunActive(run.status) && <p>The run is {run.status} and will be cancelled first.</p>}
+        </>
+      )}
+      remove={async () => { await api.deleteRun(run.experiment_id, run.id); }}
       onDeleted={onDeleted}
     />
   );
