@@ -79,3 +79,14 @@ export function usePagedList<T>(load: (q: { limit: number; offset: number }) => 
   useEffect(reload, [reload]);
   return { list, error, setError, offset, setOffset, reload };
 }
+
+// `value`, once it has stayed the same for `ms` milliseconds (for requests
+// made while the user types, such as a dataset's preview count).
+export function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
