@@ -52,7 +52,7 @@ export function ByAdapterChart({ rows }: { rows: FeedbackMetrics['by_adapter'] }
       {data.length === 0 ? <p className="muted">No feedback yet.</p> : (
         <BarChart responsive style={chartStyle} data={data} margin={{ top: 8, right: 8, bottom: 0, left: -16 }}>
           <CartesianGrid strokeDasharray="3 3" vertical={false} />
-          <XAxis dataKey="name" />
+          <XAxis dataKey="name" interval={0} />
           <YAxis yAxisId="count" allowDecimals={false} />
           <YAxis yAxisId="avg" orientation="right" domain={[0, 5]} />
           <Tooltip />

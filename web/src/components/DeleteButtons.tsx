@@ -177,8 +177,8 @@ export function DeleteDatasetButton({ datasetId, onDeleted }: { datasetId: strin
         return (
           <>
             <p>
-              {plural(p.experiments, 'experiment')} {p.experiments === 1 ? 'uses' : 'use'} it ({plural(p.runs, 'run')}); their runs
-              will show 'Deleted Dataset' and no new run can train on it.
+              {plural(p.experiments, 'experiment')} {p.experiments === 1 ? 'uses it; its' : 'use it; their'} {plural(p.runs, 'run')} will
+              show 'Deleted Dataset', and no new run can train on it.
             </p>
             <p>Its {plural(p.sample_count, 'member')} stay as feedback. It goes to the trash and can be restored.</p>
           </>

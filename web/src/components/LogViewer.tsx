@@ -52,7 +52,7 @@ export function LogViewer({ runId, status, onDone }: { runId: string; status: Ru
   }, [lines]);
 
   return (
-    <section aria-label="Run log">
+    <section className="run-log" aria-label="Run log">
       <h3>Log {state === 'live' && <span className="muted">(live)</span>}</h3>
       {error && <p className="error" role="alert">{error}</p>}
       {lines.length === 0 ? <p className="muted">{state === 'loading' ? 'Loading the log…' : state === 'live' ? 'Waiting for the first line…' : 'The log is empty.'}</p> : (

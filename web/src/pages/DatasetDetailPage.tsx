@@ -3,7 +3,7 @@ import { Link, useNavigate, useParams } from 'react-router';
 import { api, errorText, EXPORT_FORMATS, type Adapter, type Dataset, type DatasetExport, type DatasetStats, type ExportFormat } from '../api';
 import { RatingChart } from '../components/Charts';
 import { DeleteDatasetButton } from '../components/DeleteButtons';
-import { dateTime, percent, plural } from '../format';
+import { dateTime, percent, plural, shortId } from '../format';
 import { filterText } from './DatasetsPage';
 
 // One dataset: what it holds and how it was chosen, its stats (GET
@@ -25,7 +25,7 @@ export function DatasetDetailPage() {
 
   if (error && !dataset) return <><h1>Dataset</h1><p className="error" role="alert">{error}</p><Link to="/datasets">Back to datasets</Link></>;
   if (!dataset) return <p className="muted">Loading dataset…</p>;
-  const adapterName = (aid: string) => adapters.find((a) => a.id === aid)?.name ?? aid.slice(0, 8);
+  const adapterName = (aid: string) => adapters.find((a) => a.id === aid)?.name ?? shortId(aid);
 
   return (
     <>

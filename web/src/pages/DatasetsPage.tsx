@@ -4,7 +4,7 @@ import { api, errorText, type Adapter, type Dataset, type DatasetFilter, type Da
 import { Pager } from '../components/Bits';
 import { useUndo } from '../components/UndoNotice';
 import { useDebounced } from '../hooks';
-import { age, plural } from '../format';
+import { age, plural, shortId } from '../format';
 
 const PAGE_SIZE = 20;
 export const PREVIEW_DEBOUNCE_MS = 300;
@@ -16,7 +16,10 @@ export function DatasetsPage() {
   const [page, setPage] = useState(1);
   const [list, setList] = useState<{ items: Dataset[]; total: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [adapters, setAdapters] = useState<Adapter[]>([]);
   const { restoredCount } = useUndo();
+  useEffect(() => { api.listAdapters().then((r) => setAdapters(r.items), () => {}); }, []);
+  const adapterName = (id: string) => adapters.find((a) => a.id === id)?.name ?? shortId(id);
 
   const reload = useCallback(() => {
     api.listDatasets({ page, limit: PAGE_SIZE }).then((l) => {
@@ -47,7 +50,7 @@ export function DatasetsPage() {
                     <td><Link to={`/datasets/${d.id}`}>{d.name}</Link></td>
                     <td>{d.type}</td>
                     <td>{d.sample_count}</td>
-                    <td className="muted">{filterText(d.filter_query)}</td>
+                    <td className="muted">{filterText(d.filter_query, adapterName)}</td>
                     <td>{d.export_path ? <a href={d.export_path}>download</a> : <span className="muted">—</span>}</td>
                     <td title={d.created_at}>{age(d.created_at)}</td>
                   </tr>
@@ -58,18 +61,18 @@ export function DatasetsPage() {
               onOffset={(o) => setPage(o / PAGE_SIZE + 1)} />
           </>
         )}
-      <CreateDataset onCreated={() => { setPage(1); reload(); }} />
+      <CreateDataset adapters={adapters} onCreated={() => { setPage(1); reload(); }} />
     </>
   );
 }
 
 // A filter in words: "rating 4–5 · with calm · without noisy · since 2026-12-01".
-export function filterText(f: DatasetFilter, adapterName?: (id: string) => string): string {
+export function filterText(f: DatasetFilter, adapterName: (id: string) => string): string {
   const parts: string[] = [];
   if (f.min_rating != null || f.max_rating != null) parts.push(`rating ${f.min_rating ?? 1}–${f.max_rating ?? 5}`);
   if (f.required_tags?.length) parts.push(`with ${f.required_tags.join(', ')}`);
   if (f.excluded_tags?.length) parts.push(`without ${f.excluded_tags.join(', ')}`);
-  if (f.adapter_id) parts.push(`adapter ${adapterName?.(f.adapter_id) ?? f.adapter_id.slice(0, 8)}`);
+  if (f.adapter_id) parts.push(`adapter ${adapterName(f.adapter_id)}`);
   if (f.start_date) parts.push(`from ${f.start_date}`);
   if (f.end_date) parts.push(`to ${f.end_date}`);
   return parts.join(' · ') || 'all feedback';
@@ -93,16 +96,14 @@ function toFilter(f: FilterForm): DatasetFilter {
   };
 }
 
-function CreateDataset({ onCreated }: { onCreated: (d: Dataset) => void }) {
+function CreateDataset({ adapters, onCreated }: { adapters: Adapter[]; onCreated: (d: Dataset) => void }) {
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
   const [type, setType] = useState<DatasetType>('supervised');
   const [form, setForm] = useState<FilterForm>(EMPTY);
-  const [adapters, setAdapters] = useState<Adapter[]>([]);
   const [preview, setPreview] = useState<{ count: number } | { error: string } | null>(null);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  useEffect(() => { api.listAdapters().then((r) => setAdapters(r.items), () => {}); }, []);
 
   // The preview is asked for once the type and filter have settled.
   const body = JSON.stringify({ type, filter_query: toFilter(form) });

@@ -65,7 +65,7 @@ export function ExperimentDetailPage() {
             <tbody>
               {runs.map((r) => (
                 <tr key={r.id} data-run-id={r.id} className={r.id === run?.id ? 'selected' : undefined}>
-                  <td>
+                  <td className="nowrap">
                     <button type="button" className="link" aria-pressed={r.id === run?.id} onClick={() => setSelected(r.id)}>{r.name}</button>
                   </td>
                   <td><StatusBadge status={r.status} /></td>

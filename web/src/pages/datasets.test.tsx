@@ -44,7 +44,7 @@ describe('Datasets page', () => {
     await user.click(form.getByRole('button', { name: 'Create dataset' }));
     const r = await row('calm likes');
     expect(within(r).getAllByRole('cell').map((c) => c.textContent).slice(0, 4)).toEqual([
-      'calm likes', 'supervised', '1', `with calm, noisy · adapter ${AD.slice(0, 8)}`]);
+      'calm likes', 'supervised', '1', 'with calm, noisy · adapter lofi']);
     expect(server.bodies('POST', '/api/datasets')).toEqual([
       { name: 'calm likes', type: 'supervised', filter_query: { required_tags: ['calm', 'noisy'], adapter_id: AD } }]);
   });
@@ -103,7 +103,7 @@ describe('Dataset detail', () => {
     renderAt(`/datasets/${DS}`);
     await user.click(await screen.findByRole('button', { name: 'Delete dataset' }));
     let dialog = await screen.findByRole('dialog', { name: 'Delete this dataset?' });
-    expect(dialog.textContent).toContain("1 experiment uses it (1 run); their runs will show 'Deleted Dataset'");
+    expect(dialog.textContent).toContain("1 experiment uses it; its 1 run will show 'Deleted Dataset', and no new run can train on it.");
     expect(dialog.textContent).toContain('Its 2 members stay as feedback. It goes to the trash and can be restored.');
     await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
     expect(server.deletes()).toHaveLength(0);
