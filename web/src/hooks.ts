@@ -90,3 +90,23 @@ export function useDebounced<T>(value: T, ms: number): T {
   }, [value, ms]);
   return settled;
 }
+
+// A form's one action at a time: `run(action)` marks it busy, forgets the last
+// problem, and keeps the error's text (the server's `detail`) as `problem`
+// when the action fails.
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  async function run(action: () => Promise<void>) {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await action();
+    } catch (e) {
+      setProblem(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, problem, run };
+}

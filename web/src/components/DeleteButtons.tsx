@@ -96,15 +96,34 @@ export function DatasetsAffected({ datasets }: { datasets?: DatasetAffected[] })
   );
 }
 
-// The single deletes of section 5. Jobs and adapters go to the trash, so
-// after one the Undo notice offers to restore it; feedback is gone for good.
+// The single deletes. Jobs, adapters, datasets and experiments go to the
+// trash, so after one the Undo notice offers `restore` (its `restored` text
+// once done); feedback and runs are gone for good.
 const deleteOf = (what: string, buttonLabel = `Delete ${what}`) => ({ buttonLabel, title: `Delete this ${what}?`, confirmLabel: `Delete ${what}` });
 
-export function DeleteJobButton({ job, onDeleted }: { job: Pick<Job, 'id'>; onDeleted: () => void }) {
+function TrashDeleteButton({ what, describe, remove, restore, restored, onDeleted }: {
+  what: string; describe: () => Promise<ReactNode>; remove: () => Promise<unknown>; restore: () => Promise<unknown>;
+  restored?: string; onDeleted: () => void;
+}) {
   const { offer } = useUndo();
+  const What = what[0].toUpperCase() + what.slice(1);
   return (
     <DeleteButton
-      {...deleteOf('job')}
+      {...deleteOf(what)}
+      describe={describe}
+      remove={async () => { await remove(); }}
+      onDeleted={() => {
+        offer({ message: `${What} deleted`, undo: async () => { await restore(); }, restored: restored ?? `${What} restored.` });
+        onDeleted();
+      }}
+    />
+  );
+}
+
+export function DeleteJobButton({ job, onDeleted }: { job: Pick<Job, 'id'>; onDeleted: () => void }) {
+  return (
+    <TrashDeleteButton
+      what="job"
       describe={async () => {
         const p = await api.jobDeletePreview(job.id);
         return (
@@ -115,20 +134,17 @@ export function DeleteJobButton({ job, onDeleted }: { job: Pick<Job, 'id'>; onDe
           </>
         );
       }}
-      remove={async () => { await api.deleteJob(job.id); }}
-      onDeleted={() => {
-        offer({ message: 'Job deleted', undo: async () => { await api.restoreJob(job.id); }, restored: 'Job restored.' });
-        onDeleted();
-      }}
+      remove={() => api.deleteJob(job.id)}
+      restore={() => api.restoreJob(job.id)}
+      onDeleted={onDeleted}
     />
   );
 }
 
 export function DeleteAdapterButton({ adapterId, onDeleted }: { adapterId: string; onDeleted: () => void }) {
-  const { offer } = useUndo();
   return (
-    <DeleteButton
-      {...deleteOf('adapter')}
+    <TrashDeleteButton
+      what="adapter"
       describe={async () => {
         const p = await api.adapterDeletePreview(adapterId);
         return (
@@ -138,15 +154,50 @@ export function DeleteAdapterButton({ adapterId, onDeleted }: { adapterId: strin
           </p>
         );
       }}
-      remove={async () => { await api.deleteAdapter(adapterId); }}
-      onDeleted={() => {
-        offer({
-          message: 'Adapter deleted',
-          undo: async () => { await api.restoreAdapter(adapterId); },
-          restored: 'Adapter restored, inactive: activate it to offer it for new generations.',
-        });
-        onDeleted();
+      remove={() => api.deleteAdapter(adapterId)}
+      restore={() => api.restoreAdapter(adapterId)}
+      restored="Adapter restored, inactive: activate it to offer it for new generations."
+      onDeleted={onDeleted}
+    />
+  );
+}
+
+export function DeleteDatasetButton({ datasetId, onDeleted }: { datasetId: string; onDeleted: () => void }) {
+  return (
+    <TrashDeleteButton
+      what="dataset"
+      describe={async () => {
+        const p = await api.datasetDeletePreview(datasetId);
+        return (
+          <>
+            <p>
+              {plural(p.experiments, 'experiment')} {p.experiments === 1 ? 'uses it; its' : 'use it; their'} {plural(p.runs, 'run')} will
+              show 'Deleted Dataset', and no new run can train on it.
+            </p>
+            <p>Its {plural(p.sample_count, 'member')} stay as feedback. It goes to the trash and can be restored.</p>
+          </>
+        );
       }}
+      remove={() => api.deleteDataset(datasetId)}
+      restore={() => api.restoreDataset(datasetId)}
+      onDeleted={onDeleted}
+    />
+  );
+}
+
+export function DeleteExperimentButton({ experiment, onDeleted }: { experiment: Pick<Experiment, 'id' | 'run_count'>; onDeleted: () => void }) {
+  return (
+    <TrashDeleteButton
+      what="experiment"
+      describe={async () => (
+        <p>
+          This deletes the experiment and its {plural(experiment.run_count, 'run')}; the adapters they trained stay. It goes to
+          the trash and can be restored.
+        </p>
+      )}
+      remove={() => api.deleteExperiment(experiment.id)}
+      restore={() => api.restoreExperiment(experiment.id)}
+      onDeleted={onDeleted}
     />
   );
 }
@@ -165,54 +216,7 @@ export function DeleteFeedbackButton({ feedback, onDeleted }: { feedback: Pick<F
   );
 }
 
-// Section 8: datasets and experiments go to the trash (Undo restores them);
-// a run is deleted for good, and cancelled first when it is queued or running.
-export function DeleteDatasetButton({ datasetId, onDeleted }: { datasetId: string; onDeleted: () => void }) {
-  const { offer } = useUndo();
-  return (
-    <DeleteButton
-      {...deleteOf('dataset')}
-      describe={async () => {
-        const p = await api.datasetDeletePreview(datasetId);
-        return (
-          <>
-            <p>
-              {plural(p.experiments, 'experiment')} {p.experiments === 1 ? 'uses it; its' : 'use it; their'} {plural(p.runs, 'run')} will
-              show 'Deleted Dataset', and no new run can train on it.
-            </p>
-            <p>Its {plural(p.sample_count, 'member')} stay as feedback. It goes to the trash and can be restored.</p>
-          </>
-        );
-      }}
-      remove={async () => { await api.deleteDataset(datasetId); }}
-      onDeleted={() => {
-        offer({ message: 'Dataset deleted', undo: async () => { await api.restoreDataset(datasetId); }, restored: 'Dataset restored.' });
-        onDeleted();
-      }}
-    />
-  );
-}
-
-export function DeleteExperimentButton({ experiment, onDeleted }: { experiment: Pick<Experiment, 'id' | 'run_count'>; onDeleted: () => void }) {
-  const { offer } = useUndo();
-  return (
-    <DeleteButton
-      {...deleteOf('experiment')}
-      describe={async () => (
-        <p>
-          This deletes the experiment and its {plural(experiment.run_count, 'run')}; the adapters they trained stay. It goes to
-          the trash and can be restored.
-        </p>
-      )}
-      remove={async () => { await api.deleteExperiment(experiment.id); }}
-      onDeleted={() => {
-        offer({ message: 'Experiment deleted', undo: async () => { await api.restoreExperiment(experiment.id); }, restored: 'Experiment restored.' });
-        onDeleted();
-      }}
-    />
-  );
-}
-
+// A run is deleted for good, and cancelled first when it is queued or running.
 export function DeleteRunButton({ run, onDeleted }: { run: Pick<Run, 'id' | 'experiment_id' | 'name' | 'status'>; onDeleted: () => void }) {
   return (
     <DeleteButton

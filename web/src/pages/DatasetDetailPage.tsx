@@ -4,6 +4,7 @@ import { api, errorText, EXPORT_FORMATS, type Adapter, type Dataset, type Datase
 import { RatingChart } from '../components/Charts';
 import { DeleteDatasetButton } from '../components/DeleteButtons';
 import { dateTime, percent, plural, shortId } from '../format';
+import { useAction } from '../hooks';
 import { filterText } from './DatasetsPage';
 
 // One dataset: what it holds and how it was chosen, its stats (GET
@@ -87,21 +88,12 @@ function Stats({ stats }: { stats: DatasetStats }) {
 function Export({ dataset }: { dataset: Dataset }) {
   const [format, setFormat] = useState<ExportFormat>('jsonl');
   const [result, setResult] = useState<DatasetExport | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
+  const { busy, problem, run } = useAction();
   const href = result?.export_path ?? dataset.export_path;
   return (
-    <form className="card" aria-label="Export" onSubmit={async (e) => {
+    <form className="card" aria-label="Export" onSubmit={(e) => {
       e.preventDefault();
-      setBusy(true);
-      setProblem(null);
-      try {
-        setResult(await api.exportDataset(dataset.id, format));
-      } catch (err) {
-        setProblem(errorText(err));
-      } finally {
-        setBusy(false);
-      }
+      run(async () => setResult(await api.exportDataset(dataset.id, format)));
     }}>
       <h2>Export</h2>
       <div className="actions">

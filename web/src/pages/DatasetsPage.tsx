@@ -3,7 +3,7 @@ import { Link } from 'react-router';
 import { api, errorText, type Adapter, type Dataset, type DatasetFilter, type DatasetType } from '../api';
 import { Pager } from '../components/Bits';
 import { useUndo } from '../components/UndoNotice';
-import { useDebounced } from '../hooks';
+import { useAction, useDebounced, usePagedList } from '../hooks';
 import { age, plural, shortId } from '../format';
 
 const PAGE_SIZE = 20;
@@ -13,22 +13,18 @@ export const PREVIEW_DEBOUNCE_MS = 300;
 // the count it would hold, asked of POST /api/datasets/preview 300 ms after
 // the last change), and the live datasets, newest first, 20 a page.
 export function DatasetsPage() {
-  const [page, setPage] = useState(1);
-  const [list, setList] = useState<{ items: Dataset[]; total: number } | null>(null);
-  const [error, setError] = useState<string | null>(null);
   const [adapters, setAdapters] = useState<Adapter[]>([]);
   const { restoredCount } = useUndo();
   useEffect(() => { api.listAdapters().then((r) => setAdapters(r.items), () => {}); }, []);
   const adapterName = (id: string) => adapters.find((a) => a.id === id)?.name ?? shortId(id);
 
-  const reload = useCallback(() => {
-    api.listDatasets({ page, limit: PAGE_SIZE }).then((l) => {
-      if (l.items.length === 0 && page > 1) return setPage(page - 1);
-      setList(l);
-      setError(null);
-    }, (e) => setError(errorText(e)));
-  }, [page, restoredCount]);
-  useEffect(reload, [reload]);
+  // restoredCount: an Undo brought a dataset back, so the page loads again.
+  // The server pages datasets by number: offset / limit + 1.
+  const load = useCallback(async ({ limit, offset }: { limit: number; offset: number }) => {
+    const r = await api.listDatasets({ page: offset / limit + 1, limit });
+    return { items: r.items, total: r.total, limit, offset };
+  }, [restoredCount]);
+  const { list, error, offset, setOffset, reload } = usePagedList(load, PAGE_SIZE);
 
   return (
     <>
@@ -57,11 +53,10 @@ export function DatasetsPage() {
                 ))}
               </tbody>
             </table>
-            <Pager offset={(page - 1) * PAGE_SIZE} shown={list.items.length} total={list.total} pageSize={PAGE_SIZE}
-              onOffset={(o) => setPage(o / PAGE_SIZE + 1)} />
+            <Pager offset={offset} shown={list.items.length} total={list.total} pageSize={PAGE_SIZE} onOffset={setOffset} />
           </>
         )}
-      <CreateDataset adapters={adapters} onCreated={() => { setPage(1); reload(); }} />
+      <CreateDataset adapters={adapters} onCreated={() => { setOffset(0); reload(); }} />
     </>
   );
 }
@@ -102,8 +97,7 @@ function CreateDataset({ adapters, onCreated }: { adapters: Adapter[]; onCreated
   const [type, setType] = useState<DatasetType>('supervised');
   const [form, setForm] = useState<FilterForm>(EMPTY);
   const [preview, setPreview] = useState<{ count: number } | { error: string } | null>(null);
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, run } = useAction();
 
   // The preview is asked for once the type and filter have settled.
   const body = JSON.stringify({ type, filter_query: toFilter(form) });
@@ -128,21 +122,15 @@ function CreateDataset({ adapters, onCreated }: { adapters: Adapter[]; onCreated
   const count = preview && 'count' in preview ? preview.count : null;
 
   return (
-    <form className="card" aria-label="New dataset" onSubmit={async (e) => {
+    <form className="card" aria-label="New dataset" onSubmit={(e) => {
       e.preventDefault();
-      setBusy(true);
-      setProblem(null);
-      try {
+      run(async () => {
         const d = await api.createDataset({ name: name.trim(), ...(description.trim() && { description: description.trim() }), type, filter_query: toFilter(form) });
         setName('');
         setDescription('');
         setForm(EMPTY);
         onCreated(d);
-      } catch (err) {
-        setProblem(errorText(err));
-      } finally {
-        setBusy(false);
-      }
+      });
     }}>
       <h2>New dataset</h2>
       <div className="form-grid">

@@ -6,7 +6,7 @@ import { AccuracyChart, accuracyText, LossChart } from '../components/Charts';
 import { DeleteExperimentButton, DeleteRunButton } from '../components/DeleteButtons';
 import { LogViewer } from '../components/LogViewer';
 import { TrainingConfigFields, useTrainingConfig } from '../components/TrainingConfigFields';
-import { usePolling } from '../hooks';
+import { useAction, usePolling } from '../hooks';
 import { age, dateTime, shortId } from '../format';
 
 export const RUN_POLL_MS = 1000;
@@ -90,27 +90,20 @@ function StartRun({ experiment, onStarted }: { experiment: Experiment; onStarted
   const [name, setName] = useState('');
   const [adapterName, setAdapterName] = useState('');
   const config = useTrainingConfig();
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, run } = useAction();
   return (
-    <form className="card" aria-label="Start a run" onSubmit={async (e) => {
+    <form className="card" aria-label="Start a run" onSubmit={(e) => {
       e.preventDefault();
-      setBusy(true);
-      setProblem(null);
-      try {
+      run(async () => {
         const override = { ...config.toConfig(), ...(adapterName.trim() && { adapter_name: adapterName.trim() }) };
-        const run = await api.startRun(experiment.id, {
+        const started = await api.startRun(experiment.id, {
           ...(name.trim() && { name: name.trim() }), ...(Object.keys(override).length && { config: override }),
         });
         setName('');
         setAdapterName('');
         config.reset();
-        onStarted(run);
-      } catch (err) {
-        setProblem(errorText(err));
-      } finally {
-        setBusy(false);
-      }
+        onStarted(started);
+      });
     }}>
       <h2>Start a run</h2>
       {experiment.dataset_deleted && <p className="muted">Its dataset was deleted: restore it from the Trash to train on it again.</p>}

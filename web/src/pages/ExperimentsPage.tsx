@@ -1,10 +1,10 @@
 import { useCallback, useEffect, useState } from 'react';
 import { Link, useNavigate } from 'react-router';
-import { api, errorText, type Dataset } from '../api';
+import { api, type Dataset } from '../api';
 import { DatasetName, Pager, StatusBadge } from '../components/Bits';
 import { TrainingConfigFields, useTrainingConfig } from '../components/TrainingConfigFields';
 import { useUndo } from '../components/UndoNotice';
-import { usePagedList, usePolling } from '../hooks';
+import { useAction, usePagedList, usePolling } from '../hooks';
 import { age } from '../format';
 
 const PAGE_SIZE = 20;
@@ -56,26 +56,20 @@ function CreateExperiment() {
   const [description, setDescription] = useState('');
   const [datasetId, setDatasetId] = useState('');
   const config = useTrainingConfig();
-  const [problem, setProblem] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, problem, run } = useAction();
   useEffect(() => {
     api.listDatasets({ limit: 100 }).then((r) => { setDatasets(r.items); setDatasetId((d) => d || (r.items[0]?.id ?? '')); }, () => setDatasets([]));
   }, []);
 
   return (
-    <form className="card" aria-label="New experiment" onSubmit={async (e) => {
+    <form className="card" aria-label="New experiment" onSubmit={(e) => {
       e.preventDefault();
-      setBusy(true);
-      setProblem(null);
-      try {
+      run(async () => {
         const created = await api.createExperiment({
           name: name.trim(), ...(description.trim() && { description: description.trim() }), dataset_id: datasetId, config: config.toConfig(),
         });
         navigate(`/experiments/${created.id}`);
-      } catch (err) {
-        setProblem(errorText(err));
-        setBusy(false);
-      }
+      });
     }}>
       <h2>New experiment</h2>
       {datasets?.length === 0 && <p className="muted">There is no dataset to train on yet: <Link to="/datasets">create one</Link> first.</p>}

@@ -48,30 +48,31 @@ describe('Trash: datasets and experiments', () => {
 });
 
 describe('bulk deletes name the datasets affected', () => {
+  const affected = (n: number) => ({ dry_run: true, datasets_affected: [{ id: DS, name: 'calm likes', members_removed: n }] });
+  // Selects the row named by `checkbox` on `page` and opens Delete selected's dialog.
+  async function bulkDialog(page: string, checkbox: string) {
+    const user = userEvent.setup();
+    renderAt(page);
+    await user.click(await screen.findByRole('checkbox', { name: checkbox }));
+    await user.click(screen.getByRole('button', { name: 'Delete selected (1)' }));
+    return within(await screen.findByRole('dialog'));
+  }
+
   it('Feedback: the dry run datasets_affected is in the dialog', async () => {
     fakeStudio({}, {
       'GET /api/feedback': [200, { items: [FEEDBACK[0]], total: 1 }],
       'POST /api/audio/compare': [200, { samples: [] }],
-      'POST /api/feedback/bulk-delete': [200, { feedback_deleted: 1, dry_run: true, datasets_affected: [{ id: DS, name: 'calm likes', members_removed: 1 }] }],
+      'POST /api/feedback/bulk-delete': [200, { feedback_deleted: 1, ...affected(1) }],
     });
-    const user = userEvent.setup();
-    renderAt('/feedback');
-    await user.click(await screen.findByRole('checkbox', { name: 'Select feedback f1' }));
-    await user.click(screen.getByRole('button', { name: 'Delete selected (1)' }));
-    const dialog = await screen.findByRole('dialog');
-    expect(within(dialog).getByRole('list', { name: 'Datasets affected' }).textContent).toBe('“calm likes” loses 1 member');
+    const dialog = await bulkDialog('/feedback', 'Select feedback f1');
+    expect(dialog.getByRole('list', { name: 'Datasets affected' }).textContent).toBe('“calm likes” loses 1 member');
   });
 
   it('Jobs: the dry run datasets_affected is in the dialog', async () => {
     fakeStudio({ jobs: [job('j1', 'rainy piano')] }, {
-      'POST /api/jobs/bulk-delete': [200, { jobs_deleted: 1, feedback_deleted: 2, cancelled: 0, dry_run: true,
-        datasets_affected: [{ id: DS, name: 'calm likes', members_removed: 2 }] }],
+      'POST /api/jobs/bulk-delete': [200, { jobs_deleted: 1, feedback_deleted: 2, cancelled: 0, ...affected(2) }],
     });
-    const user = userEvent.setup();
-    renderAt('/jobs');
-    await user.click(await screen.findByRole('checkbox', { name: 'Select job rainy piano' }));
-    await user.click(screen.getByRole('button', { name: 'Delete selected (1)' }));
-    const dialog = await screen.findByRole('dialog');
-    expect(within(dialog).getByRole('list', { name: 'Datasets affected' }).textContent).toBe('“calm likes” loses 2 members');
+    const dialog = await bulkDialog('/jobs', 'Select job rainy piano');
+    expect(dialog.getByRole('list', { name: 'Datasets affected' }).textContent).toBe('“calm likes” loses 2 members');
   });
 });

@@ -37,6 +37,24 @@ export function matching(feedback: Feedback[], type: Dataset['type'], f: Dataset
     && !(f.excluded_tags ?? []).some((t) => r.tags.includes(t)));
 }
 
+type Trashed<T> = T & { deleted_at: string; purge_after: string | null };
+
+// Moves row `id` from `live` to the front of `trash` (toTrash), or back (fromTrash), in place.
+function toTrash<T extends { id: string }>(live: T[], trash: Trashed<T>[], id: string): T | undefined {
+  const i = live.findIndex((r) => r.id === id);
+  if (i < 0) return undefined;
+  const [row] = live.splice(i, 1);
+  trash.unshift({ ...row, deleted_at: now(), purge_after: null });
+  return row;
+}
+function fromTrash<T extends { id: string }>(trash: Trashed<T>[], live: T[], id: string): T | undefined {
+  const i = trash.findIndex((r) => r.id === id);
+  if (i < 0) return undefined;
+  const [{ deleted_at, purge_after, ...row }] = trash.splice(i, 1);
+  live.unshift(row as unknown as T);
+  return row as unknown as T;
+}
+
 export function loopRoutes(state: LoopState): Routes {
   const find = <T extends { id: string }>(items: T[], id: string) => items.find((i) => i.id === id);
   const paged = <T>(items: T[], q?: Record<string, string>) => {
@@ -111,19 +129,13 @@ export function loopRoutes(state: LoopState): Routes {
         runs: state.runs.filter((r) => exps.some((e) => e.id === r.experiment_id)).length }];
     },
     'DELETE /api/datasets/:id': ({ params }) => {
-      const d = find(state.datasets, params.id);
-      if (!d) return notFound;
-      state.datasets = state.datasets.filter((x) => x !== d);
-      state.trashedDatasets.unshift({ ...d, deleted_at: now(), purge_after: null });
-      setDatasetDeleted(d.id, true);
-      return [200, { status: 'deleted', dataset_id: d.id }];
+      if (!toTrash(state.datasets, state.trashedDatasets, params.id)) return notFound;
+      setDatasetDeleted(params.id, true);
+      return [200, { status: 'deleted', dataset_id: params.id }];
     },
     'POST /api/datasets/:id/restore': ({ params }) => {
-      const t = find(state.trashedDatasets, params.id);
-      if (!t) return notFound;
-      const { deleted_at, purge_after, ...d } = t;
-      state.trashedDatasets = state.trashedDatasets.filter((x) => x !== t);
-      state.datasets.unshift(d);
+      const d = fromTrash(state.trashedDatasets, state.datasets, params.id);
+      if (!d) return notFound;
       setDatasetDeleted(d.id, false);
       return [200, d];
     },
@@ -145,20 +157,11 @@ export function loopRoutes(state: LoopState): Routes {
       return [201, e];
     },
     'GET /api/experiments/:id': ({ params }) => { const e = find(state.experiments, params.id); return e ? [200, e] : notFound; },
-    'DELETE /api/experiments/:id': ({ params }) => {
-      const e = find(state.experiments, params.id);
-      if (!e) return notFound;
-      state.experiments = state.experiments.filter((x) => x !== e);
-      state.trashedExperiments.unshift({ ...e, deleted_at: now(), purge_after: null });
-      return [200, { status: 'deleted', experiment_id: e.id }];
-    },
+    'DELETE /api/experiments/:id': ({ params }) => (toTrash(state.experiments, state.trashedExperiments, params.id)
+      ? [200, { status: 'deleted', experiment_id: params.id }] : notFound),
     'POST /api/experiments/:id/restore': ({ params }) => {
-      const t = find(state.trashedExperiments, params.id);
-      if (!t) return notFound;
-      const { deleted_at, purge_after, ...e } = t;
-      state.trashedExperiments = state.trashedExperiments.filter((x) => x !== t);
-      state.experiments.unshift(e);
-      return [200, e];
+      const e = fromTrash(state.trashedExperiments, state.experiments, params.id);
+      return e ? [200, e] : notFound;
     },
     'GET /api/experiments/:id/runs': ({ params }) => {
       const items = state.runs.filter((r) => r.experiment_id === params.id);
