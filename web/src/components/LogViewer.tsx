@@ -5,8 +5,10 @@ import { api, errorText, isRunActive, runLogStreamUrl, type RunLogLine, type Run
 // server-sent events of GET /api/runs/{id}/logs/stream: each `log` event is
 // one line ({seq, timestamp, message}), appended once (by seq); the `done`
 // event ({status}) ends it, the stream is closed and `onDone` called. Once
-// the run has ended (or when the stream fails) the whole log comes from
-// GET /api/runs/{id}/logs instead.
+// the run has ended the whole log comes from GET /api/runs/{id}/logs
+// instead; when the stream fails, that is read every 2 s while the run lasts.
+const LOG_POLL_MS = 2000;
+
 export function LogViewer({ runId, status, onDone }: { runId: string; status: RunStatus; onDone?: (status: RunStatus) => void }) {
   const [lines, setLines] = useState<RunLogLine[]>([]);
   const [state, setState] = useState<'live' | 'ended' | 'loading'>('loading');
@@ -38,12 +40,14 @@ export function LogViewer({ runId, status, onDone }: { runId: string; status: Ru
       const { status: final } = JSON.parse((e as MessageEvent).data) as { status: RunStatus };
       latestDone.current?.(final);
     });
+    let fallback: ReturnType<typeof setInterval> | undefined;
     source.onerror = () => {
-      // The stream broke (or the server has none): read what there is.
+      // The stream broke (or the server has none): read the log instead.
       source.close();
       loadAll();
+      fallback ??= setInterval(loadAll, LOG_POLL_MS);
     };
-    return () => { live = false; source.close(); };
+    return () => { live = false; source.close(); clearInterval(fallback); };
   }, [runId, active]);
 
   useEffect(() => {

@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { fakeStudio } from '../test/fakeServer';
@@ -103,6 +103,20 @@ describe('Experiments', () => {
     expect(log.querySelectorAll('li')).toHaveLength(3);
     expect(FakeEventSource.all).toHaveLength(1);
     expect(server.count('GET', `/api/runs/${R2}/logs`)).toBe(1);
+  });
+
+  it('the log viewer reads GET /runs/{id}/logs when the stream fails', async () => {
+    stubEventSource();
+    const running = run(R2, EX, 'live', { status: 'running', progress: 0.3 });
+    fakeStudio({ experiments: [experiment(EX, 'slower', calm, { status: 'running', run_count: 1 })], runs: [running],
+      logs: { [R2]: [logLine(1, 'claimed by worker 1')] } });
+    renderAt(`/experiments/${EX}`);
+    const log = await screen.findByRole('region', { name: 'Run log' });
+    await waitFor(() => expect(FakeEventSource.all).toHaveLength(1));
+    const source = FakeEventSource.all[0];
+    act(() => source.onerror!());
+    expect(source.closed).toBe(true);
+    expect(await within(log).findByText('claimed by worker 1')).toBeTruthy();
   });
 
   it('delete run: a running run is cancelled first; Cancel sends nothing; confirm sends one DELETE', async () => {
