@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "store/metrics.h"
 #include "store_fixture.h"
 
 namespace studio::testing {
@@ -360,6 +361,53 @@ TEST_F(TrainingTest, PurgingATrashedExperimentRemovesItsRunsAndLogs) {
   ASSERT_OK(store()->ListAdapterVersions(a.id, &versions));
   ASSERT_EQ(versions.size(), 1u);
   EXPECT_EQ(versions[0].run_id, run.id) << "lineage keeps the run's id";
+}
+
+TEST_F(TrainingTest, TheOverviewCountsLiveDatasetsAndTheRunsOfLiveExperiments) {
+  auto counters = [&] {
+    MetricsCounters c;
+    EXPECT_OK(store()->GetMetricsCounters(&c));
+    return c;
+  };
+  Dataset d = NewDataset();
+  EXPECT_EQ(counters().datasets_live, 1);
+  EXPECT_EQ(counters().datasets_exported, 0);
+  Dataset exported;
+  ASSERT_OK(lifecycle()->ExportDataset(d.id, ExportFormat::kJsonl, &exported));
+  ASSERT_OK(lifecycle()->ExportDataset(d.id, ExportFormat::kCsv, &exported));
+  EXPECT_EQ(counters().datasets_exported, 1) << "a dataset counts once, however often exported";
+
+  Experiment e = NewExperiment(d.id);
+  NewRun(e.id);
+  TrainingRun second = NewRun(e.id);
+  EXPECT_EQ(counters().runs_total, 2);
+  EXPECT_EQ(counters().runs_running, 2);
+  TrainingRun claimed;
+  ASSERT_OK(lifecycle()->ClaimRun("w", &claimed));
+  ASSERT_OK(lifecycle()->FinishRun(claimed, "w", Learned(R"({"note_density":0.7})")));
+  EXPECT_EQ(counters().runs_running, 1);
+  ASSERT_OK(lifecycle()->DeleteExperiment(e.id));
+  EXPECT_EQ(counters().runs_total, 0) << "a trashed experiment's runs are not live";
+  EXPECT_EQ(counters().runs_running, 0);
+  Experiment back;
+  ASSERT_OK(lifecycle()->RestoreExperiment(e.id, &back));
+  EXPECT_EQ(counters().runs_total, 2);
+  EXPECT_EQ(counters().runs_running, 0) << "its queued run came back cancelled";
+  ASSERT_OK(lifecycle()->DeleteRun(e.id, second.id));
+  EXPECT_EQ(counters().runs_total, 1);
+
+  ASSERT_OK(lifecycle()->DeleteDataset(d.id));
+  EXPECT_EQ(counters().datasets_live, 0);
+  EXPECT_EQ(counters().datasets_exported, 0);
+  Dataset restored;
+  ASSERT_OK(lifecycle()->RestoreDataset(d.id, &restored));
+  EXPECT_EQ(counters().datasets_live, 1);
+  EXPECT_EQ(counters().datasets_exported, 1);
+  ASSERT_OK(lifecycle()->DeleteDataset(d.id));
+  int64_t purged = 0;
+  ASSERT_OK(store()->PurgeDatasetRows({d.id}, &purged));
+  EXPECT_EQ(purged, 1);
+  EXPECT_EQ(counters().datasets_live, 0);
 }
 
 }  // namespace
