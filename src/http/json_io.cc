@@ -217,7 +217,7 @@ json MetricsOverviewJson(const MetricsCounters& c) {
           {"quick_stats",
            {{"total_generations", c.jobs_total},
             {"total_samples", c.live_samples},
-            {"avg_rating", Optional(c.avg_rating())},
+            {"avg_rating", OrNull(c.avg_rating())},
             {"active_adapters", c.adapters_active},
             {"total_adapters", c.adapters_live},
             {"pending_feedback", c.pending_feedback()}}}};
@@ -227,10 +227,10 @@ json FeedbackMetricsJson(const MetricsCounters& c, const std::vector<AdapterFeed
   json adapters = json::array();
   for (const AdapterFeedbackCount& a : by_adapter) {
     const char* name = !a.adapter_id ? kBaseEngineName : a.adapter_deleted ? kDeletedAdapterName : nullptr;
-    adapters.push_back({{"adapter_id", Optional(a.adapter_id)},
+    adapters.push_back({{"adapter_id", OrNull(a.adapter_id)},
                         {"adapter_name", name ? json(name) : json(a.adapter_name.value_or(""))},
                         {"count", a.feedback_count},
-                        {"avg_rating", Optional(a.avg_rating())}});
+                        {"avg_rating", OrNull(a.avg_rating())}});
   }
   return {{"rating_distribution", RatingDistributionJson(c.rating_distribution)},
           {"by_adapter", adapters},
