@@ -98,7 +98,10 @@ HttpResponse Api::DeleteDataset(const HttpRequest& req, const Params& args) cons
 HttpResponse Api::PreviewDatasetDelete(const HttpRequest&, const Params& args) const {
   Dataset d;
   RETURN_ERROR_RESPONSE(store_->GetDataset(args.ids[0], Visibility::kLive, &d));
-  return JsonResponse(200, {{"dataset_id", d.id}, {"sample_count", d.sample_count}});
+  int64_t experiments = 0, runs = 0;  // they keep the reference and will show "Deleted Dataset"
+  RETURN_ERROR_RESPONSE(store_->CountExperimentsUsingDataset(d.id, &experiments, &runs));
+  return JsonResponse(200, {{"dataset_id", d.id}, {"sample_count", d.sample_count},
+                            {"experiments", experiments}, {"runs", runs}});
 }
 
 HttpResponse Api::RestoreDataset(const HttpRequest& req, const Params& args) const {

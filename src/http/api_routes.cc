@@ -71,7 +71,7 @@ std::vector<Route> Api::RouteList() {
                         .description = "comma-separated; feedback carrying every one of them"};
   constexpr int64_t kOffsetMax = INT64_MAX / 2;
   const QueryParam trash_type{.name = "type", .type = T::kEnum,
-                              .values = {"jobs", "adapters", "datasets", "ab_tests"},
+                              .values = {"jobs", "adapters", "datasets", "experiments", "ab_tests"},
                               .description = "which trash (default jobs)"};
   const QueryParam audit_entity{.name = "entity", .type = T::kEnum,
                                 .values = {"job", "adapter", "adapter_version", "feedback", "dataset", "ab_test",

@@ -329,7 +329,8 @@ json ApiSchemas() {
   s["DatasetList"] = Object({{"items", ArrayOf(Ref("Dataset"))}, {"total", Int()}, {"page", Int()}, {"limit", Int()}});
   s["DatasetPreview"] = Object({{"count", Int()}});
   s["DatasetDeleted"] = Object({{"status", Enum({"deleted"})}, {"dataset_id", Uuid()}});
-  s["DatasetDeletePreview"] = Object({{"dataset_id", Uuid()}, {"sample_count", Int()}});
+  s["DatasetDeletePreview"] = Object({{"dataset_id", Uuid()}, {"sample_count", Int()}, {"experiments", Int()},
+                                      {"runs", Int()}});
   s["DatasetExport"] = Object({{"dataset_id", Uuid()}, {"export_path", Str()}, {"sample_count", Int()},
                                {"format", ExportFormatEnum()}});
   s["DatasetStats"] = Object({{"dataset_id", Uuid()},
@@ -409,12 +410,13 @@ json ApiSchemas() {
   s["TrashedJob"] = trashed("Job", {{"sample_count", Int()}, {"feedback_deleted", Int()}});
   s["TrashedAdapter"] = trashed("Adapter", {{"held_by_jobs", Int()}});
   s["TrashedDataset"] = trashed("Dataset", {});
+  s["TrashedExperiment"] = trashed("Experiment", {});
   s["TrashList"] = Object({{"items", ArrayOf({{"oneOf", {Ref("TrashedJob"), Ref("TrashedAdapter"),
-                                                          Ref("TrashedDataset")}}})},
+                                                          Ref("TrashedDataset"), Ref("TrashedExperiment")}}})},
                            {"total", Int()}, {"limit", Int()}, {"offset", Int()},
-                           {"type", Enum({"jobs", "adapters", "datasets", "ab_tests"})}});
+                           {"type", Enum({"jobs", "adapters", "datasets", "experiments", "ab_tests"})}});
   s["PurgeResult"] = Object({{"jobs", Int()}, {"samples", Int()}, {"adapters", Int()}, {"datasets", Int()},
-                             {"ab_tests", Int()}, {"files", Int()}, {"bytes_reclaimed", Int()},
+                             {"experiments", Int()}, {"ab_tests", Int()}, {"files", Int()}, {"bytes_reclaimed", Int()},
                              {"dry_run", Bool()}});
   s["StorageReport"] = Object({{"live_bytes", Int()}, {"trashed_bytes", Int()}, {"orphaned_bytes", Int()},
                                {"files", Int()}, {"retention_days", Int()}, {"purge_interval_seconds", Int()}});
@@ -456,7 +458,7 @@ json ApiSchemas() {
   s["BulkFeedbackDeleteRequest"]["description"] = "exactly one of ids or filter";
   s["BulkRestoreRequest"] = Body({{"ids", id_list}}, {"ids"});
   s["AdapterRestoreRequest"] = Body({{"name", StrLen(limits::kAdapterName)}});
-  s["PurgeRequest"] = Body({{"type", Enum({"jobs", "adapters", "datasets", "ab_tests"})},
+  s["PurgeRequest"] = Body({{"type", Enum({"jobs", "adapters", "datasets", "experiments", "ab_tests"})},
                             {"ids", id_list},
                             {"older_than_days", IntIn(limits::kOlderThanDays)},
                             {"dry_run", Bool()}});

@@ -7,6 +7,7 @@
 #include "domain/validation.h"
 #include "http/api.h"
 #include "http/api_responses.h"
+#include "domain/json_values.h"
 #include "http/json_io.h"
 #include "lifecycle/lifecycle.h"
 
@@ -17,79 +18,9 @@ using namespace api_internal;
 
 namespace {
 
-json OptionalJson(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
-json OptionalJson(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
-json OptionalTime(const std::optional<Micros>& t) { return t ? json(FormatIsoMicros(*t)) : json(nullptr); }
-json ObjectOrEmpty(const std::string& text) {
+json ObjectOf(const std::string& text) {
   json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
   return j.is_object() ? j : json::object();
-}
-
-// "draft" before any run; "running" while the newest run is queued or
-// running; else the newest run's status.
-const char* ExperimentStatus(const Experiment& e) {
-  if (!e.latest_run_status) return "draft";
-  if (*e.latest_run_status == "queued" || *e.latest_run_status == "running") return "running";
-  return e.latest_run_status->c_str();
-}
-
-json ExperimentJson(const Experiment& e, bool with_deleted_at) {
-  json j = {{"id", e.id},
-            {"name", e.name},
-            {"description", OptionalJson(e.description)},
-            {"dataset_id", e.dataset_id},
-            {"dataset_name", e.dataset_deleted ? json(kDeletedDatasetName) : OptionalJson(e.dataset_name)},
-            {"dataset_deleted", e.dataset_deleted},
-            {"status", ExperimentStatus(e)},
-            {"config", ObjectOrEmpty(e.config_json)},
-            {"best_run_id", OptionalJson(e.best_run_id)},
-            {"best_loss", OptionalJson(e.best_loss)},
-            {"run_count", e.run_count},
-            {"created_at", FormatIsoMicros(e.created_at)},
-            {"updated_at", FormatIsoMicros(e.updated_at)}};
-  if (with_deleted_at) j["deleted_at"] = OptionalTime(e.deleted_at);
-  return j;
-}
-
-json RunJson(const TrainingRun& r) {
-  json lineage = nullptr;
-  if (r.data_hash) {
-    lineage = {{"dataset_id", r.dataset_id},
-               {"dataset_name", r.dataset_deleted ? json(kDeletedDatasetName) : OptionalJson(r.dataset_name)},
-               {"dataset_deleted", r.dataset_deleted},
-               {"member_count", r.member_count.value_or(0)},
-               {"data_hash", *r.data_hash}};
-  }
-  json adapter_name = nullptr;
-  if (r.adapter_id) adapter_name = r.adapter_deleted ? json(kDeletedAdapterName) : OptionalJson(r.adapter_name);
-  return {{"id", r.id},
-          {"experiment_id", r.experiment_id},
-          {"adapter_id", OptionalJson(r.adapter_id)},
-          {"adapter_name", adapter_name},
-          {"name", r.name},
-          {"status", RunStatusName(r.status)},
-          {"progress", r.progress},
-          {"config", ObjectOrEmpty(r.config_json)},
-          {"metrics", ObjectOrEmpty(r.metrics_json)},
-          {"final_loss", OptionalJson(r.final_loss)},
-          {"error", OptionalJson(r.error)},
-          {"explanation", OptionalJson(r.explanation)},
-          {"lineage", lineage},
-          {"started_at", OptionalTime(r.started_at)},
-          {"completed_at", OptionalTime(r.completed_at)},
-          {"created_at", FormatIsoMicros(r.created_at)}};
-}
-
-json VersionJson(const AdapterVersion& v, const std::optional<std::string>& current) {
-  return {{"id", v.id},
-          {"adapter_id", v.adapter_id},
-          {"version", v.version},
-          {"description", OptionalJson(v.description)},
-          {"config", ObjectOrEmpty(v.config_json)},
-          {"source", VersionSourceName(v.source)},
-          {"run_id", OptionalJson(v.run_id)},
-          {"is_current", current && *current == v.version},
-          {"created_at", FormatIsoMicros(v.created_at)}};
 }
 
 json LogLineJson(const RunLogLine& l) {
@@ -164,11 +95,11 @@ HttpResponse Api::GetExperimentMetrics(const HttpRequest&, const Params& args) c
   RETURN_ERROR_RESPONSE(store_->ListRunsForExperiment(e.id, &runs));
   json items = json::array();
   for (const auto& r : runs) {
-    const json m = ObjectOrEmpty(r.metrics_json);
+    const json m = ObjectOf(r.metrics_json);
     items.push_back({{"run_id", r.id},
                      {"name", r.name},
                      {"status", RunStatusName(r.status)},
-                     {"final_loss", OptionalJson(r.final_loss)},
+                     {"final_loss", OrNull(r.final_loss)},
                      {"heldout_accuracy", m.value("heldout_accuracy", json(nullptr))},
                      {"chance_accuracy", m.value("chance_accuracy", json(nullptr))},
                      {"loss", m.value("loss", json::array())}});
@@ -302,7 +233,7 @@ HttpResponse Api::GetAdapterTimeline(const HttpRequest&, const Params& args) con
   json events = json::array();
   for (const auto& e : t.events) {
     events.push_back({{"type", e.type}, {"timestamp", FormatIsoMicros(e.at)}, {"title", e.title},
-                      {"metadata", ObjectOrEmpty(e.metadata_json)}});
+                      {"metadata", ObjectOf(e.metadata_json)}});
   }
   return JsonResponse(200, {{"events", events}, {"total_versions", t.total_versions},
                             {"total_training_runs", t.total_training_runs}});

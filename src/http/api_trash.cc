@@ -86,7 +86,7 @@ Status ParsePurge(const json& body, PurgeRequest* out) {
   if (body.contains("type") && !body["type"].is_null()) {
     std::optional<TrashKind> kind;
     if (body["type"].is_string()) kind = ParseTrashKind(body["type"].get<std::string>());
-    if (!kind) return Status::InvalidArgument("type must be one of jobs, adapters, datasets, ab_tests");
+    if (!kind) return Status::InvalidArgument("type must be one of jobs, adapters, datasets, experiments, ab_tests");
     out->kind = *kind;
   }
   std::optional<int64_t> days;
@@ -98,7 +98,7 @@ Status ParsePurge(const json& body, PurgeRequest* out) {
 
 json PurgeJson(const PurgeResult& r, bool dry_run) {
   return {{"jobs", r.jobs},         {"samples", r.samples}, {"adapters", r.adapters},
-          {"datasets", r.datasets}, {"ab_tests", r.ab_tests}, {"files", r.files},
+          {"datasets", r.datasets}, {"experiments", r.experiments}, {"ab_tests", r.ab_tests}, {"files", r.files},
           {"bytes_reclaimed", r.bytes_reclaimed}, {"dry_run", dry_run}};
 }
 
@@ -156,6 +156,15 @@ HttpResponse Api::ListTrash(const HttpRequest& req, const Params& args) const {
       json item = DatasetJson(d, /*with_deleted_at=*/true);
       item["purge_after"] = nullptr;
       if (auto after = lifecycle_->PurgeAfter(d.deleted_at.value_or(0))) item["purge_after"] = FormatIsoMicros(*after);
+      w.Raw(item.dump());
+    }
+  } else if (kind == TrashKind::kExperiments) {
+    std::vector<Experiment> experiments;
+    RETURN_ERROR_RESPONSE(store_->ListTrashedExperiments(offset, limit, &experiments, &total));
+    for (const auto& e : experiments) {
+      json item = ExperimentJson(e, /*with_deleted_at=*/true);
+      item["purge_after"] = nullptr;
+      if (auto after = lifecycle_->PurgeAfter(e.deleted_at.value_or(0))) item["purge_after"] = FormatIsoMicros(*after);
       w.Raw(item.dump());
     }
   }  // A/B tests (SPEC section 8) do not exist yet: always empty

@@ -207,6 +207,81 @@ json DatasetsAffectedJson(const std::vector<DatasetImpact>& impacts) {
   return out;
 }
 
+// A time as ISO text, or null.
+static json TimeOrNull(const std::optional<Micros>& t) { return t ? json(FormatIsoMicros(*t)) : json(nullptr); }
+// A stored JSON object (config, metrics), or {} when it is not one.
+static json StoredObjectOrEmpty(const std::string& text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return j.is_object() ? j : json::object();
+}
+
+// "draft" before any run; "running" while the newest run is queued or
+// running; else the newest run's status.
+static const char* ExperimentStatus(const Experiment& e) {
+  if (!e.latest_run_status) return "draft";
+  if (*e.latest_run_status == "queued" || *e.latest_run_status == "running") return "running";
+  return e.latest_run_status->c_str();
+}
+
+json ExperimentJson(const Experiment& e, bool with_deleted_at) {
+  json j = {{"id", e.id},
+            {"name", e.name},
+            {"description", OrNull(e.description)},
+            {"dataset_id", e.dataset_id},
+            {"dataset_name", e.dataset_deleted ? json(kDeletedDatasetName) : OrNull(e.dataset_name)},
+            {"dataset_deleted", e.dataset_deleted},
+            {"status", ExperimentStatus(e)},
+            {"config", StoredObjectOrEmpty(e.config_json)},
+            {"best_run_id", OrNull(e.best_run_id)},
+            {"best_loss", OrNull(e.best_loss)},
+            {"run_count", e.run_count},
+            {"created_at", FormatIsoMicros(e.created_at)},
+            {"updated_at", FormatIsoMicros(e.updated_at)}};
+  if (with_deleted_at) j["deleted_at"] = TimeOrNull(e.deleted_at);
+  return j;
+}
+
+json RunJson(const TrainingRun& r) {
+  json lineage = nullptr;
+  if (r.data_hash) {
+    lineage = {{"dataset_id", r.dataset_id},
+               {"dataset_name", r.dataset_deleted ? json(kDeletedDatasetName) : OrNull(r.dataset_name)},
+               {"dataset_deleted", r.dataset_deleted},
+               {"member_count", r.member_count.value_or(0)},
+               {"data_hash", *r.data_hash}};
+  }
+  json adapter_name = nullptr;
+  if (r.adapter_id) adapter_name = r.adapter_deleted ? json(kDeletedAdapterName) : OrNull(r.adapter_name);
+  return {{"id", r.id},
+          {"experiment_id", r.experiment_id},
+          {"adapter_id", OrNull(r.adapter_id)},
+          {"adapter_name", adapter_name},
+          {"name", r.name},
+          {"status", RunStatusName(r.status)},
+          {"progress", r.progress},
+          {"config", StoredObjectOrEmpty(r.config_json)},
+          {"metrics", StoredObjectOrEmpty(r.metrics_json)},
+          {"final_loss", OrNull(r.final_loss)},
+          {"error", OrNull(r.error)},
+          {"explanation", OrNull(r.explanation)},
+          {"lineage", lineage},
+          {"started_at", TimeOrNull(r.started_at)},
+          {"completed_at", TimeOrNull(r.completed_at)},
+          {"created_at", FormatIsoMicros(r.created_at)}};
+}
+
+json VersionJson(const AdapterVersion& v, const std::optional<std::string>& current) {
+  return {{"id", v.id},
+          {"adapter_id", v.adapter_id},
+          {"version", v.version},
+          {"description", OrNull(v.description)},
+          {"config", StoredObjectOrEmpty(v.config_json)},
+          {"source", VersionSourceName(v.source)},
+          {"run_id", OrNull(v.run_id)},
+          {"is_current", current && *current == v.version},
+          {"created_at", FormatIsoMicros(v.created_at)}};
+}
+
 json MetricsOverviewJson(const MetricsCounters& c) {
   return {{"pipeline",
            {{"generation", {{"total", c.jobs_total}, {"completed", c.jobs_completed}, {"active", c.jobs_active}}},

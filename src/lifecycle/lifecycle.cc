@@ -226,10 +226,9 @@ Status Lifecycle::CreateAdapter(const AdapterCreate& request, Adapter* out) {
   a.created_at = a.updated_at = env_->NowMicros();
   std::string written;
   Status s = store_->InTransaction([&]() -> Status {
-    STUDIO_RETURN_IF_ERROR(store_->InsertAdapter(a));
     AdapterVersion first;
     first.config_json = a.config_json;
-    return AddLockedAdapterVersion(&a, &first, &written);
+    return AddLockedAdapterVersion(&a, &first, &written, /*insert_adapter=*/true);
   });
   if (!s.ok()) {
     if (!written.empty()) storage_->Remove(written);  // the row never existed; neither should its file

@@ -104,8 +104,9 @@ struct BulkFeedbackDelete {
   bool dry_run = false;
 };
 
-enum class TrashKind { kJobs, kAdapters, kDatasets, kAbTests };
-const char* TrashKindName(TrashKind kind);  // "jobs", "adapters", "datasets", "ab_tests"
+enum class TrashKind { kJobs, kAdapters, kDatasets, kExperiments, kAbTests };
+// "jobs", "adapters", "datasets", "experiments", "ab_tests"
+const char* TrashKindName(TrashKind kind);
 std::optional<TrashKind> ParseTrashKind(const std::string& name);
 
 struct PurgeRequest {
@@ -118,7 +119,7 @@ struct PurgeRequest {
   bool automatic = false;
 };
 struct PurgeResult {
-  int64_t jobs = 0, samples = 0, adapters = 0, datasets = 0, ab_tests = 0;
+  int64_t jobs = 0, samples = 0, adapters = 0, datasets = 0, experiments = 0, ab_tests = 0;
   int64_t files = 0, bytes_reclaimed = 0;  // includes the orphans the purge's sweep removed
 };
 
@@ -437,10 +438,13 @@ class Lifecycle {
   void RemoveFolder(const std::string& prefix, const std::vector<std::string>& keys);
   Status WriteAdapterStyle(const std::string& adapter_id, int version, const std::string& config_json,
                            std::string* key);
-  // Inside a transaction on a locked live adapter: inserts `v` (number,
-  // style file and time assigned here) and makes it the adapter's current
-  // version. *written is the style file, for removal if the transaction fails.
-  Status AddLockedAdapterVersion(Adapter* adapter, AdapterVersion* v, std::string* written);
+  // Inside a transaction on a locked live adapter (or one about to be
+  // inserted, with insert_adapter): inserts `v` (number, style file and
+  // time assigned here) and makes it the adapter's current version, writing
+  // the adapter row once. *written is the style file, for removal if the
+  // transaction fails.
+  Status AddLockedAdapterVersion(Adapter* adapter, AdapterVersion* v, std::string* written,
+                                 bool insert_adapter = false);
   // Merges a run's overrides into its experiment's config, and validates the result.
   Status MergeTrainingConfig(const std::string& base_json, const std::string& overrides_json,
                              std::string* out) const;

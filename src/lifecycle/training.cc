@@ -38,8 +38,10 @@ constexpr char kVersionOfKey[] = "version_of";
 
 // ---- adapter versions ----
 
-Status Lifecycle::AddLockedAdapterVersion(Adapter* adapter, AdapterVersion* v, std::string* written) {
-  STUDIO_RETURN_IF_ERROR(store_->NextAdapterVersionNumber(adapter->id, &v->number));
+Status Lifecycle::AddLockedAdapterVersion(Adapter* adapter, AdapterVersion* v, std::string* written,
+                                          bool insert_adapter) {
+  v->number = 1;
+  if (!insert_adapter) STUDIO_RETURN_IF_ERROR(store_->NextAdapterVersionNumber(adapter->id, &v->number));
   if (v->version.empty()) v->version = std::to_string(v->number);
   v->id = NewUuid();
   v->adapter_id = adapter->id;
@@ -48,12 +50,15 @@ Status Lifecycle::AddLockedAdapterVersion(Adapter* adapter, AdapterVersion* v, s
   STUDIO_RETURN_IF_ERROR(WriteAdapterStyle(adapter->id, v->number, v->config_json, &key));
   *written = key;
   v->storage_path = key;
-  STUDIO_RETURN_IF_ERROR(store_->InsertAdapterVersion(*v));
   adapter->config_json = v->config_json;
   adapter->storage_path = key;
   adapter->current_version = v->version;
   adapter->updated_at = v->created_at;
-  return store_->UpdateAdapter(*adapter);
+  // One statement on the adapter row, never an insert and then an update:
+  // each fires the adapter's counter triggers once, in their one order, so
+  // two such transactions cannot take the counter rows in opposite orders.
+  STUDIO_RETURN_IF_ERROR(insert_adapter ? store_->InsertAdapter(*adapter) : store_->UpdateAdapter(*adapter));
+  return store_->InsertAdapterVersion(*v);
 }
 
 Status Lifecycle::CreateAdapterVersion(const std::string& adapter_id, const VersionCreate& request,
@@ -334,7 +339,8 @@ Status Lifecycle::FinishRun(const TrainingRun& run, const std::string& worker_id
       v.data_hash = done.data_hash;
       v.explanation = outcome.explanation;
       Adapter a;
-      if (auto target = StringKey(config, kVersionOfKey)) {
+      const std::optional<std::string> target = StringKey(config, kVersionOfKey);
+      if (target) {
         STUDIO_RETURN_IF_ERROR(store_->LockLiveAdapter(*target));
         STUDIO_RETURN_IF_ERROR(store_->GetAdapter(*target, Visibility::kLive, &a));
       } else {
@@ -351,9 +357,8 @@ Status Lifecycle::FinishRun(const TrainingRun& run, const std::string& worker_id
           STUDIO_RETURN_IF_ERROR(store_->LiveAdapterNameTaken(a.name, &taken));
           if (!taken || attempt >= 100) break;
         }
-        STUDIO_RETURN_IF_ERROR(store_->InsertAdapter(a));
       }
-      STUDIO_RETURN_IF_ERROR(AddLockedAdapterVersion(&a, &v, &written));
+      STUDIO_RETURN_IF_ERROR(AddLockedAdapterVersion(&a, &v, &written, /*insert_adapter=*/!target));
       done.adapter_id = a.id;
     }
     return store_->FinishRun(done, worker_id);

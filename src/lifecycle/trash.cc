@@ -33,7 +33,7 @@ IdList Distinct(const IdList& ids) {
 
 json PurgeCounts(const PurgeResult& r) {
   return {{"jobs", r.jobs},         {"samples", r.samples}, {"adapters", r.adapters},
-          {"datasets", r.datasets}, {"ab_tests", r.ab_tests}, {"files", r.files},
+          {"datasets", r.datasets}, {"experiments", r.experiments}, {"ab_tests", r.ab_tests}, {"files", r.files},
           {"bytes_reclaimed", r.bytes_reclaimed}};
 }
 
@@ -77,6 +77,7 @@ const char* TrashKindName(TrashKind kind) {
     case TrashKind::kJobs: return "jobs";
     case TrashKind::kAdapters: return "adapters";
     case TrashKind::kDatasets: return "datasets";
+    case TrashKind::kExperiments: return "experiments";
     case TrashKind::kAbTests: return "ab_tests";
   }
   return "jobs";
@@ -88,13 +89,15 @@ static const char* AuditEntityOf(TrashKind kind) {
     case TrashKind::kJobs: return "job";
     case TrashKind::kAdapters: return "adapter";
     case TrashKind::kDatasets: return "dataset";
+    case TrashKind::kExperiments: return "experiment";
     case TrashKind::kAbTests: return "ab_test";
   }
   return "job";
 }
 
 std::optional<TrashKind> ParseTrashKind(const std::string& name) {
-  for (TrashKind k : {TrashKind::kJobs, TrashKind::kAdapters, TrashKind::kDatasets, TrashKind::kAbTests})
+  for (TrashKind k : {TrashKind::kJobs, TrashKind::kAdapters, TrashKind::kDatasets, TrashKind::kExperiments,
+                      TrashKind::kAbTests})
     if (name == TrashKindName(k)) return k;
   return std::nullopt;
 }
@@ -277,9 +280,12 @@ Status Lifecycle::Purge(const PurgeRequest& request, PurgeResult* out, const Act
     // Every named id must be in the trash as this kind: nothing changes otherwise.
     if (request.kind == TrashKind::kAbTests) {
       if (!ids.empty()) return Status::NotFound(std::string("Not in the trash as ") + TrashKindName(request.kind) + ": " + ids[0]);
-    } else if (request.kind == TrashKind::kDatasets) {
+    } else if (request.kind == TrashKind::kDatasets || request.kind == TrashKind::kExperiments) {
       IdList trashed;
-      STUDIO_RETURN_IF_ERROR(store_->SelectTrashedDatasetIds(ids, std::nullopt, static_cast<int>(ids.size()), &trashed));
+      const int n = static_cast<int>(ids.size());
+      STUDIO_RETURN_IF_ERROR(request.kind == TrashKind::kDatasets
+                                 ? store_->SelectTrashedDatasetIds(ids, std::nullopt, n, &trashed)
+                                 : store_->SelectTrashedExperimentIds(ids, std::nullopt, n, &trashed));
       const std::set<std::string> found(trashed.begin(), trashed.end());
       for (const auto& id : ids) {
         if (!found.count(id)) {
@@ -365,6 +371,27 @@ Status Lifecycle::Purge(const PurgeRequest& request, PurgeResult* out, const Act
               return Status::Ok();
             }};
     STUDIO_RETURN_IF_ERROR(PurgeInBatches(datasets, request.dry_run, named, actor, out, &event_id));
+  } else if (request.kind == TrashKind::kExperiments) {
+    // Rows only: the experiment with its runs and their logs; its adapters stay.
+    const PurgeOps experiments{
+        .entity = AuditEntityOf(request.kind),
+        .select = [&](int limit, IdList* out_ids) {
+          return store_->SelectTrashedExperimentIds(named, cutoff, limit, out_ids);
+        },
+        .folder = nullptr,
+        .count_rows =
+            [](const IdList& chunk, PurgeResult* r) {
+              r->experiments += static_cast<int64_t>(chunk.size());
+              return Status::Ok();
+            },
+        .purge_rows =
+            [&](const IdList& batch, PurgeResult* r) {
+              int64_t n = 0, runs = 0;
+              STUDIO_RETURN_IF_ERROR(store_->PurgeExperimentRows(batch, &n, &runs));
+              r->experiments += n;
+              return Status::Ok();
+            }};
+    STUDIO_RETURN_IF_ERROR(PurgeInBatches(experiments, request.dry_run, named, actor, out, &event_id));
   }  // A/B tests: none exist yet (SPEC section 8)
   PurgeResult swept;
   STUDIO_RETURN_IF_ERROR(SweepOrphans(now - 2 * options_.lease_seconds * 1'000'000LL, request.dry_run, &swept));
@@ -449,18 +476,21 @@ Status Lifecycle::PurgeExpired(Micros interval, bool* ran, PurgeResult* out) {
   const Actor system{.admin = false, .request_id = "retention-" + NewUuid()};
   PurgeRequest expired;
   expired.automatic = true;
-  PurgeResult jobs, adapters, datasets;
+  PurgeResult jobs, adapters, datasets, experiments;
   expired.kind = TrashKind::kJobs;
   STUDIO_RETURN_IF_ERROR(Purge(expired, &jobs, system));
   expired.kind = TrashKind::kAdapters;
   STUDIO_RETURN_IF_ERROR(Purge(expired, &adapters, system));
   expired.kind = TrashKind::kDatasets;
   STUDIO_RETURN_IF_ERROR(Purge(expired, &datasets, system));
+  expired.kind = TrashKind::kExperiments;
+  STUDIO_RETURN_IF_ERROR(Purge(expired, &experiments, system));
   *out = jobs;
+  out->experiments = experiments.experiments;
   out->adapters = adapters.adapters;
   out->datasets = datasets.datasets;
-  out->files += adapters.files + datasets.files;
-  out->bytes_reclaimed += adapters.bytes_reclaimed + datasets.bytes_reclaimed;
+  out->files += adapters.files + datasets.files + experiments.files;
+  out->bytes_reclaimed += adapters.bytes_reclaimed + datasets.bytes_reclaimed + experiments.bytes_reclaimed;
   return Status::Ok();
 }
 

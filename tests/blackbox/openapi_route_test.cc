@@ -58,7 +58,8 @@ TEST_F(OpenApiRouteTest, DocumentIsOpenApi31WithEveryEntity) {
   EXPECT_EQ(doc["servers"][0]["url"], "/api");
   for (const char* schema : {"Job", "Prompt", "Adapter", "AudioSample", "Feedback", "JobList", "PromptList",
                              "AdapterList", "FeedbackList", "JobStats", "AdapterStats", "FeedbackSummary",
-                             "JobDeletePreview", "AdapterDeletePreview", "MetricsOverview", "FeedbackMetrics", "Error", "Dataset", "DatasetList",
+                             "JobDeletePreview", "AdapterDeletePreview", "MetricsOverview", "FeedbackMetrics", "Error", "Experiment", "Run", "AdapterVersion",
+                             "AdapterTimeline", "RunLogs", "Dataset", "DatasetList",
                              "DatasetStats", "DatasetPreview", "DatasetExport", "DatasetDeletePreview",
                              "DatasetsAffected"}) {
     EXPECT_TRUE(doc["components"]["schemas"].contains(schema)) << schema;
@@ -83,7 +84,13 @@ TEST_F(OpenApiRouteTest, DocumentIsOpenApi31WithEveryEntity) {
       "GET /datasets/{id}/delete-preview", "POST /datasets/{id}/restore", "GET /datasets/{id}/stats",
       "POST /datasets/{id}/export", "GET /datasets/{id}/download", "GET /feedback/{id}/delete-preview",
       // SPEC section 8 "Overview".
-      "GET /metrics/overview", "GET /metrics/feedback"};
+      "GET /metrics/overview", "GET /metrics/feedback",
+      // SPEC section 8: experiments, training runs, adapter versions.
+      "GET /experiments", "POST /experiments", "GET /experiments/{id}", "PUT /experiments/{id}",
+      "DELETE /experiments/{id}", "POST /experiments/{id}/restore", "GET /experiments/{id}/metrics",
+      "GET /experiments/{id}/runs", "POST /experiments/{id}/runs", "DELETE /experiments/{id}/runs/{run_id}",
+      "GET /runs/{id}", "GET /runs/{id}/logs", "GET /runs/{id}/logs/stream", "POST /adapters/{id}/versions",
+      "PATCH /adapters/{id}/versions/{version_id}/activate", "GET /adapters/{id}/timeline"};
   std::set<std::string> documented;
   for (const auto& [path, ops] : doc["paths"].items()) {
     for (const auto& [method, op] : ops.items()) {
