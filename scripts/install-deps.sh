@@ -16,7 +16,7 @@ set -euo pipefail
 PACKAGES=(
   build-essential cmake pkg-config git ca-certificates
   libboost-dev nlohmann-json3-dev libsqlite3-dev libspdlog-dev libcli11-dev libpq-dev
-  libfluidsynth-dev libsndfile1-dev libebur128-dev fluid-soundfont-gm timgm6mb-soundfont
+  libfluidsynth-dev libsndfile1-dev libebur128-dev libarchive-dev fluid-soundfont-gm timgm6mb-soundfont
 )
 TEST_PACKAGES=(
   libgtest-dev sqlite3 aubio-tools python3-aubio python3-numpy python3-mido sox wrk hyperfine curl

@@ -25,5 +25,7 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.tsx', 'src/**/*.test.ts'],
     setupFiles: ['src/test/setup.ts'],
+    // The machine is shared: a page test that loads recharts can take more than the default 5 s.
+    testTimeout: 20000,
   },
 });

@@ -48,6 +48,7 @@ inline constexpr int kDefaultDurationSeconds = 10;  // when neither request nor 
 // Adapters.
 inline constexpr IntRange kAdapterName{1, 100};
 inline constexpr IntRange kAdapterDescription{0, 2000};
+inline constexpr IntRange kVersionName{1, 50};  // an adapter version's name
 inline constexpr IntRange kBaseModel{1, 100};
 
 // Feedback.
@@ -59,6 +60,10 @@ inline constexpr IntRange kNotes{0, 5000};
 
 // POST /audio/compare.
 inline constexpr IntRange kCompareAudioIds{1, 20};
+
+// Datasets (SPEC section 8).
+inline constexpr IntRange kDatasetName{1, 100};
+inline constexpr IntRange kDatasetDescription{0, 2000};
 
 // Bulk delete and restore, purge (SPEC section 7).
 inline constexpr IntRange kBulkIds{1, 1000};             // ids named in one call

@@ -40,6 +40,58 @@ std::optional<AdapterStatus> ParseAdapterStatus(const std::string& name) {
   return std::nullopt;
 }
 
+const char* RunStatusName(RunStatus s) {
+  switch (s) {
+    case RunStatus::kQueued: return "queued";
+    case RunStatus::kRunning: return "running";
+    case RunStatus::kCompleted: return "completed";
+    case RunStatus::kFailed: return "failed";
+    case RunStatus::kCancelled: return "cancelled";
+  }
+  return "failed";
+}
+
+std::optional<RunStatus> ParseRunStatus(const std::string& name) {
+  for (RunStatus s : {RunStatus::kQueued, RunStatus::kRunning, RunStatus::kCompleted, RunStatus::kFailed,
+                      RunStatus::kCancelled}) {
+    if (name == RunStatusName(s)) return s;
+  }
+  return std::nullopt;
+}
+
+const char* DatasetTypeName(DatasetType t) {
+  return t == DatasetType::kPreference ? "preference" : "supervised";
+}
+
+std::optional<DatasetType> ParseDatasetType(const std::string& name) {
+  if (name == "supervised") return DatasetType::kSupervised;
+  if (name == "preference") return DatasetType::kPreference;
+  return std::nullopt;
+}
+
+const std::vector<ExportFormat>& AllExportFormats() {
+  static const std::vector<ExportFormat> kAll = {ExportFormat::kJsonl, ExportFormat::kJson, ExportFormat::kCsv,
+                                                 ExportFormat::kHuggingface, ExportFormat::kTar};
+  return kAll;
+}
+
+const char* ExportFormatName(ExportFormat f) {
+  switch (f) {
+    case ExportFormat::kJsonl: return "jsonl";
+    case ExportFormat::kJson: return "json";
+    case ExportFormat::kCsv: return "csv";
+    case ExportFormat::kHuggingface: return "huggingface";
+    case ExportFormat::kTar: return "tar";
+  }
+  return "jsonl";
+}
+
+std::optional<ExportFormat> ParseExportFormat(const std::string& name) {
+  for (ExportFormat f : AllExportFormats())
+    if (name == ExportFormatName(f)) return f;
+  return std::nullopt;
+}
+
 namespace {
 
 std::string Trim(const std::string& s) {
@@ -425,6 +477,180 @@ Status OptionalStringList(const json& o, const char* key, int64_t max_items, Int
     items.push_back(item.get<std::string>());
   }
   *out = std::move(items);
+  return Status::Ok();
+}
+
+// ---- the feedback loop ----
+
+namespace {
+
+// An optional string field of `range` characters, null or absent leaving *out unset.
+Status OptionalText(const json& o, const char* key, IntRange range, std::optional<std::string>* out) {
+  if (!Has(o, key) || o[key].is_null()) return Status::Ok();
+  std::string s;
+  STUDIO_RETURN_IF_ERROR(StringField(o, key, range, &s));
+  *out = std::move(s);
+  return Status::Ok();
+}
+
+// Keys of `body` outside `known` are refused: a typo must not be ignored.
+Status OnlyKeys(const json& body, std::initializer_list<const char*> known) {
+  for (auto it = body.begin(); it != body.end(); ++it) {
+    bool ok = false;
+    for (const char* k : known) ok = ok || it.key() == k;
+    if (!ok) return Status::InvalidArgument("Unknown field: " + it.key());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ParseExperimentCreate(const json& body, ExperimentCreate* out) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  STUDIO_RETURN_IF_ERROR(OnlyKeys(body, {"name", "description", "dataset_id", "config"}));
+  ExperimentCreate e;
+  if (!Has(body, "name")) return Status::InvalidArgument("name is required");
+  STUDIO_RETURN_IF_ERROR(StringField(body, "name", limits::kAdapterName, &e.name));
+  STUDIO_RETURN_IF_ERROR(OptionalText(body, "description", limits::kAdapterDescription, &e.description));
+  std::optional<std::string> dataset;
+  STUDIO_RETURN_IF_ERROR(OptionalUuidField(body, "dataset_id", &dataset));
+  if (!dataset) return Status::InvalidArgument("dataset_id is required");
+  e.dataset_id = *dataset;
+  STUDIO_RETURN_IF_ERROR(ConfigObject(body, &e.config_json));
+  *out = std::move(e);
+  return Status::Ok();
+}
+
+Status ParseExperimentPatch(const json& body, ExperimentPatch* out) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  STUDIO_RETURN_IF_ERROR(OnlyKeys(body, {"name", "description", "config"}));
+  ExperimentPatch p;
+  STUDIO_RETURN_IF_ERROR(OptionalText(body, "name", limits::kAdapterName, &p.name));
+  if (body.contains("description")) {
+    std::optional<std::string> d;
+    STUDIO_RETURN_IF_ERROR(OptionalText(body, "description", limits::kAdapterDescription, &d));
+    p.description = d;
+  }
+  if (Has(body, "config")) {
+    std::string config;
+    STUDIO_RETURN_IF_ERROR(ConfigObject(body, &config));
+    p.config_json = config;
+  }
+  *out = std::move(p);
+  return Status::Ok();
+}
+
+Status ParseRunCreate(const json& body, RunCreate* out) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  STUDIO_RETURN_IF_ERROR(OnlyKeys(body, {"name", "config"}));
+  RunCreate r;
+  STUDIO_RETURN_IF_ERROR(OptionalText(body, "name", limits::kAdapterName, &r.name));
+  STUDIO_RETURN_IF_ERROR(ConfigObject(body, &r.config_json));
+  *out = std::move(r);
+  return Status::Ok();
+}
+
+Status ParseVersionCreate(const json& body, VersionCreate* out) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  STUDIO_RETURN_IF_ERROR(OnlyKeys(body, {"version", "description", "config"}));
+  VersionCreate v;
+  STUDIO_RETURN_IF_ERROR(OptionalText(body, "version", limits::kVersionName, &v.version));
+  STUDIO_RETURN_IF_ERROR(OptionalText(body, "description", limits::kAdapterDescription, &v.description));
+  if (Has(body, "config")) {
+    std::string config;
+    STUDIO_RETURN_IF_ERROR(ConfigObject(body, &config));
+    v.config_json = config;
+  }
+  *out = std::move(v);
+  return Status::Ok();
+}
+
+// ---- datasets ----
+
+Status ParseDatasetFilter(const json& q, DatasetFilter* out) {
+  *out = DatasetFilter{};
+  if (q.is_null()) return Status::Ok();
+  if (!q.is_object()) return Status::InvalidArgument("filter_query must be an object");
+  static const char* const kKeys[] = {"min_rating", "max_rating", "required_tags", "excluded_tags",
+                                      "adapter_id", "start_date", "end_date"};
+  for (const auto& [key, value] : q.items()) {
+    bool known = false;
+    for (const char* k : kKeys) known |= key == k;
+    if (!known) {
+      return Status::InvalidArgument("filter_query has an unknown key \"" + key +
+                                     "\" (known: min_rating, max_rating, required_tags, excluded_tags, "
+                                     "adapter_id, start_date, end_date)");
+    }
+  }
+  DatasetFilter f;
+  std::optional<int64_t> rating;
+  STUDIO_RETURN_IF_ERROR(OptionalIntField(q, "min_rating", limits::kRating, &rating));
+  if (rating) f.min_rating = static_cast<int>(*rating);
+  STUDIO_RETURN_IF_ERROR(OptionalIntField(q, "max_rating", limits::kRating, &rating));
+  if (rating) f.max_rating = static_cast<int>(*rating);
+  if (f.min_rating && f.max_rating && *f.min_rating > *f.max_rating) {
+    return Status::InvalidArgument("min_rating must not be greater than max_rating");
+  }
+  std::optional<std::vector<std::string>> tags;
+  STUDIO_RETURN_IF_ERROR(OptionalStringList(q, "required_tags", limits::kMaxTags, limits::kTag, &tags));
+  if (tags) f.required_tags = *tags;
+  STUDIO_RETURN_IF_ERROR(OptionalStringList(q, "excluded_tags", limits::kMaxTags, limits::kTag, &tags));
+  if (tags) f.excluded_tags = *tags;
+  STUDIO_RETURN_IF_ERROR(OptionalUuidField(q, "adapter_id", &f.adapter_id));
+  STUDIO_RETURN_IF_ERROR(OptionalTimeField(q, "start_date", &f.start_date));
+  STUDIO_RETURN_IF_ERROR(OptionalTimeField(q, "end_date", &f.end_date));
+  if (f.start_date && f.end_date && *f.start_date > *f.end_date) {
+    return Status::InvalidArgument("start_date must not be after end_date");
+  }
+  *out = std::move(f);
+  return Status::Ok();
+}
+
+std::string DatasetFilterJson(const DatasetFilter& f) {
+  json j = json::object();
+  if (f.min_rating) j["min_rating"] = *f.min_rating;
+  if (f.max_rating) j["max_rating"] = *f.max_rating;
+  if (!f.required_tags.empty()) j["required_tags"] = f.required_tags;
+  if (!f.excluded_tags.empty()) j["excluded_tags"] = f.excluded_tags;
+  if (f.adapter_id) j["adapter_id"] = *f.adapter_id;
+  if (f.start_date) j["start_date"] = FormatIsoMicros(*f.start_date);
+  if (f.end_date) j["end_date"] = FormatIsoMicros(*f.end_date);
+  return j.dump();
+}
+
+Status ParseDatasetPreview(const json& body, DatasetType* type, DatasetFilter* filter) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  std::optional<DatasetType> t;
+  if (Has(body, "type") && body["type"].is_string()) t = ParseDatasetType(body["type"].get<std::string>());
+  if (!t) return Status::InvalidArgument("type must be \"supervised\" or \"preference\"");
+  DatasetFilter f;
+  STUDIO_RETURN_IF_ERROR(ParseDatasetFilter(body.contains("filter_query") ? body["filter_query"] : json(), &f));
+  *type = *t;
+  *filter = std::move(f);
+  return Status::Ok();
+}
+
+Status ParseDatasetCreate(const json& body, DatasetCreate* out) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  DatasetCreate d;
+  if (!Has(body, "name")) return Status::InvalidArgument("name is required");
+  STUDIO_RETURN_IF_ERROR(StringField(body, "name", limits::kDatasetName, &d.name));
+  if (Has(body, "description")) {
+    std::string description;
+    STUDIO_RETURN_IF_ERROR(StringField(body, "description", limits::kDatasetDescription, &description));
+    d.description = std::move(description);
+  }
+  STUDIO_RETURN_IF_ERROR(ParseDatasetPreview(body, &d.type, &d.filter));
+  *out = std::move(d);
+  return Status::Ok();
+}
+
+Status ParseDatasetExport(const json& body, ExportFormat* out) {
+  STUDIO_RETURN_IF_ERROR(RequireObject(body));
+  std::optional<ExportFormat> f;
+  if (Has(body, "format") && body["format"].is_string()) f = ParseExportFormat(body["format"].get<std::string>());
+  if (!f) return Status::InvalidArgument("format must be one of jsonl, json, csv, huggingface, tar");
+  *out = *f;
   return Status::Ok();
 }
 

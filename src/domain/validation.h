@@ -45,6 +45,14 @@ struct AdapterPatch {
   std::optional<AdapterStatus> status;
 };
 
+// POST /datasets.
+struct DatasetCreate {
+  std::string name;
+  std::optional<std::string> description;
+  DatasetType type = DatasetType::kSupervised;
+  DatasetFilter filter;
+};
+
 using limits::kDefaultDurationSeconds;
 
 Status ParsePromptCreate(const nlohmann::json& body, std::string* text, PromptAttributes* attrs);
@@ -56,8 +64,52 @@ Status ParseFeedbackCreate(const nlohmann::json& body, Feedback* out);
 // {"audio_ids": [uuid, ...]} with 1..20 ids.
 Status ParseAudioCompare(const nlohmann::json& body, std::vector<std::string>* ids);
 
+// A dataset's filter_query (absent or null: no filter). Unlike the other
+// bodies, unknown keys are refused: a misspelt filter would silently
+// select more than meant. Ratings 1..5 with min <= max, tags as feedback
+// tags, adapter_id a UUID, dates ISO-8601 with start <= end.
+Status ParseDatasetFilter(const nlohmann::json& filter_query, DatasetFilter* out);
+// The filter as JSON text, only the fields that are set: what a dataset
+// stores and shows as its filter_query.
+std::string DatasetFilterJson(const DatasetFilter& filter);
+// {"type", "filter_query"?}: POST /datasets/preview.
+Status ParseDatasetPreview(const nlohmann::json& body, DatasetType* type, DatasetFilter* filter);
+// {"name", "description"?, "type", "filter_query"?}.
+Status ParseDatasetCreate(const nlohmann::json& body, DatasetCreate* out);
+// {"format"}: POST /datasets/{id}/export.
+Status ParseDatasetExport(const nlohmann::json& body, ExportFormat* out);
+
 // POST /adapters/{id}/restore: an optional {"name": ...} (the adapter name's rules).
 Status ParseAdapterRestore(const nlohmann::json& body, std::optional<std::string>* name);
+
+// ---- the feedback loop (SPEC section 8) ----
+
+struct ExperimentCreate {
+  std::string name;  // the adapter name's rules
+  std::optional<std::string> description;
+  std::string dataset_id;
+  std::string config_json = "{}";  // checked by the trainer's option parser, not here
+};
+// PUT /experiments/{id}: the fields present change.
+struct ExperimentPatch {
+  std::optional<std::string> name;
+  std::optional<std::optional<std::string>> description;  // null clears it
+  std::optional<std::string> config_json;
+};
+struct RunCreate {
+  std::optional<std::string> name;
+  std::string config_json = "{}";  // overrides the experiment's, key by key
+};
+// POST /adapters/{id}/versions.
+struct VersionCreate {
+  std::optional<std::string> version;  // 1..50 characters; default: the next number
+  std::optional<std::string> description;
+  std::optional<std::string> config_json;  // default: the adapter's current config
+};
+Status ParseExperimentCreate(const nlohmann::json& body, ExperimentCreate* out);
+Status ParseExperimentPatch(const nlohmann::json& body, ExperimentPatch* out);
+Status ParseRunCreate(const nlohmann::json& body, RunCreate* out);
+Status ParseVersionCreate(const nlohmann::json& body, VersionCreate* out);
 
 // Optional fields of a request body's object `o`, for bodies assembled
 // elsewhere (http/api_trash.cc): each leaves *out unset when the field is

@@ -37,6 +37,9 @@ struct PcmAudio {
   int channels = 2;
   std::vector<int16_t> samples;  // frames * channels values
   std::string midi;              // SMF bytes of the rendered score; "" when the engine has none
+  // The style features it was rendered with, a JSON object
+  // (engine/style_features.h); "" when the engine records none.
+  std::string style_json;
   int64_t frames() const { return static_cast<int64_t>(samples.size()) / channels; }
   double seconds() const { return static_cast<double>(frames()) / sample_rate; }
 };

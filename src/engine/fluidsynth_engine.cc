@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/adapter_style.h"
+#include "engine/style_features.h"
 #include "engine/composer.h"
 #include "engine/loudness.h"
 #include "engine/midi_file.h"
@@ -180,6 +181,7 @@ class FluidSynthEngine final : public Engine {
 
     STUDIO_RETURN_IF_ERROR(Finish(piece, pcm));
     out->midi = WriteMidiFile(piece);
+    out->style_json = StyleFeaturesJson(piece, style);
     out->sample_rate = kSampleRate;
     out->channels = kChannels;
     out->samples.resize(pcm.size());

@@ -305,7 +305,8 @@ HttpResponse Api::PreviewJobDelete(const HttpRequest&, const Params& args) const
   JobDeletePreview p;
   RETURN_ERROR_RESPONSE(lifecycle_->PreviewJobDelete(args.ids[0], &p));
   return JsonResponse(200, {{"job_id", p.job_id}, {"status", JobStatusName(p.status)},
-                            {"feedback_count", p.feedback_count}, {"will_cancel", p.will_cancel}});
+                            {"feedback_count", p.feedback_count}, {"will_cancel", p.will_cancel},
+                            {"datasets_affected", DatasetsAffectedJson(p.datasets_affected)}});
 }
 
 // ---- audio ----
@@ -377,7 +378,11 @@ HttpResponse Api::ListAdapters(const HttpRequest&, const Params& args) const {
 HttpResponse Api::GetAdapterStats(const HttpRequest&, const Params&) const {
   AdapterStats stats;
   RETURN_ERROR_RESPONSE(store_->GetAdapterStats(&stats));
-  return JsonResponse(200, AdapterStatsJson(stats));
+  int64_t versions = 0;
+  RETURN_ERROR_RESPONSE(store_->CountAdapterVersions(&versions));
+  json j = AdapterStatsJson(stats);
+  j["total_versions"] = versions;
+  return JsonResponse(200, j);
 }
 
 HttpResponse Api::CreateAdapter(const HttpRequest& req, const Params&) const {
@@ -394,7 +399,7 @@ HttpResponse Api::GetAdapter(const HttpRequest&, const Params& args) const {
   const Visibility v = VisibilityOf(args);
   Adapter a;
   RETURN_ERROR_RESPONSE(store_->GetAdapter(args.ids[0], v, &a));
-  return RawJsonResponse(200, AdapterJson(a, v == Visibility::kIncludeDeleted));
+  return AdapterWithVersions(a, v == Visibility::kIncludeDeleted);
 }
 
 HttpResponse Api::UpdateAdapter(const HttpRequest& req, const Params& args) const {

@@ -101,6 +101,37 @@ class Api {
   HttpResponse Purge(const HttpRequest&, const Params&) const;
   HttpResponse GetStorage(const HttpRequest&, const Params&) const;
   HttpResponse ListAudit(const HttpRequest&, const Params&) const;
+  // SPEC section 8, training (api_training.cc).
+  HttpResponse ListExperiments(const HttpRequest&, const Params&) const;
+  HttpResponse CreateExperiment(const HttpRequest&, const Params&) const;
+  HttpResponse GetExperiment(const HttpRequest&, const Params&) const;
+  HttpResponse UpdateExperiment(const HttpRequest&, const Params&) const;
+  HttpResponse DeleteExperiment(const HttpRequest&, const Params&) const;
+  HttpResponse RestoreExperiment(const HttpRequest&, const Params&) const;
+  HttpResponse GetExperimentMetrics(const HttpRequest&, const Params&) const;
+  HttpResponse ListRuns(const HttpRequest&, const Params&) const;
+  HttpResponse StartRun(const HttpRequest&, const Params&) const;
+  HttpResponse DeleteRun(const HttpRequest&, const Params&) const;
+  HttpResponse GetRun(const HttpRequest&, const Params&) const;
+  HttpResponse GetRunLogs(const HttpRequest&, const Params&) const;
+  HttpResponse StreamRunLogs(const HttpRequest&, const Params&) const;
+  HttpResponse CreateAdapterVersion(const HttpRequest&, const Params&) const;
+  HttpResponse ActivateAdapterVersion(const HttpRequest&, const Params&) const;
+  HttpResponse GetAdapterTimeline(const HttpRequest&, const Params&) const;
+  // An adapter's JSON with its versions (GET /adapters/{id}, activate).
+  HttpResponse AdapterWithVersions(const Adapter& a, bool with_deleted_at) const;
+  // SPEC section 8: datasets (api_datasets.cc).
+  HttpResponse PreviewDataset(const HttpRequest&, const Params&) const;
+  HttpResponse CreateDataset(const HttpRequest&, const Params&) const;
+  HttpResponse ListDatasets(const HttpRequest&, const Params&) const;
+  HttpResponse GetDataset(const HttpRequest&, const Params&) const;
+  HttpResponse DeleteDataset(const HttpRequest&, const Params&) const;
+  HttpResponse PreviewDatasetDelete(const HttpRequest&, const Params&) const;
+  HttpResponse RestoreDataset(const HttpRequest&, const Params&) const;
+  HttpResponse GetDatasetStats(const HttpRequest&, const Params&) const;
+  HttpResponse ExportDataset(const HttpRequest&, const Params&) const;
+  HttpResponse DownloadDataset(const HttpRequest&, const Params&) const;
+  HttpResponse PreviewFeedbackDelete(const HttpRequest&, const Params&) const;
   // SPEC section 8 "Overview": trigger-kept counters only.
   HttpResponse GetMetricsOverview(const HttpRequest&, const Params&) const;
   HttpResponse GetFeedbackMetrics(const HttpRequest&, const Params&) const;

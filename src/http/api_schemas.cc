@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "domain/limits.h"
+#include "domain/types.h"
 #include "domain/vocabulary.h"
 
 namespace studio {
@@ -67,6 +68,20 @@ json InstrumentName() {
   json names = json::array();
   for (const InstrumentInfo& i : AllInstruments()) names.push_back(std::string(i.name));
   return {{"type", "string"}, {"enum", names}};
+}
+
+json ExportFormatEnum() {
+  json v = json::array();
+  for (ExportFormat f : AllExportFormats()) v.push_back(ExportFormatName(f));
+  return {{"type", "string"}, {"enum", v}};
+}
+
+// What the engine rendered a sample with (docs/FEEDBACK_LOOP.md), or null
+// for samples rendered before style features were recorded.
+json StyleSchema() {
+  return {{"type", {"object", "null"}},
+          {"additionalProperties", true},
+          {"description", "the style features the engine rendered the sample with; null for older samples"}};
 }
 
 json JobStatusEnum() { return Enum({"queued", "processing", "completed", "failed", "cancelled"}); }
@@ -159,8 +174,10 @@ json ApiSchemas() {
                           {"jobs_today", Int()},
                           {"total_jobs", Int()}});
   s["JobDeleted"] = Object({{"status", Enum({"deleted"})}, {"job_id", Uuid()}, {"feedback_deleted", Int()}});
+  s["DatasetsAffected"] = ArrayOf(Object({{"id", Uuid()}, {"name", Str()}, {"members_removed", Int()}}));
   s["JobDeletePreview"] = Object({{"job_id", Uuid()}, {"status", JobStatusEnum()},
-                                  {"feedback_count", Int()}, {"will_cancel", Bool()}});
+                                  {"feedback_count", Int()}, {"will_cancel", Bool()},
+                                  {"datasets_affected", Ref("DatasetsAffected")}});
   s["AudioSample"] = Object({{"id", Uuid()},
                              {"job_id", Uuid()},
                              {"prompt_id", Uuid()},
@@ -170,6 +187,7 @@ json ApiSchemas() {
                              {"duration_seconds", Num()},
                              {"sample_rate", Int()},
                              {"generation_params", Ref("GenerationParams")},
+                             {"style", StyleSchema()},
                              {"created_at", Time()}});
   s["AudioCompare"] = Object({{"samples", ArrayOf(Ref("AudioSample"))}});
   s["Feedback"] = Object({{"id", Uuid()},
@@ -211,10 +229,119 @@ json ApiSchemas() {
                          {"deleted_at", Nullable(Time())}},
                         {"deleted_at"});
   s["Adapter"]["properties"]["deleted_at"]["description"] = "only with include_deleted=true";
+  // ---- SPEC section 8: adapter versions, experiments, runs ----
+  s["AdapterVersion"] = Object({{"id", Uuid()},
+                                {"adapter_id", Uuid()},
+                                {"version", Str()},
+                                {"description", Nullable(Str())},
+                                {"config", {{"type", "object"}}},
+                                {"source", Enum({"manual", "training"})},
+                                {"run_id", Nullable(Uuid())},
+                                {"is_current", Bool()},
+                                {"created_at", Time()}});
+  s["Adapter"]["properties"]["versions"] = ArrayOf(Ref("AdapterVersion"));
+  s["Adapter"]["properties"]["versions"]["description"] = "oldest first; in GET /adapters/{id} and activate";
+  s["AdapterTimeline"] = Object({{"events", ArrayOf(Object({{"type", Enum({"created", "version", "activated",
+                                                                          "training_run", "deleted", "restored"})},
+                                                             {"timestamp", Time()},
+                                                             {"title", Str()},
+                                                             {"metadata", {{"type", "object"}}}}))},
+                                 {"total_versions", Int()},
+                                 {"total_training_runs", Int()}});
+  s["Experiment"] = Object({{"id", Uuid()},
+                            {"name", Str()},
+                            {"description", Nullable(Str())},
+                            {"dataset_id", Uuid()},
+                            {"dataset_name", Nullable(Str())},
+                            {"dataset_deleted", Bool()},
+                            {"status", Enum({"draft", "running", "completed", "failed", "cancelled"})},
+                            {"config", {{"type", "object"}}},
+                            {"best_run_id", Nullable(Uuid())},
+                            {"best_loss", Nullable(Num())},
+                            {"run_count", Int()},
+                            {"created_at", Time()},
+                            {"updated_at", Time()},
+                            {"deleted_at", Nullable(Time())}},
+                           {"deleted_at"});
+  s["ExperimentList"] = Object({{"items", ArrayOf(Ref("Experiment"))}, {"total", Int()}, {"limit", Int()},
+                                {"offset", Int()}});
+  s["ExperimentDeleted"] = Object({{"status", Enum({"deleted"})}, {"experiment_id", Uuid()}});
+  s["Run"] = Object({{"id", Uuid()},
+                     {"experiment_id", Uuid()},
+                     {"adapter_id", Nullable(Uuid())},
+                     {"adapter_name", Nullable(Str())},
+                     {"name", Str()},
+                     {"status", Enum({"queued", "running", "completed", "failed", "cancelled"})},
+                     {"progress", NumIn(0, 1)},
+                     {"config", {{"type", "object"}}},
+                     {"metrics", {{"type", "object"}}},
+                     {"final_loss", Nullable(Num())},
+                     {"error", Nullable(Str())},
+                     {"explanation", Nullable(Str())},
+                     {"lineage", Nullable(Object({{"dataset_id", Uuid()},
+                                                  {"dataset_name", Nullable(Str())},
+                                                  {"dataset_deleted", Bool()},
+                                                  {"member_count", Int()},
+                                                  {"data_hash", Str()}}))},
+                     {"started_at", Nullable(Time())},
+                     {"completed_at", Nullable(Time())},
+                     {"created_at", Time()}});
+  s["RunList"] = Object({{"items", ArrayOf(Ref("Run"))}, {"total", Int()}});
+  s["RunDeleted"] = Object({{"status", Enum({"deleted"})}, {"run_id", Uuid()}});
+  s["RunLogs"] = Object({{"run_id", Uuid()},
+                         {"status", Enum({"queued", "running", "completed", "failed", "cancelled"})},
+                         {"logs", ArrayOf(Object({{"seq", Int()}, {"timestamp", Time()}, {"message", Str()}}))}});
+  s["ExperimentMetrics"] = Object({{"experiment_id", Uuid()},
+                                   {"runs", ArrayOf(Object({{"run_id", Uuid()},
+                                                            {"name", Str()},
+                                                            {"status", Str()},
+                                                            {"final_loss", Nullable(Num())},
+                                                            {"heldout_accuracy", Nullable(Num())},
+                                                            {"chance_accuracy", Nullable(Num())},
+                                                            {"loss", ArrayOf({{"type", "object"}})}}))}});
   s["AdapterList"] = Object({{"items", ArrayOf(Ref("Adapter"))}, {"total", Int()}});
-  s["AdapterStats"] = Object({{"total", Int()}, {"active", Int()}, {"archived", Int()}});
+  s["AdapterStats"] = Object({{"total", Int()}, {"active", Int()}, {"archived", Int()}, {"total_versions", Int()}});
   s["AdapterDeleted"] = Object({{"status", Enum({"deleted"})}, {"adapter_id", Uuid()}});
   s["AdapterDeletePreview"] = Object({{"adapter_id", Uuid()}, {"jobs_count", Int()}});
+  s["FeedbackDeletePreview"] = Object({{"feedback_id", Uuid()}, {"datasets_affected", Ref("DatasetsAffected")}});
+  // ---- datasets (SPEC section 8) ----
+  const json dataset_type = Enum({"supervised", "preference"});
+  const json tag_list = {{"type", "array"}, {"items", StrLen(limits::kTag)}, {"maxItems", limits::kMaxTags}};
+  const Fields filter_fields = {{"min_rating", IntIn(limits::kRating)}, {"max_rating", IntIn(limits::kRating)},
+                                {"required_tags", tag_list}, {"excluded_tags", tag_list},
+                                {"adapter_id", Uuid()}, {"start_date", Time()}, {"end_date", Time()}};
+  json filter_query = Object(filter_fields, {"min_rating", "max_rating", "required_tags", "excluded_tags",
+                                             "adapter_id", "start_date", "end_date"});
+  filter_query["description"] = "unknown keys are refused (422)";
+  s["DatasetFilter"] = filter_query;
+  s["Dataset"] = Object({{"id", Uuid()},
+                         {"name", Str()},
+                         {"description", Nullable(Str())},
+                         {"type", dataset_type},
+                         {"filter_query", Ref("DatasetFilter")},
+                         {"sample_count", Int()},
+                         {"export_path", Nullable(Str())},
+                         {"created_at", Time()},
+                         {"deleted_at", Nullable(Time())}},
+                        {"deleted_at"});
+  s["Dataset"]["properties"]["deleted_at"]["description"] = "only with include_deleted=true";
+  s["Dataset"]["properties"]["export_path"]["description"] = "the download URL of the last export; null until exported";
+  s["DatasetList"] = Object({{"items", ArrayOf(Ref("Dataset"))}, {"total", Int()}, {"page", Int()}, {"limit", Int()}});
+  s["DatasetPreview"] = Object({{"count", Int()}});
+  s["DatasetDeleted"] = Object({{"status", Enum({"deleted"})}, {"dataset_id", Uuid()}});
+  s["DatasetDeletePreview"] = Object({{"dataset_id", Uuid()}, {"sample_count", Int()}, {"experiments", Int()},
+                                      {"runs", Int()}});
+  s["DatasetExport"] = Object({{"dataset_id", Uuid()}, {"export_path", Str()}, {"sample_count", Int()},
+                               {"format", ExportFormatEnum()}});
+  s["DatasetStats"] = Object({{"dataset_id", Uuid()},
+                              {"sample_count", Int()},
+                              {"rating_distribution",
+                               Object({{"1", Int()}, {"2", Int()}, {"3", Int()}, {"4", Int()}, {"5", Int()}})},
+                              {"unique_prompts", Int()},
+                              {"unique_adapters", Int()},
+                              {"tag_frequency", {{"type", "object"}, {"additionalProperties", Int()}}},
+                              {"inter_rater_agreement", Nullable(NumIn(0, 1))},
+                              {"preference_consistency", Nullable(NumIn(0, 1))}});
 
   // Request bodies (validation.h). Optional fields may also be null.
   s["PromptCreate"] = Body({{"text", StrLen(limits::kPromptText)},
@@ -253,6 +380,18 @@ json ApiSchemas() {
                               {"notes", Nullable(StrLen(limits::kNotes))}},
                              {"audio_id"});
   s["FeedbackCreate"]["description"] = "at least one of rating, preferred_over, tags";
+  s["ExperimentCreate"] = Body({{"name", StrLen(limits::kAdapterName)},
+                                {"description", Nullable(StrLen(limits::kAdapterDescription))},
+                                {"dataset_id", Uuid()},
+                                {"config", {{"type", "object"}, {"description", "training options (docs/TRAINING.md)"}}}},
+                               {"name", "dataset_id"});
+  s["ExperimentUpdate"] = Body({{"name", StrLen(limits::kAdapterName)},
+                                {"description", Nullable(StrLen(limits::kAdapterDescription))},
+                                {"config", {{"type", "object"}}}});
+  s["RunCreate"] = Body({{"name", Nullable(StrLen(limits::kAdapterName))}, {"config", {{"type", "object"}}}});
+  s["VersionCreate"] = Body({{"version", Nullable(StrLen(limits::kVersionName))},
+                             {"description", Nullable(StrLen(limits::kAdapterDescription))},
+                             {"config", {{"type", "object"}}}});
   // ---- SPEC section 7 ----
   // A trash entry: the row (deleted_at always set) and what the trash adds.
   auto trashed = [&](const char* base, Fields extra) {
@@ -270,21 +409,32 @@ json ApiSchemas() {
   };
   s["TrashedJob"] = trashed("Job", {{"sample_count", Int()}, {"feedback_deleted", Int()}});
   s["TrashedAdapter"] = trashed("Adapter", {{"held_by_jobs", Int()}});
-  s["TrashList"] = Object({{"items", ArrayOf({{"oneOf", {Ref("TrashedJob"), Ref("TrashedAdapter")}}})},
+  s["TrashedDataset"] = trashed("Dataset", {});
+  s["TrashedExperiment"] = trashed("Experiment", {});
+  s["TrashList"] = Object({{"items", ArrayOf({{"oneOf", {Ref("TrashedJob"), Ref("TrashedAdapter"),
+                                                          Ref("TrashedDataset"), Ref("TrashedExperiment")}}})},
                            {"total", Int()}, {"limit", Int()}, {"offset", Int()},
-                           {"type", Enum({"jobs", "adapters", "datasets", "ab_tests"})}});
+                           {"type", Enum({"jobs", "adapters", "datasets", "experiments", "ab_tests"})}});
   s["PurgeResult"] = Object({{"jobs", Int()}, {"samples", Int()}, {"adapters", Int()}, {"datasets", Int()},
-                             {"ab_tests", Int()}, {"files", Int()}, {"bytes_reclaimed", Int()},
+                             {"experiments", Int()}, {"ab_tests", Int()}, {"files", Int()}, {"bytes_reclaimed", Int()},
                              {"dry_run", Bool()}});
   s["StorageReport"] = Object({{"live_bytes", Int()}, {"trashed_bytes", Int()}, {"orphaned_bytes", Int()},
                                {"files", Int()}, {"retention_days", Int()}, {"purge_interval_seconds", Int()}});
   s["BulkJobDeleteResult"] = Object({{"jobs_deleted", Int()}, {"feedback_deleted", Int()},
-                                     {"cancelled", Int()}, {"dry_run", Bool()}});
-  s["BulkFeedbackDeleteResult"] = Object({{"feedback_deleted", Int()}, {"dry_run", Bool()}});
+                                     {"cancelled", Int()}, {"dry_run", Bool()},
+                                     {"datasets_affected", Ref("DatasetsAffected")}},
+                                    {"datasets_affected"});
+  s["BulkJobDeleteResult"]["properties"]["datasets_affected"]["description"] = "dry runs only";
+  s["BulkFeedbackDeleteResult"] = Object({{"feedback_deleted", Int()}, {"dry_run", Bool()},
+                                          {"datasets_affected", Ref("DatasetsAffected")}},
+                                         {"datasets_affected"});
+  s["BulkFeedbackDeleteResult"]["properties"]["datasets_affected"]["description"] = "dry runs only";
   s["BulkRestoreResult"] = Object({{"jobs_restored", Int()}});
   s["AuditEvent"] = Object({{"id", Uuid()}, {"at", Time()},
-                            {"action", Enum({"delete", "cancel", "restore", "purge", "bulk_delete", "bulk_restore"})},
-                            {"entity", Enum({"job", "adapter", "feedback", "dataset", "ab_test", "experiment"})},
+                            {"action", Enum({"create", "update", "activate", "delete", "cancel", "restore", "purge",
+                                             "bulk_delete", "bulk_restore"})},
+                            {"entity", Enum({"job", "adapter", "adapter_version", "feedback", "dataset", "ab_test",
+                                             "experiment", "training_run"})},
                             {"entity_id", Nullable(Uuid())},
                             {"counts", {{"type", "object"}, {"additionalProperties", Int()}}},
                             {"actor", Enum({"admin", "local"})}, {"request_id", Str()}});
@@ -308,10 +458,17 @@ json ApiSchemas() {
   s["BulkFeedbackDeleteRequest"]["description"] = "exactly one of ids or filter";
   s["BulkRestoreRequest"] = Body({{"ids", id_list}}, {"ids"});
   s["AdapterRestoreRequest"] = Body({{"name", StrLen(limits::kAdapterName)}});
-  s["PurgeRequest"] = Body({{"type", Enum({"jobs", "adapters", "datasets", "ab_tests"})},
+  s["PurgeRequest"] = Body({{"type", Enum({"jobs", "adapters", "datasets", "experiments", "ab_tests"})},
                             {"ids", id_list},
                             {"older_than_days", IntIn(limits::kOlderThanDays)},
                             {"dry_run", Bool()}});
+  s["DatasetPreviewRequest"] = Body({{"type", dataset_type}, {"filter_query", Ref("DatasetFilter")}}, {"type"});
+  s["DatasetCreate"] = Body({{"name", StrLen(limits::kDatasetName)},
+                             {"description", Nullable(StrLen(limits::kDatasetDescription))},
+                             {"type", dataset_type},
+                             {"filter_query", Ref("DatasetFilter")}},
+                            {"name", "type"});
+  s["DatasetExportRequest"] = Body({{"format", ExportFormatEnum()}}, {"format"});
   s["AudioCompareRequest"] = Body({{"audio_ids", {{"type", "array"}, {"items", Uuid()}, {"minItems", 1}, {"maxItems", 20}}}},
                                   {"audio_ids"});
   // SPEC section 8 "Overview".

@@ -86,7 +86,7 @@ Status ParsePurge(const json& body, PurgeRequest* out) {
   if (body.contains("type") && !body["type"].is_null()) {
     std::optional<TrashKind> kind;
     if (body["type"].is_string()) kind = ParseTrashKind(body["type"].get<std::string>());
-    if (!kind) return Status::InvalidArgument("type must be one of jobs, adapters, datasets, ab_tests");
+    if (!kind) return Status::InvalidArgument("type must be one of jobs, adapters, datasets, experiments, ab_tests");
     out->kind = *kind;
   }
   std::optional<int64_t> days;
@@ -98,7 +98,7 @@ Status ParsePurge(const json& body, PurgeRequest* out) {
 
 json PurgeJson(const PurgeResult& r, bool dry_run) {
   return {{"jobs", r.jobs},         {"samples", r.samples}, {"adapters", r.adapters},
-          {"datasets", r.datasets}, {"ab_tests", r.ab_tests}, {"files", r.files},
+          {"datasets", r.datasets}, {"experiments", r.experiments}, {"ab_tests", r.ab_tests}, {"files", r.files},
           {"bytes_reclaimed", r.bytes_reclaimed}, {"dry_run", dry_run}};
 }
 
@@ -149,7 +149,25 @@ HttpResponse Api::ListTrash(const HttpRequest& req, const Params& args) const {
       w.Key("held_by_jobs").Int(t.held_by_jobs);
       w.EndObject();
     }
-  }  // datasets and A/B tests (SPEC section 8) do not exist yet: always empty
+  } else if (kind == TrashKind::kDatasets) {
+    std::vector<Dataset> datasets;
+    RETURN_ERROR_RESPONSE(store_->ListTrashedDatasets(offset, limit, &datasets, &total));
+    for (const auto& d : datasets) {
+      json item = DatasetJson(d, /*with_deleted_at=*/true);
+      item["purge_after"] = nullptr;
+      if (auto after = lifecycle_->PurgeAfter(d.deleted_at.value_or(0))) item["purge_after"] = FormatIsoMicros(*after);
+      w.Raw(item.dump());
+    }
+  } else if (kind == TrashKind::kExperiments) {
+    std::vector<Experiment> experiments;
+    RETURN_ERROR_RESPONSE(store_->ListTrashedExperiments(offset, limit, &experiments, &total));
+    for (const auto& e : experiments) {
+      json item = ExperimentJson(e, /*with_deleted_at=*/true);
+      item["purge_after"] = nullptr;
+      if (auto after = lifecycle_->PurgeAfter(e.deleted_at.value_or(0))) item["purge_after"] = FormatIsoMicros(*after);
+      w.Raw(item.dump());
+    }
+  }  // A/B tests (SPEC section 8) do not exist yet: always empty
   w.EndArray();
   w.Key("total").Int(total).Key("limit").Int(limit).Key("offset").Int(offset);
   w.Key("type").String(TrashKindName(kind));
@@ -183,8 +201,10 @@ HttpResponse Api::BulkDeleteJobs(const HttpRequest& req, const Params& args) con
   RETURN_ERROR_RESPONSE(ParseBulkJobDelete(body, &request));
   BulkJobDeleteResult r;
   RETURN_ERROR_RESPONSE(lifecycle_->BulkDeleteJobs(request, &r, ActorOf(req, args)));
-  return JsonResponse(200, {{"jobs_deleted", r.jobs_deleted}, {"feedback_deleted", r.feedback_deleted},
-                            {"cancelled", r.cancelled}, {"dry_run", request.dry_run}});
+  json out = {{"jobs_deleted", r.jobs_deleted}, {"feedback_deleted", r.feedback_deleted},
+              {"cancelled", r.cancelled}, {"dry_run", request.dry_run}};
+  if (request.dry_run) out["datasets_affected"] = DatasetsAffectedJson(r.datasets_affected);
+  return JsonResponse(200, out);
 }
 
 HttpResponse Api::BulkRestoreJobs(const HttpRequest& req, const Params& args) const {
@@ -205,8 +225,11 @@ HttpResponse Api::BulkDeleteFeedback(const HttpRequest& req, const Params& args)
   BulkFeedbackDelete request;
   RETURN_ERROR_RESPONSE(ParseBulkFeedbackDelete(body, &request));
   int64_t deleted = 0;
-  RETURN_ERROR_RESPONSE(lifecycle_->BulkDeleteFeedback(request, &deleted, ActorOf(req, args)));
-  return JsonResponse(200, {{"feedback_deleted", deleted}, {"dry_run", request.dry_run}});
+  std::vector<DatasetImpact> datasets;
+  RETURN_ERROR_RESPONSE(lifecycle_->BulkDeleteFeedback(request, &deleted, ActorOf(req, args), &datasets));
+  json out = {{"feedback_deleted", deleted}, {"dry_run", request.dry_run}};
+  if (request.dry_run) out["datasets_affected"] = DatasetsAffectedJson(datasets);
+  return JsonResponse(200, out);
 }
 
 HttpResponse Api::Purge(const HttpRequest& req, const Params& args) const {

@@ -1,5 +1,6 @@
 #include "http/json_io.h"
 
+#include "domain/json_values.h"
 #include "domain/limits.h"
 #include "domain/vocabulary.h"
 #include "lifecycle/lifecycle.h"
@@ -9,20 +10,7 @@ namespace studio {
 
 using json = nlohmann::json;
 
-namespace {
-template <typename T>
-json Optional(const std::optional<T>& v) {
-  return v ? json(*v) : json(nullptr);
-}
-}  // namespace
-
-json GenerationParamsJson(const GenerationParams& p) {
-  return {{"seed", p.seed},
-          {"temperature", p.temperature},
-          {"top_k", p.top_k},
-          {"top_p", p.top_p},
-          {"duration", p.duration}};
-}
+json GenerationParamsJson(const GenerationParams& p) { return GenerationParamsJsonValue(p); }
 
 void WriteJobFields(JsonWriter& w, const Job& job, bool with_deleted_at) {
   auto optional_string = [&](const std::optional<std::string>& v) {
@@ -86,21 +74,14 @@ json JobStatusJson(const Job& job) {
           {"status", JobStatusName(job.status)},
           {"progress", job.progress},
           {"audio_ids", job.audio_ids},
-          {"error", Optional(job.error)},
+          {"error", OrNull(job.error)},
           {"created_at", FormatIsoMicros(job.created_at)}};
 }
 
 json PromptJson(const Prompt& p) {
-  const PromptAttributes& a = p.attributes;
   return {{"id", p.id},
           {"text", p.text},
-          {"attributes",
-           {{"style", Optional(a.style)},
-            {"tempo", Optional(a.tempo)},
-            {"primary_instruments", a.primary_instruments},
-            {"secondary_instruments", a.secondary_instruments},
-            {"mood", Optional(a.mood)},
-            {"duration", Optional(a.duration)}}},
+          {"attributes", PromptAttributesJsonValue(p.attributes)},
           {"created_at", FormatIsoMicros(p.created_at)}};
 }
 
@@ -147,23 +128,24 @@ json AudioJson(const AudioSample& s) {
   return {{"id", s.id},
           {"job_id", s.job_id},
           {"prompt_id", s.prompt_id},
-          {"adapter_id", Optional(s.adapter_id)},
+          {"adapter_id", OrNull(s.adapter_id)},
           {"label", SampleLabel(s)},
           {"storage_path", s.storage_path},
           {"duration_seconds", s.duration_seconds},
           {"sample_rate", s.sample_rate},
           {"generation_params", GenerationParamsJson(s.params)},
+          {"style", StoredObjectJson(s.style_json)},
           {"created_at", FormatIsoMicros(s.created_at)}};
 }
 
 json FeedbackJson(const Feedback& f) {
   return {{"id", f.id},
           {"audio_id", f.audio_id},
-          {"rating", Optional(f.rating)},
+          {"rating", OrNull(f.rating)},
           {"rating_criterion", f.rating_criterion},
-          {"preferred_over", Optional(f.preferred_over)},
+          {"preferred_over", OrNull(f.preferred_over)},
           {"tags", f.tags},
-          {"notes", Optional(f.notes)},
+          {"notes", OrNull(f.notes)},
           {"created_at", FormatIsoMicros(f.created_at)}};
 }
 
@@ -175,7 +157,7 @@ json JobStatsJson(const JobStats& s) {
             {"failed", s.failed},
             {"cancelled", s.cancelled}}},
           {"active_jobs", s.queued + s.processing},
-          {"avg_processing_time_seconds", Optional(s.avg_processing_seconds)},
+          {"avg_processing_time_seconds", OrNull(s.avg_processing_seconds)},
           {"jobs_today", s.jobs_today},
           {"total_jobs", s.total()}};
 }
@@ -201,6 +183,105 @@ json FeedbackSummaryJson(const FeedbackSummary& s) {
           {"high_rated_samples", s.high_rated_samples}};
 }
 
+std::string DatasetDownloadUrl(const std::string& dataset_id, const std::string& format) {
+  return "/api/datasets/" + dataset_id + "/download?format=" + format;
+}
+
+json DatasetJson(const Dataset& d, bool with_deleted_at) {
+  json filter = json::parse(d.filter_query_json, nullptr, /*allow_exceptions=*/false);
+  json out = {{"id", d.id},
+              {"name", d.name},
+              {"description", OrNull(d.description)},
+              {"type", DatasetTypeName(d.type)},
+              {"filter_query", filter.is_object() ? filter : json::object()},
+              {"sample_count", d.sample_count},
+              {"export_path", d.export_format ? json(DatasetDownloadUrl(d.id, *d.export_format)) : json(nullptr)},
+              {"created_at", FormatIsoMicros(d.created_at)}};
+  if (with_deleted_at) out["deleted_at"] = d.deleted_at ? json(FormatIsoMicros(*d.deleted_at)) : json(nullptr);
+  return out;
+}
+
+json DatasetsAffectedJson(const std::vector<DatasetImpact>& impacts) {
+  json out = json::array();
+  for (const auto& d : impacts) out.push_back({{"id", d.id}, {"name", d.name}, {"members_removed", d.members_removed}});
+  return out;
+}
+
+// A time as ISO text, or null.
+static json TimeOrNull(const std::optional<Micros>& t) { return t ? json(FormatIsoMicros(*t)) : json(nullptr); }
+// A stored JSON object (config, metrics), or {} when it is not one.
+static json StoredObjectOrEmpty(const std::string& text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return j.is_object() ? j : json::object();
+}
+
+// "draft" before any run; "running" while the newest run is queued or
+// running; else the newest run's status.
+static const char* ExperimentStatus(const Experiment& e) {
+  if (!e.latest_run_status) return "draft";
+  if (*e.latest_run_status == "queued" || *e.latest_run_status == "running") return "running";
+  return e.latest_run_status->c_str();
+}
+
+json ExperimentJson(const Experiment& e, bool with_deleted_at) {
+  json j = {{"id", e.id},
+            {"name", e.name},
+            {"description", OrNull(e.description)},
+            {"dataset_id", e.dataset_id},
+            {"dataset_name", e.dataset_deleted ? json(kDeletedDatasetName) : OrNull(e.dataset_name)},
+            {"dataset_deleted", e.dataset_deleted},
+            {"status", ExperimentStatus(e)},
+            {"config", StoredObjectOrEmpty(e.config_json)},
+            {"best_run_id", OrNull(e.best_run_id)},
+            {"best_loss", OrNull(e.best_loss)},
+            {"run_count", e.run_count},
+            {"created_at", FormatIsoMicros(e.created_at)},
+            {"updated_at", FormatIsoMicros(e.updated_at)}};
+  if (with_deleted_at) j["deleted_at"] = TimeOrNull(e.deleted_at);
+  return j;
+}
+
+json RunJson(const TrainingRun& r) {
+  json lineage = nullptr;
+  if (r.data_hash) {
+    lineage = {{"dataset_id", r.dataset_id},
+               {"dataset_name", r.dataset_deleted ? json(kDeletedDatasetName) : OrNull(r.dataset_name)},
+               {"dataset_deleted", r.dataset_deleted},
+               {"member_count", r.member_count.value_or(0)},
+               {"data_hash", *r.data_hash}};
+  }
+  json adapter_name = nullptr;
+  if (r.adapter_id) adapter_name = r.adapter_deleted ? json(kDeletedAdapterName) : OrNull(r.adapter_name);
+  return {{"id", r.id},
+          {"experiment_id", r.experiment_id},
+          {"adapter_id", OrNull(r.adapter_id)},
+          {"adapter_name", adapter_name},
+          {"name", r.name},
+          {"status", RunStatusName(r.status)},
+          {"progress", r.progress},
+          {"config", StoredObjectOrEmpty(r.config_json)},
+          {"metrics", StoredObjectOrEmpty(r.metrics_json)},
+          {"final_loss", OrNull(r.final_loss)},
+          {"error", OrNull(r.error)},
+          {"explanation", OrNull(r.explanation)},
+          {"lineage", lineage},
+          {"started_at", TimeOrNull(r.started_at)},
+          {"completed_at", TimeOrNull(r.completed_at)},
+          {"created_at", FormatIsoMicros(r.created_at)}};
+}
+
+json VersionJson(const AdapterVersion& v, const std::optional<std::string>& current) {
+  return {{"id", v.id},
+          {"adapter_id", v.adapter_id},
+          {"version", v.version},
+          {"description", OrNull(v.description)},
+          {"config", StoredObjectOrEmpty(v.config_json)},
+          {"source", VersionSourceName(v.source)},
+          {"run_id", OrNull(v.run_id)},
+          {"is_current", current && *current == v.version},
+          {"created_at", FormatIsoMicros(v.created_at)}};
+}
+
 json MetricsOverviewJson(const MetricsCounters& c) {
   return {{"pipeline",
            {{"generation", {{"total", c.jobs_total}, {"completed", c.jobs_completed}, {"active", c.jobs_active}}},
@@ -211,7 +292,7 @@ json MetricsOverviewJson(const MetricsCounters& c) {
           {"quick_stats",
            {{"total_generations", c.jobs_total},
             {"total_samples", c.live_samples},
-            {"avg_rating", Optional(c.avg_rating())},
+            {"avg_rating", OrNull(c.avg_rating())},
             {"active_adapters", c.adapters_active},
             {"total_adapters", c.adapters_live},
             {"pending_feedback", c.pending_feedback()}}}};
@@ -221,10 +302,10 @@ json FeedbackMetricsJson(const MetricsCounters& c, const std::vector<AdapterFeed
   json adapters = json::array();
   for (const AdapterFeedbackCount& a : by_adapter) {
     const char* name = !a.adapter_id ? kBaseEngineName : a.adapter_deleted ? kDeletedAdapterName : nullptr;
-    adapters.push_back({{"adapter_id", Optional(a.adapter_id)},
+    adapters.push_back({{"adapter_id", OrNull(a.adapter_id)},
                         {"adapter_name", name ? json(name) : json(a.adapter_name.value_or(""))},
                         {"count", a.feedback_count},
-                        {"avg_rating", Optional(a.avg_rating())}});
+                        {"avg_rating", OrNull(a.avg_rating())}});
   }
   return {{"rating_distribution", RatingDistributionJson(c.rating_distribution)},
           {"by_adapter", adapters},

@@ -30,6 +30,21 @@ nlohmann::json GenerationParamsJson(const GenerationParams& params);
 nlohmann::json JobStatsJson(const JobStats& stats);
 nlohmann::json AdapterStatsJson(const AdapterStats& stats);
 nlohmann::json FeedbackSummaryJson(const FeedbackSummary& summary);
+// Where a dataset exported in `format` downloads: "/api/datasets/<id>/download?format=<format>".
+std::string DatasetDownloadUrl(const std::string& dataset_id, const std::string& format);
+// A dataset; export_path is its download URL once exported (else null);
+// `with_deleted_at` adds deleted_at (include_deleted reads, the trash).
+nlohmann::json DatasetJson(const Dataset& dataset, bool with_deleted_at);
+// [{id, name, members_removed}]: what a delete takes from datasets.
+nlohmann::json DatasetsAffectedJson(const std::vector<DatasetImpact>& impacts);
+// SPEC section 8's training objects (docs/FEEDBACK_LOOP.md). An
+// experiment's status is derived from its newest run; `with_deleted_at`
+// adds deleted_at (the trash).
+nlohmann::json ExperimentJson(const Experiment& experiment, bool with_deleted_at);
+nlohmann::json RunJson(const TrainingRun& run);
+// is_current: the version is the adapter's `current` one.
+nlohmann::json VersionJson(const AdapterVersion& version, const std::optional<std::string>& current);
+
 // GET /metrics/overview and GET /metrics/feedback (SPEC section 8).
 nlohmann::json MetricsOverviewJson(const MetricsCounters& counters);
 nlohmann::json FeedbackMetricsJson(const MetricsCounters& counters,

@@ -280,6 +280,7 @@ json RouteTable::OpenApi(const std::string& version, const json& components) con
         json media = json::object();
         if (!res.schema.is_null()) media["schema"] = res.schema;
         out["content"] = {{res.content_type, media}};
+        for (const auto& [type, schema] : res.other_content_types) out["content"][type] = {{"schema", schema}};
       }
       responses[std::to_string(res.status)] = std::move(out);
     }

@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -70,6 +71,8 @@ struct RouteResponse {
   nlohmann::json schema;
   // Empty: no body (204). Default: application/json.
   std::string content_type = "application/json";
+  // Other media types the same response may be sent as, each with its schema.
+  std::vector<std::pair<std::string, nlohmann::json>> other_content_types{};
 };
 
 class Api;

@@ -473,8 +473,10 @@ class Session : public std::enable_shared_from_this<Session> {
       return SendJson(500, DetailJson("Internal server error"));
     }
     if (res.file_path) {
-      return SendFile(res.status, res.content_type, &res.headers, {}, *res.file_path);
+      return SendFile(res.status, res.content_type, &res.headers, {}, *res.file_path,
+                      res.remove_file_after_open);
     }
+    if (res.stream) return SendStream(res);
     BeginHead(res.status);
     if (!res.content_type.empty()) AppendHeader("Content-Type", res.content_type);
     AppendExtraHeaders(res.headers);
@@ -593,9 +595,10 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void SendFile(int status, std::string_view content_type,
                 const std::vector<std::pair<std::string, std::string>>* extra,
-                std::string_view cache_control, const std::string& path) {
+                std::string_view cache_control, const std::string& path, bool remove_after_open = false) {
     if (file_fd_ >= 0) ::close(file_fd_);
     file_fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (remove_after_open) ::unlink(path.c_str());
     struct stat st;
     if (file_fd_ < 0 || ::fstat(file_fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
       if (file_fd_ < 0 && errno != ENOENT) {
@@ -643,6 +646,46 @@ class Session : public std::enable_shared_from_this<Session> {
     file_left_ = head_ ? 0 : length;
     if (file_left_ == 0) CloseFile();
     if (file_left_ > 0 && !ReadFileChunk()) return;
+    WriteSome();
+  }
+
+  // A streamed body (HttpResponse::stream): the head, then each chunk as
+  // `next` produces it; the end of the body is the end of the connection.
+  void SendStream(HttpResponse& res) {
+    keep_alive_ = false;
+    body_stream_ = std::move(res.stream);
+    BeginHead(res.status);
+    if (!res.content_type.empty()) AppendHeader("Content-Type", res.content_type);
+    AppendHeader("Cache-Control", "no-cache");
+    AppendExtraHeaders(res.headers);
+    out_head_ += "Connection: close\r\n\r\n";
+    out_body_.clear();
+    stream_more_ = !head_ && body_stream_->next(&out_body_);
+    if (head_) out_body_.clear();
+    body_bytes_ = out_body_.size();
+    pieces_[0] = asio::buffer(out_head_);
+    pieces_[1] = asio::buffer(out_body_);
+    file_left_ = 0;
+    WriteSome();
+  }
+
+  void WaitForStream() {
+    stream_timer_.expires_after(std::chrono::milliseconds(body_stream_->poll_ms));
+    stream_timer_.async_wait([self = shared_from_this()](beast::error_code ec) {
+      if (!ec) self->NextStreamChunk();
+    });
+  }
+
+  void NextStreamChunk() {
+    out_body_.clear();
+    stream_more_ = body_stream_->next(&out_body_);
+    if (out_body_.empty()) {
+      if (stream_more_) return WaitForStream();
+      return Finish(beast::error_code());
+    }
+    body_bytes_ += out_body_.size();
+    pieces_[0] = asio::const_buffer();
+    pieces_[1] = asio::buffer(out_body_);
     WriteSome();
   }
 
@@ -695,10 +738,12 @@ class Session : public std::enable_shared_from_this<Session> {
       if (!ReadFileChunk()) return;
       return WriteSome();
     }
+    if (body_stream_ && stream_more_) return WaitForStream();
     Finish(ec);
   }
 
   void Finish(beast::error_code ec) {
+    body_stream_.reset();
     LogAccess(ec);
     if (ec) return;
     first_request_ = false;
@@ -744,6 +789,9 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   beast::tcp_stream stream_;
+  std::shared_ptr<HttpResponse::Stream> body_stream_;  // set while a streamed body is being sent
+  bool stream_more_ = false;                           // its `next` has more to come
+  asio::steady_timer stream_timer_{stream_.get_executor()};
   std::shared_ptr<const Shared> shared_;
   std::string remote_;
   beast::flat_buffer buffer_;

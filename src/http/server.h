@@ -69,6 +69,20 @@ struct HttpResponse {
   // Range requests (206/416) when `status` is 200, sets Accept-Ranges, and
   // answers 404 JSON when the file cannot be opened.
   std::optional<std::string> file_path;
+  // When set, the body is produced over time (server-sent events): the
+  // server sends the head without a Content-Length, then calls
+  // stream->next(&chunk) right away and every stream->poll_ms after, on
+  // the connection's executor, sending what it appended, until it returns
+  // false; then the connection closes. `next` must not block for long (it
+  // runs on an I/O thread) and must end the stream eventually.
+  struct Stream {
+    std::function<bool(std::string* chunk)> next;
+    int poll_ms = 250;
+  };
+  std::shared_ptr<Stream> stream;
+  // The file is a temporary one made for this response: removed as soon as
+  // it is opened (the open descriptor still reads it), or when opening fails.
+  bool remove_file_after_open = false;
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;

@@ -102,13 +102,17 @@ Status Lifecycle::SubmitJob(const GenerateRequest& request, Job* out) {
     return store_->InsertJob(job);
   }));
   STUDIO_RETURN_IF_ERROR(store_->GetJob(job.id, Visibility::kLive, out));
+  NotifyJobQueued();
+  return Status::Ok();
+}
+
+void Lifecycle::NotifyJobQueued() {
   std::function<void()> listener;
   {
     MutexLock lock(&listener_mu_);
     listener = on_job_queued_;
   }
   if (listener) listener();  // called unlocked: it may take its own locks
-  return Status::Ok();
 }
 
 Status Lifecycle::CancelJob(const std::string& job_id, const Actor& actor) {
@@ -149,7 +153,8 @@ Status Lifecycle::DeleteJob(const std::string& job_id, int64_t* feedback_deleted
   });
 }
 
-Status Lifecycle::DeleteLockedJobs(const IdList& ids, Micros now, BulkJobDeleteResult* out) {
+Status Lifecycle::DeleteLockedJobs(const IdList& ids, Micros now, BulkJobDeleteResult* out,
+                                   bool count_datasets) {
   for (size_t at = 0; at < ids.size(); at += kMaxIdsPerStatement) {
     const IdList chunk = IdChunk(ids, at);
     int64_t n = 0;
@@ -161,6 +166,12 @@ Status Lifecycle::DeleteLockedJobs(const IdList& ids, Micros now, BulkJobDeleteR
     // Before the cascade: each job records how much feedback its delete removes.
     STUDIO_RETURN_IF_ERROR(store_->MarkJobsDeleted(chunk, now, &n));
     out->jobs_deleted += n;
+    if (count_datasets) {
+      // Before this chunk's cascade, after the previous ones': each record counted once.
+      std::vector<DatasetImpact> chunk_impacts;
+      STUDIO_RETURN_IF_ERROR(store_->DatasetsAffectedByJobs(chunk, &chunk_impacts));
+      MergeDatasetImpacts(&out->datasets_affected, chunk_impacts);
+    }
     STUDIO_RETURN_IF_ERROR(store_->DeleteFeedbackTouchingJobs(chunk, &n));
     out->feedback_deleted += n;
   }
@@ -173,6 +184,7 @@ Status Lifecycle::PreviewJobDelete(const std::string& job_id, JobDeletePreview* 
   out->job_id = job.id;
   out->status = job.status;
   out->will_cancel = IsActive(job.status);
+  STUDIO_RETURN_IF_ERROR(store_->DatasetsAffectedByJobs({job_id}, &out->datasets_affected));
   return store_->CountFeedbackTouchingJobs({job_id}, &out->feedback_count);
 }
 
@@ -212,13 +224,14 @@ Status Lifecycle::CreateAdapter(const AdapterCreate& request, Adapter* out) {
   a.config_json = request.config_json;
   a.is_active = request.is_active;
   a.created_at = a.updated_at = env_->NowMicros();
-  std::string path;
-  STUDIO_RETURN_IF_ERROR(WriteAdapterStyle(a.id, 1, a.config_json, &path));
-  a.storage_path = path;
-  a.current_version = AdapterVersionName(1);
-  Status s = store_->InsertAdapter(a);
+  std::string written;
+  Status s = store_->InTransaction([&]() -> Status {
+    AdapterVersion first;
+    first.config_json = a.config_json;
+    return AddLockedAdapterVersion(&a, &first, &written, /*insert_adapter=*/true);
+  });
   if (!s.ok()) {
-    storage_->Remove(path);  // the row never existed; neither should its file
+    if (!written.empty()) storage_->Remove(written);  // the row never existed; neither should its file
     return s;
   }
   *out = std::move(a);
@@ -229,7 +242,7 @@ Status Lifecycle::UpdateAdapter(const std::string& id, const AdapterPatch& patch
   if (patch.config_json && options_.validate_adapter_config) {
     STUDIO_RETURN_IF_ERROR(options_.validate_adapter_config(*patch.config_json));
   }
-  std::optional<std::string> new_file;
+  std::string written;
   Status s = store_->InTransaction([&]() -> Status {
     // Read-modify-write: concurrent updates of one adapter take turns, so
     // none is lost and each config change gets its own version number.
@@ -241,20 +254,17 @@ Status Lifecycle::UpdateAdapter(const std::string& id, const AdapterPatch& patch
     if (patch.is_active) a.is_active = *patch.is_active;
     if (patch.status) a.status = *patch.status;
     if (patch.config_json && *patch.config_json != a.config_json) {
-      const int version = NextAdapterVersion(a.current_version ? &*a.current_version : nullptr);
-      std::string path;
-      STUDIO_RETURN_IF_ERROR(WriteAdapterStyle(a.id, version, *patch.config_json, &path));
-      new_file = path;
-      a.config_json = *patch.config_json;
-      a.storage_path = path;
-      a.current_version = AdapterVersionName(version);
+      AdapterVersion v;  // a config change is a new version
+      v.config_json = *patch.config_json;
+      STUDIO_RETURN_IF_ERROR(AddLockedAdapterVersion(&a, &v, &written));
+    } else {
+      a.updated_at = env_->NowMicros();
+      STUDIO_RETURN_IF_ERROR(store_->UpdateAdapter(a));
     }
-    a.updated_at = env_->NowMicros();
-    STUDIO_RETURN_IF_ERROR(store_->UpdateAdapter(a));
     *out = std::move(a);
     return Status::Ok();
   });
-  if (!s.ok() && new_file) storage_->Remove(*new_file);
+  if (!s.ok() && !written.empty()) storage_->Remove(written);
   return s;
 }
 
@@ -316,16 +326,22 @@ Status Lifecycle::DeleteFeedback(const std::string& id, const Actor& actor) {
   });
 }
 
+Status Lifecycle::PreviewFeedbackDelete(const std::string& id, std::vector<DatasetImpact>* datasets_affected) {
+  Feedback f;
+  STUDIO_RETURN_IF_ERROR(store_->GetFeedback(id, &f));
+  return store_->DatasetsAffectedByFeedback({id}, datasets_affected);
+}
+
 // ---- worker side ----
 
 Status Lifecycle::ClaimJob(const std::string& worker_id, Job* out) {
   const Micros now = env_->NowMicros();
-  return store_->ClaimNextJob(worker_id, now, now + options_.lease_seconds * 1'000'000LL, out);
+  return store_->ClaimNextJob(worker_id, now, now + LeaseMicros(), out);
 }
 
 Status Lifecycle::ReportProgress(const Job& job, const std::string& worker_id, double progress) {
   return store_->ReportProgress(job.id, worker_id, progress,
-                                env_->NowMicros() + options_.lease_seconds * 1'000'000LL);
+                                env_->NowMicros() + LeaseMicros());
 }
 
 Status Lifecycle::PrepareRender(const Job& job, RenderInputs* out) {
@@ -440,6 +456,8 @@ void Lifecycle::DiscardUnfinishedOutputs(const std::string& job_id) {
 
 Status Lifecycle::RecoverInterruptedJobs(int64_t* requeued) {
   STUDIO_RETURN_IF_ERROR(store_->RequeueAllProcessing(requeued));
+  int64_t runs = 0;  // training runs left running start again from the beginning
+  STUDIO_RETURN_IF_ERROR(store_->RequeueAllRunning(&runs));
   std::vector<std::string> job_ids;
   if (storage_->List(kAudioRoot, &job_ids).ok()) {
     for (const auto& job_id : job_ids) DiscardUnfinishedOutputs(job_id);

@@ -51,6 +51,11 @@ struct LifecycleOptions {
   // engine owns what a valid config is (main passes ParseAdapterStyle);
   // unset accepts any JSON object. Called from the requesting thread.
   std::function<Status(const std::string& config_json)> validate_adapter_config;
+  // Checks a training run's merged config (an experiment's config with the
+  // run's overrides) before an experiment or run stores it; the trainer owns
+  // what a valid one is (main passes ParseTrainingOptions). Unset accepts
+  // any JSON object.
+  std::function<Status(const std::string& config_json)> validate_training_config;
 };
 
 // What a worker renders for a job it owns (Lifecycle::PrepareRender).
@@ -90,6 +95,7 @@ struct BulkJobDelete {
 };
 struct BulkJobDeleteResult {
   int64_t jobs_deleted = 0, feedback_deleted = 0, cancelled = 0;
+  std::vector<DatasetImpact> datasets_affected;  // dry runs only: what the delete would change
 };
 
 struct BulkFeedbackDelete {
@@ -98,8 +104,9 @@ struct BulkFeedbackDelete {
   bool dry_run = false;
 };
 
-enum class TrashKind { kJobs, kAdapters, kDatasets, kAbTests };
-const char* TrashKindName(TrashKind kind);  // "jobs", "adapters", "datasets", "ab_tests"
+enum class TrashKind { kJobs, kAdapters, kDatasets, kExperiments, kAbTests };
+// "jobs", "adapters", "datasets", "experiments", "ab_tests"
+const char* TrashKindName(TrashKind kind);
 std::optional<TrashKind> ParseTrashKind(const std::string& name);
 
 struct PurgeRequest {
@@ -112,7 +119,7 @@ struct PurgeRequest {
   bool automatic = false;
 };
 struct PurgeResult {
-  int64_t jobs = 0, samples = 0, adapters = 0, datasets = 0, ab_tests = 0;
+  int64_t jobs = 0, samples = 0, adapters = 0, datasets = 0, experiments = 0, ab_tests = 0;
   int64_t files = 0, bytes_reclaimed = 0;  // includes the orphans the purge's sweep removed
 };
 
@@ -127,7 +134,53 @@ struct JobDeletePreview {
   JobStatus status = JobStatus::kQueued;
   int64_t feedback_count = 0;  // records that deleting the job removes
   bool will_cancel = false;
+  std::vector<DatasetImpact> datasets_affected;  // and the datasets that lose them
 };
+
+// A dataset download built from the dataset's members at download time
+// (Lifecycle::BuildDatasetDownload): a local temporary file, which the
+// caller serves and then removes (a build removes what a crash left
+// under exports/ more than an hour ago).
+struct DatasetDownload {
+  std::string local_path;
+  int64_t rows = 0;
+  Dataset dataset;  // as it was when the download was built
+};
+
+// What a worker trains on (Lifecycle::PrepareTraining).
+struct TrainingInputs {
+  Dataset dataset;                      // as it is when the run starts
+  std::vector<DatasetMember> members;   // its members now, in feedback-id order
+  std::string base_config_json = "{}";  // the adapter config training starts from
+};
+
+// What a finished training run reports (Lifecycle::FinishRun).
+struct RunOutcome {
+  bool succeeded = false;
+  std::string metrics_json = "{}";
+  std::optional<double> final_loss;
+  std::optional<std::string> error;        // when !succeeded, in words for the user
+  std::optional<std::string> explanation;  // what it learned, in words
+  // Set when training found a direction: the adapter (or version) to create.
+  std::optional<std::string> learned_config_json;
+  int64_t member_count = 0;
+  std::string data_hash;
+};
+
+// GET /adapters/{id}/timeline.
+struct TimelineEvent {
+  std::string type;  // created, version, activated, training_run, deleted, restored
+  Micros at = 0;
+  std::string title;
+  std::string metadata_json = "{}";
+};
+struct AdapterTimeline {
+  std::vector<TimelineEvent> events;  // oldest first
+  int64_t total_versions = 0, total_training_runs = 0;
+};
+
+// Shown instead of a dataset's name where the dataset was deleted.
+inline constexpr const char* kDeletedDatasetName = "Deleted Dataset";
 
 class Lifecycle {
  public:
@@ -207,8 +260,77 @@ class Lifecycle {
   Status AddFeedback(Feedback feedback, Feedback* out);
   Status DeleteFeedback(const std::string& id, const Actor& actor = {});
   // Hard-deletes the named or matching records in one transaction; limits as BulkDeleteJobs.
+  // A dry run also tells which datasets the delete would change.
   Status BulkDeleteFeedback(const BulkFeedbackDelete& request, int64_t* deleted,
-                            const Actor& actor = {});
+                            const Actor& actor = {},
+                            std::vector<DatasetImpact>* datasets_affected = nullptr);
+  // The datasets that deleting the record changes. NotFound when unknown.
+  Status PreviewFeedbackDelete(const std::string& id, std::vector<DatasetImpact>* datasets_affected);
+
+  // ---- datasets (SPEC section 8; lifecycle/datasets.cc) ----
+  // How many feedback records a dataset of `type` with `filter` would take now.
+  Status PreviewDataset(DatasetType type, const DatasetFilter& filter, int64_t* count);
+  // Creates the dataset with every matching feedback record as a member,
+  // frozen: later feedback never joins. RuleViolation ("The filter matches
+  // no feedback", nothing created) when none matches.
+  Status CreateDataset(const DatasetCreate& request, Dataset* out);
+  // Soft delete with its audit event; members stay (a restore brings the
+  // dataset back as it was, less what feedback deletes took meanwhile).
+  // NotFound when not live.
+  Status DeleteDataset(const std::string& id, const Actor& actor = {});
+  // NotFound (kTrashedDataset) when not in the trash.
+  Status RestoreDataset(const std::string& id, Dataset* out, const Actor& actor = {});
+  // Records an export of a live dataset in `format` (NotFound otherwise)
+  // and gives the dataset as it is now.
+  Status ExportDataset(const std::string& id, ExportFormat format, Dataset* out);
+  // Builds the download of a live dataset from its current members (so a
+  // deleted feedback record is never in it), page by page, into a
+  // temporary file under exports/. NotFound when the dataset is not live.
+  Status BuildDatasetDownload(const std::string& id, ExportFormat format, DatasetDownload* out);
+
+  // ---- adapter versions (SPEC section 8) ----
+  // A new version of a live adapter, made current: its config (default:
+  // the current one) gets its own style file. Conflict when the adapter
+  // already has a version of that name.
+  Status CreateAdapterVersion(const std::string& adapter_id, const VersionCreate& request,
+                              AdapterVersion* out, const Actor& actor = {});
+  // Makes a version current: the adapter's config becomes the version's.
+  Status ActivateAdapterVersion(const std::string& adapter_id, const std::string& version_id,
+                                Adapter* out, const Actor& actor = {});
+  Status GetAdapterTimeline(const std::string& adapter_id, AdapterTimeline* out);
+
+  // ---- experiments and training runs (SPEC section 8) ----
+  // NotFound when the dataset is unknown; RuleViolation when it is deleted;
+  // InvalidArgument when options.validate_training_config rejects the config.
+  Status CreateExperiment(const ExperimentCreate& request, Experiment* out, const Actor& actor = {});
+  Status UpdateExperiment(const std::string& id, const ExperimentPatch& patch, Experiment* out,
+                          const Actor& actor = {});
+  // Soft delete; its queued and running runs are cancelled with it, its
+  // trained adapters stay.
+  Status DeleteExperiment(const std::string& id, const Actor& actor = {});
+  Status RestoreExperiment(const std::string& id, Experiment* out, const Actor& actor = {});
+  // Queues a run of a live experiment. RuleViolation ("Cannot train on a
+  // deleted dataset") when its dataset is trashed or purged.
+  Status StartRun(const std::string& experiment_id, const RunCreate& request, TrainingRun* out,
+                  const Actor& actor = {});
+  // Hard-deletes the run and its logs; a queued or running one stops (its
+  // worker's next report is refused, and it creates nothing).
+  Status DeleteRun(const std::string& experiment_id, const std::string& run_id, const Actor& actor = {});
+
+  // ---- training runs, worker side ----
+  // Claims the next queued run (or one whose worker died) for worker_id.
+  Status ClaimRun(const std::string& worker_id, TrainingRun* out);
+  // Renews the claim; Cancelled when the run was deleted or cancelled.
+  Status ReportRunProgress(const TrainingRun& run, const std::string& worker_id, double progress);
+  // A log line of the run; Cancelled when the run is no longer ours.
+  Status AppendRunLog(const TrainingRun& run, const std::string& worker_id, const std::string& message);
+  // The dataset (NotFound/RuleViolation when it is gone) and the base config.
+  Status PrepareTraining(const TrainingRun& run, TrainingInputs* out);
+  // In one transaction, while the run is still ours: creates the learned
+  // adapter (or the new version of config's version_of), active, with its
+  // lineage, and completes the run; or fails it. Cancelled (and nothing
+  // created) when the run is no longer ours, so a run makes one adapter at most.
+  Status FinishRun(const TrainingRun& run, const std::string& worker_id, const RunOutcome& outcome);
 
   // ---- trash, purge, storage, audit (SPEC section 7) ----
   // Ok when the admin routes may be used: no token configured (the server
@@ -285,8 +407,16 @@ class Lifecycle {
 
  private:
   Status CheckAdapterUsable(const std::string& adapter_id);
+  // Wakes the workers: a job or a training run was queued.
+  void NotifyJobQueued();
+  Micros LeaseMicros() const { return options_.lease_seconds * 1'000'000LL; }
   // Inside a transaction: the job-delete rules for `ids` (all live, locked).
-  Status DeleteLockedJobs(const IdList& ids, Micros now, BulkJobDeleteResult* out);
+  // With `count_datasets`, also what each chunk's cascade takes from datasets.
+  Status DeleteLockedJobs(const IdList& ids, Micros now, BulkJobDeleteResult* out,
+                          bool count_datasets = false);
+  // Writes the export rows of a dataset's members to `path` (datasets.cc).
+  Status WriteDatasetExport(const Dataset& dataset, ExportFormat format, const std::string& path,
+                            int64_t* rows);
   Status Audit(const Actor& actor, const char* action, const char* entity,
                const std::optional<std::string>& entity_id, const std::string& counts_json,
                std::string* event_id = nullptr);
@@ -294,7 +424,7 @@ class Lifecycle {
   struct PurgeOps {
     const char* entity;                                          // the audit event's entity
     std::function<Status(int limit, IdList* ids)> select;        // the next ones to purge
-    std::function<std::string(const std::string& id)> folder;    // where its files are
+    std::function<std::string(const std::string& id)> folder;    // where its files are (unset: none)
     std::function<Status(const IdList&, PurgeResult*)> count_rows;  // a dry run's counts
     std::function<Status(const IdList&, PurgeResult*)> purge_rows;  // the deletes
   };
@@ -308,6 +438,16 @@ class Lifecycle {
   void RemoveFolder(const std::string& prefix, const std::vector<std::string>& keys);
   Status WriteAdapterStyle(const std::string& adapter_id, int version, const std::string& config_json,
                            std::string* key);
+  // Inside a transaction on a locked live adapter (or one about to be
+  // inserted, with insert_adapter): inserts `v` (number, style file and
+  // time assigned here) and makes it the adapter's current version, writing
+  // the adapter row once. *written is the style file, for removal if the
+  // transaction fails.
+  Status AddLockedAdapterVersion(Adapter* adapter, AdapterVersion* v, std::string* written,
+                                 bool insert_adapter = false);
+  // Merges a run's overrides into its experiment's config, and validates the result.
+  Status MergeTrainingConfig(const std::string& base_json, const std::string& overrides_json,
+                             std::string* out) const;
 
   Store* const store_;
   Env* const env_;
@@ -323,6 +463,9 @@ std::string JobDeleteCounts(const BulkJobDeleteResult& r);
 // Bulk limits (SPEC section 7; the ranges live in domain/limits.h).
 inline constexpr size_t kMaxBulkIds = static_cast<size_t>(limits::kBulkIds.max);
 inline constexpr int64_t kMaxBulkFilterMatches = limits::kMaxBulkFilterMatches;
+
+// Adds `more` into `into`, by dataset id (members_removed summed), kept by name.
+void MergeDatasetImpacts(std::vector<DatasetImpact>* into, const std::vector<DatasetImpact>& more);
 
 // Shown instead of an adapter's name on jobs whose adapter was deleted.
 inline constexpr const char* kDeletedAdapterName = "Deleted Adapter";

@@ -20,7 +20,12 @@ constexpr Wording kWordings[] = {
     {Status::Code::kNotFound, store_kind::kFeedback, "Feedback not found"},
     {Status::Code::kNotFound, store_kind::kTrashedJob, "Job not found in the trash"},
     {Status::Code::kNotFound, store_kind::kTrashedAdapter, "Adapter not found in the trash"},
+    {Status::Code::kNotFound, store_kind::kExperiment, "Experiment not found"},
+    {Status::Code::kNotFound, store_kind::kTrashedExperiment, "Experiment not found in the trash"},
+    {Status::Code::kNotFound, store_kind::kRun, "Training run not found"},
+    {Status::Code::kNotFound, store_kind::kAdapterVersion, "Adapter version not found"},
     {Status::Code::kConflict, store_kind::kAdapterName, "An adapter with this name already exists"},
+    {Status::Code::kConflict, store_kind::kVersionName, "The adapter already has a version with this name"},
 };
 
 }  // namespace

@@ -33,7 +33,7 @@ IdList Distinct(const IdList& ids) {
 
 json PurgeCounts(const PurgeResult& r) {
   return {{"jobs", r.jobs},         {"samples", r.samples}, {"adapters", r.adapters},
-          {"datasets", r.datasets}, {"ab_tests", r.ab_tests}, {"files", r.files},
+          {"datasets", r.datasets}, {"experiments", r.experiments}, {"ab_tests", r.ab_tests}, {"files", r.files},
           {"bytes_reclaimed", r.bytes_reclaimed}};
 }
 
@@ -77,6 +77,7 @@ const char* TrashKindName(TrashKind kind) {
     case TrashKind::kJobs: return "jobs";
     case TrashKind::kAdapters: return "adapters";
     case TrashKind::kDatasets: return "datasets";
+    case TrashKind::kExperiments: return "experiments";
     case TrashKind::kAbTests: return "ab_tests";
   }
   return "jobs";
@@ -88,13 +89,15 @@ static const char* AuditEntityOf(TrashKind kind) {
     case TrashKind::kJobs: return "job";
     case TrashKind::kAdapters: return "adapter";
     case TrashKind::kDatasets: return "dataset";
+    case TrashKind::kExperiments: return "experiment";
     case TrashKind::kAbTests: return "ab_test";
   }
   return "job";
 }
 
 std::optional<TrashKind> ParseTrashKind(const std::string& name) {
-  for (TrashKind k : {TrashKind::kJobs, TrashKind::kAdapters, TrashKind::kDatasets, TrashKind::kAbTests})
+  for (TrashKind k : {TrashKind::kJobs, TrashKind::kAdapters, TrashKind::kDatasets, TrashKind::kExperiments,
+                      TrashKind::kAbTests})
     if (name == TrashKindName(k)) return k;
   return std::nullopt;
 }
@@ -195,7 +198,7 @@ Status Lifecycle::BulkDeleteJobs(const BulkJobDelete& request, BulkJobDeleteResu
     IdList live;
     for (const auto& id : candidates)
       if (locked.count(id)) live.push_back(id);
-    STUDIO_RETURN_IF_ERROR(DeleteLockedJobs(live, env_->NowMicros(), out));
+    STUDIO_RETURN_IF_ERROR(DeleteLockedJobs(live, env_->NowMicros(), out, request.dry_run));
     // A dry run did the real work to count it exactly, and is rolled back.
     if (request.dry_run) return Status::Cancelled(kDryRunRollback);
     const bool one = request.ids && candidates.size() == 1;
@@ -206,8 +209,9 @@ Status Lifecycle::BulkDeleteJobs(const BulkJobDelete& request, BulkJobDeleteResu
 }
 
 Status Lifecycle::BulkDeleteFeedback(const BulkFeedbackDelete& request, int64_t* deleted,
-                                     const Actor& actor) {
+                                     const Actor& actor, std::vector<DatasetImpact>* datasets_affected) {
   *deleted = 0;
+  if (datasets_affected) datasets_affected->clear();
   STUDIO_RETURN_IF_ERROR(CheckIdCount(request.ids));
   Status s = store_->InTransaction([&]() -> Status {
     IdList ids;
@@ -217,8 +221,14 @@ Status Lifecycle::BulkDeleteFeedback(const BulkFeedbackDelete& request, int64_t*
                                        },
                                        &ids));
     for (size_t at = 0; at < ids.size(); at += kMaxIdsPerStatement) {
+      const IdList chunk = IdChunk(ids, at);
+      if (request.dry_run && datasets_affected) {
+        std::vector<DatasetImpact> chunk_impacts;
+        STUDIO_RETURN_IF_ERROR(store_->DatasetsAffectedByFeedback(chunk, &chunk_impacts));
+        MergeDatasetImpacts(datasets_affected, chunk_impacts);
+      }
       int64_t n = 0;
-      STUDIO_RETURN_IF_ERROR(store_->DeleteFeedbackByIds(IdChunk(ids, at), &n));
+      STUDIO_RETURN_IF_ERROR(store_->DeleteFeedbackByIds(chunk, &n));
       *deleted += n;
     }
     if (request.dry_run) return Status::Cancelled(kDryRunRollback);
@@ -268,8 +278,20 @@ Status Lifecycle::Purge(const PurgeRequest& request, PurgeResult* out, const Act
   if (request.ids) {
     ids = Distinct(*request.ids);
     // Every named id must be in the trash as this kind: nothing changes otherwise.
-    if (request.kind == TrashKind::kDatasets || request.kind == TrashKind::kAbTests) {
+    if (request.kind == TrashKind::kAbTests) {
       if (!ids.empty()) return Status::NotFound(std::string("Not in the trash as ") + TrashKindName(request.kind) + ": " + ids[0]);
+    } else if (request.kind == TrashKind::kDatasets || request.kind == TrashKind::kExperiments) {
+      IdList trashed;
+      const int n = static_cast<int>(ids.size());
+      STUDIO_RETURN_IF_ERROR(request.kind == TrashKind::kDatasets
+                                 ? store_->SelectTrashedDatasetIds(ids, std::nullopt, n, &trashed)
+                                 : store_->SelectTrashedExperimentIds(ids, std::nullopt, n, &trashed));
+      const std::set<std::string> found(trashed.begin(), trashed.end());
+      for (const auto& id : ids) {
+        if (!found.count(id)) {
+          return Status::NotFound(std::string("Not in the trash as ") + TrashKindName(request.kind) + ": " + id);
+        }
+      }
     } else {
       FileOwners owners;
       const bool jobs = request.kind == TrashKind::kJobs;
@@ -328,7 +350,49 @@ Status Lifecycle::Purge(const PurgeRequest& request, PurgeResult* out, const Act
               return Status::Ok();
             }};
     STUDIO_RETURN_IF_ERROR(PurgeInBatches(adapters, request.dry_run, named, actor, out, &event_id));
-  }  // datasets and A/B tests: none exist yet (SPEC section 8)
+  } else if (request.kind == TrashKind::kDatasets) {
+    // Rows only (a dataset has no files); its members go by cascade.
+    const PurgeOps datasets{
+        .entity = AuditEntityOf(request.kind),
+        .select = [&](int limit, IdList* out_ids) {
+          return store_->SelectTrashedDatasetIds(named, cutoff, limit, out_ids);
+        },
+        .folder = nullptr,
+        .count_rows =
+            [](const IdList& chunk, PurgeResult* r) {
+              r->datasets += static_cast<int64_t>(chunk.size());
+              return Status::Ok();
+            },
+        .purge_rows =
+            [&](const IdList& batch, PurgeResult* r) {
+              int64_t n = 0;
+              STUDIO_RETURN_IF_ERROR(store_->PurgeDatasetRows(batch, &n));
+              r->datasets += n;
+              return Status::Ok();
+            }};
+    STUDIO_RETURN_IF_ERROR(PurgeInBatches(datasets, request.dry_run, named, actor, out, &event_id));
+  } else if (request.kind == TrashKind::kExperiments) {
+    // Rows only: the experiment with its runs and their logs; its adapters stay.
+    const PurgeOps experiments{
+        .entity = AuditEntityOf(request.kind),
+        .select = [&](int limit, IdList* out_ids) {
+          return store_->SelectTrashedExperimentIds(named, cutoff, limit, out_ids);
+        },
+        .folder = nullptr,
+        .count_rows =
+            [](const IdList& chunk, PurgeResult* r) {
+              r->experiments += static_cast<int64_t>(chunk.size());
+              return Status::Ok();
+            },
+        .purge_rows =
+            [&](const IdList& batch, PurgeResult* r) {
+              int64_t n = 0, runs = 0;
+              STUDIO_RETURN_IF_ERROR(store_->PurgeExperimentRows(batch, &n, &runs));
+              r->experiments += n;
+              return Status::Ok();
+            }};
+    STUDIO_RETURN_IF_ERROR(PurgeInBatches(experiments, request.dry_run, named, actor, out, &event_id));
+  }  // A/B tests: none exist yet (SPEC section 8)
   PurgeResult swept;
   STUDIO_RETURN_IF_ERROR(SweepOrphans(now - 2 * options_.lease_seconds * 1'000'000LL, request.dry_run, &swept));
   out->files += swept.files;
@@ -354,6 +418,7 @@ Status Lifecycle::PurgeInBatches(const PurgeOps& ops, bool dry_run, const std::o
     for (size_t at = 0; at < all.size(); at += kMaxIdsPerStatement) {
       const IdList chunk = IdChunk(all, at);
       STUDIO_RETURN_IF_ERROR(ops.count_rows(chunk, out));
+      if (!ops.folder) continue;
       for (const auto& id : chunk) {
         std::vector<std::string> keys;
         MeasureFolder(ops.folder(id), &keys, &out->bytes_reclaimed);
@@ -375,6 +440,7 @@ Status Lifecycle::PurgeInBatches(const PurgeOps& ops, bool dry_run, const std::o
       if (empty) return Status::Ok();
       PurgeResult total = *out;
       for (const auto& id : batch) {
+        if (!ops.folder) break;  // rows without files
         auto& [prefix, keys] = folders.emplace_back(ops.folder(id), std::vector<std::string>{});
         MeasureFolder(prefix, &keys, &total.bytes_reclaimed);
         total.files += static_cast<int64_t>(keys.size());
@@ -410,15 +476,21 @@ Status Lifecycle::PurgeExpired(Micros interval, bool* ran, PurgeResult* out) {
   const Actor system{.admin = false, .request_id = "retention-" + NewUuid()};
   PurgeRequest expired;
   expired.automatic = true;
-  PurgeResult jobs, adapters;
+  PurgeResult jobs, adapters, datasets, experiments;
   expired.kind = TrashKind::kJobs;
   STUDIO_RETURN_IF_ERROR(Purge(expired, &jobs, system));
   expired.kind = TrashKind::kAdapters;
   STUDIO_RETURN_IF_ERROR(Purge(expired, &adapters, system));
+  expired.kind = TrashKind::kDatasets;
+  STUDIO_RETURN_IF_ERROR(Purge(expired, &datasets, system));
+  expired.kind = TrashKind::kExperiments;
+  STUDIO_RETURN_IF_ERROR(Purge(expired, &experiments, system));
   *out = jobs;
+  out->experiments = experiments.experiments;
   out->adapters = adapters.adapters;
-  out->files += adapters.files;
-  out->bytes_reclaimed += adapters.bytes_reclaimed;
+  out->datasets = datasets.datasets;
+  out->files += adapters.files + datasets.files + experiments.files;
+  out->bytes_reclaimed += adapters.bytes_reclaimed + datasets.bytes_reclaimed + experiments.bytes_reclaimed;
   return Status::Ok();
 }
 

@@ -26,6 +26,7 @@
 #include "store/postgres_store.h"
 #include "store/sqlite_store.h"
 #include "store/storage_keys.h"
+#include "training/trainer.h"
 #include "util/env.h"
 #include "worker/worker.h"
 
@@ -169,6 +170,10 @@ struct Studio {
                          .validate_adapter_config = [](const std::string& config_json) {
                            AdapterStyle style;  // the engine decides what a style config may say
                            return ParseAdapterStyle(config_json, &style);
+                         },
+                         .validate_training_config = [](const std::string& config_json) {
+                           TrainingOptions options;  // and the trainer what a training config may say
+                           return ParseTrainingOptions(config_json, &options);
                          }});
     // A shared database may have live workers in other processes: their
     // jobs come back through lease expiry, never through a blanket requeue.

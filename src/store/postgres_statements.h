@@ -40,7 +40,7 @@ inline constexpr char kAdapterColumns[] =
 inline constexpr char kAudioColumns[] =
     "a.id, a.job_id, a.prompt_id, a.adapter_id, a.sample_index, a.storage_path, "
     "a.duration_seconds, a.sample_rate, ts_to_micros(a.created_at), j.seed, j.temperature, "
-    "j.top_k, j.top_p, j.duration";
+    "j.top_k, j.top_p, j.duration, a.style";
 
 inline constexpr char kFeedbackColumns[] =
     "f.id, f.audio_id, f.rating, f.rating_criterion, f.preferred_over, f.tags, f.notes, "
@@ -228,6 +228,7 @@ inline constexpr char kMarkAdapterDeleted[] =
     "UPDATE adapters SET deleted_at = micros_to_ts($1::bigint), "
     "updated_at = micros_to_ts($1::bigint), is_active = false "
     "WHERE id = $2 AND deleted_at IS NULL";
+inline constexpr char kCountLiveAdaptersNamed[] = "SELECT COUNT(*) FROM adapters WHERE name = $1 AND deleted_at IS NULL";
 inline constexpr char kCountJobsUsingAdapter[] =
     "SELECT COUNT(*) FROM live_jobs WHERE adapter_id = $1";
 inline constexpr char kInsertJob[] =
@@ -254,8 +255,8 @@ inline constexpr char kReleaseJob[] =
     "AND status = 'processing' AND deleted_at IS NULL";
 inline constexpr char kInsertAudioSample[] =
     "INSERT INTO audio_samples (id, job_id, prompt_id, adapter_id, sample_index, "
-    "storage_path, duration_seconds, sample_rate, created_at) "
-    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, micros_to_ts($9::bigint))";
+    "storage_path, duration_seconds, sample_rate, created_at, style) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, micros_to_ts($9::bigint), $10)";
 inline constexpr char kInsertFeedback[] =
     "INSERT INTO feedback (id, audio_id, rating, rating_criterion, preferred_over, tags, "
     "notes, created_at) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, micros_to_ts($8::bigint))";
@@ -385,6 +386,85 @@ inline std::string SelectFeedbackIdsSql(const FeedbackQuery& q) {
          std::to_string(n + 1);
 }
 
+// ---- datasets ----
+inline constexpr char kDatasetColumns[] =
+    "id, name, description, type, filter_query, sample_count, export_format, "
+    "ts_to_micros(exported_at), ts_to_micros(created_at), ts_to_micros(deleted_at)";
+// The feedback a dataset of a type and filter selects. Parameters, always
+// all sent (NULL when a filter field is unset): $1 type, $2 min_rating,
+// $3 max_rating, $4 required tags and $5 excluded tags (JSON arrays: "has
+// all" is @>, "has any" ?|, one statement for any number of tags),
+// $6 adapter_id, $7 start, $8 end (microseconds).
+inline constexpr char kDatasetCandidates[] = R"(
+  FROM feedback f JOIN audio_samples s ON s.id = f.audio_id
+  WHERE (CASE WHEN $1::text = 'supervised' THEN f.rating IS NOT NULL ELSE f.preferred_over IS NOT NULL END)
+    AND ($2::int IS NULL OR f.rating >= $2::int) AND ($3::int IS NULL OR f.rating <= $3::int)
+    AND f.tags @> $4::jsonb
+    AND NOT (f.tags ?| ARRAY(SELECT jsonb_array_elements_text($5::jsonb)))
+    AND ($6::uuid IS NULL OR s.adapter_id = $6::uuid)
+    AND ($7::bigint IS NULL OR f.created_at >= micros_to_ts($7::bigint))
+    AND ($8::bigint IS NULL OR f.created_at <= micros_to_ts($8::bigint)))";
+inline const std::string kCountDatasetCandidates = std::string("SELECT COUNT(*)") + kDatasetCandidates;
+// $9 is the new dataset's id.
+inline const std::string kInsertDatasetMembers =
+    std::string("INSERT INTO dataset_members (dataset_id, feedback_id) SELECT $9::uuid, f.id") + kDatasetCandidates;
+inline constexpr char kInsertDataset[] =
+    "INSERT INTO datasets (id, name, description, type, filter_query, sample_count, export_format, "
+    "exported_at, created_at, deleted_at) VALUES ($1, $2, $3, $4, $5, $6, $7, micros_to_ts($8::bigint), "
+    "micros_to_ts($9::bigint), micros_to_ts($10::bigint))";
+inline constexpr char kSetDatasetSampleCount[] = "UPDATE datasets SET sample_count = $1 WHERE id = $2";
+inline const std::string kGetDatasetTemplate =
+    std::string("SELECT ") + kDatasetColumns + " FROM {datasets} WHERE id = $1";
+inline const std::string kListDatasets = std::string("SELECT ") + kDatasetColumns +
+                                         " FROM live_datasets ORDER BY created_at DESC, id DESC LIMIT $1 OFFSET $2";
+inline constexpr char kCountDatasets[] = "SELECT COUNT(*) FROM live_datasets";
+inline constexpr char kMarkDatasetDeleted[] =
+    "UPDATE datasets SET deleted_at = micros_to_ts($1::bigint) WHERE id = $2 AND deleted_at IS NULL";
+inline constexpr char kRestoreDataset[] =
+    "UPDATE datasets SET deleted_at = NULL WHERE id = $1 AND deleted_at IS NOT NULL";
+inline const std::string kListTrashedDatasets =
+    std::string("SELECT ") + kDatasetColumns +
+    " FROM datasets WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, id DESC LIMIT $1 OFFSET $2";
+inline constexpr char kCountTrashedDatasets[] = "SELECT COUNT(*) FROM datasets WHERE deleted_at IS NOT NULL";
+inline constexpr char kPurgeDatasetRows[] =
+    "DELETE FROM datasets WHERE id = ANY ($1::uuid[]) AND deleted_at IS NOT NULL";
+inline constexpr char kMarkDatasetExported[] =
+    "UPDATE datasets SET export_format = $1, exported_at = micros_to_ts($2::bigint) "
+    "WHERE id = $3 AND deleted_at IS NULL";
+inline constexpr char kDatasetStatsCounts[] = R"(
+  SELECT COUNT(*), COUNT(*) FILTER (WHERE f.rating = 1), COUNT(*) FILTER (WHERE f.rating = 2),
+         COUNT(*) FILTER (WHERE f.rating = 3), COUNT(*) FILTER (WHERE f.rating = 4),
+         COUNT(*) FILTER (WHERE f.rating = 5), COUNT(DISTINCT s.prompt_id), COUNT(DISTINCT s.adapter_id)
+    FROM dataset_members m JOIN feedback f ON f.id = m.feedback_id
+    JOIN audio_samples s ON s.id = f.audio_id
+   WHERE m.dataset_id = $1)";
+inline constexpr char kDatasetTagFrequency[] = R"(
+  SELECT t.tag, COUNT(*) FROM dataset_members m JOIN feedback f ON f.id = m.feedback_id
+         CROSS JOIN LATERAL jsonb_array_elements_text(f.tags) AS t(tag)
+   WHERE m.dataset_id = $1 GROUP BY t.tag ORDER BY t.tag)";
+// As sqlite_statements.h: (agreeing, all) rating pairs of one sample.
+inline constexpr char kDatasetRatingPairs[] = R"(
+  WITH rated AS (SELECT f.id, f.audio_id, f.rating FROM dataset_members m
+                   JOIN feedback f ON f.id = m.feedback_id
+                  WHERE m.dataset_id = $1 AND f.rating IS NOT NULL)
+  SELECT COUNT(*) FILTER (WHERE abs(a.rating - b.rating) <= 1), COUNT(*)
+    FROM rated a JOIN rated b ON b.audio_id = a.audio_id AND b.id > a.id)";
+// (agreeing with the majority direction, all) comparisons of sample pairs compared more than once.
+inline constexpr char kDatasetPreferencePairs[] = R"(
+  SELECT COALESCE(SUM(GREATEST(forward, backward)), 0), COALESCE(SUM(forward + backward), 0)
+    FROM (SELECT COUNT(*) FILTER (WHERE f.audio_id < f.preferred_over) AS forward,
+                 COUNT(*) FILTER (WHERE f.audio_id > f.preferred_over) AS backward
+            FROM dataset_members m JOIN feedback f ON f.id = m.feedback_id
+           WHERE m.dataset_id = $1 AND f.preferred_over IS NOT NULL
+           GROUP BY LEAST(f.audio_id, f.preferred_over), GREATEST(f.audio_id, f.preferred_over)
+          HAVING COUNT(*) > 1) pairs)";
+inline const std::string kListDatasetMembers =
+    DatasetMembersFrom(kFeedbackColumns) +
+    " WHERE m.dataset_id = $1 AND m.feedback_id > $2::uuid ORDER BY m.feedback_id LIMIT $3";
+inline const std::string kDatasetsAffectedByFeedback = DatasetsAffectedSql("SELECT unnest($1::uuid[])");
+inline const std::string kDatasetsAffectedByJobs =
+    DatasetsAffectedSql(std::string("SELECT id ") + kFeedbackTouchingJobs);
+
 // ---- audit ----
 inline constexpr char kAuditColumns[] =
     "id, ts_to_micros(at), action, entity, entity_id, counts, actor, request_id";
@@ -413,6 +493,116 @@ inline std::string AuditCountSql(const AuditQuery& q) {
   int n = 0;
   return "SELECT COUNT(*) FROM audit_events" + AuditFilter(q, &n);
 }
+
+// ---- experiments, training runs, adapter versions (SPEC section 8) ----
+// The same shapes as the SQLite statements of the same names.
+inline constexpr char kExperimentSelect[] =
+    "SELECT e.id, e.name, e.description, e.dataset_id, e.config, ts_to_micros(e.created_at), "
+    "ts_to_micros(e.updated_at), ts_to_micros(e.deleted_at), d.name, d.deleted_at IS NOT NULL, "
+    "(SELECT COUNT(*) FROM training_runs r WHERE r.experiment_id = e.id), "
+    "(SELECT r.id FROM training_runs r WHERE r.experiment_id = e.id AND r.status = 'completed' "
+    "   AND r.final_loss IS NOT NULL ORDER BY r.final_loss, r.id LIMIT 1), "
+    "(SELECT MIN(r.final_loss) FROM training_runs r WHERE r.experiment_id = e.id AND r.status = 'completed'), "
+    "(SELECT r.status FROM training_runs r WHERE r.experiment_id = e.id "
+    "   ORDER BY r.created_at DESC, r.id DESC LIMIT 1) "
+    "FROM experiments e LEFT JOIN datasets d ON d.id = e.dataset_id";
+inline constexpr char kInsertExperiment[] =
+    "INSERT INTO experiments (id, name, description, dataset_id, config, created_at, updated_at) "
+    "VALUES ($1, $2, $3, $4, $5, micros_to_ts($6::bigint), micros_to_ts($7::bigint))";
+inline const std::string kGetLiveExperiment =
+    std::string(kExperimentSelect) + " WHERE e.id = $1 AND e.deleted_at IS NULL";
+inline const std::string kGetAnyExperiment = std::string(kExperimentSelect) + " WHERE e.id = $1";
+inline const std::string kListExperiments = std::string(kExperimentSelect) +
+    " WHERE e.deleted_at IS NULL ORDER BY e.created_at DESC, e.id DESC LIMIT $1 OFFSET $2";
+inline constexpr char kCountExperiments[] = "SELECT COUNT(*) FROM experiments WHERE deleted_at IS NULL";
+inline const std::string kListTrashedExperiments = std::string(kExperimentSelect) +
+    " WHERE e.deleted_at IS NOT NULL ORDER BY e.deleted_at DESC, e.id DESC LIMIT $1 OFFSET $2";
+inline constexpr char kCountTrashedExperiments[] = "SELECT COUNT(*) FROM experiments WHERE deleted_at IS NOT NULL";
+inline constexpr char kUpdateExperiment[] =
+    "UPDATE experiments SET name = $1, description = $2, config = $3, updated_at = micros_to_ts($4::bigint) "
+    "WHERE id = $5 AND deleted_at IS NULL";
+inline constexpr char kMarkExperimentDeleted[] =
+    "UPDATE experiments SET deleted_at = micros_to_ts($1::bigint), updated_at = micros_to_ts($1::bigint) "
+    "WHERE id = $2 AND deleted_at IS NULL";
+inline constexpr char kRestoreExperiment[] =
+    "UPDATE experiments SET deleted_at = NULL, updated_at = micros_to_ts($1::bigint) "
+    "WHERE id = $2 AND deleted_at IS NOT NULL";
+inline constexpr char kPurgeExperimentRuns[] =
+    "DELETE FROM training_runs WHERE experiment_id = ANY (ARRAY(SELECT id FROM experiments "
+    "WHERE id = ANY ($1::uuid[]) AND deleted_at IS NOT NULL))";
+inline constexpr char kPurgeExperimentRows[] =
+    "DELETE FROM experiments WHERE id = ANY ($1::uuid[]) AND deleted_at IS NOT NULL";
+inline constexpr char kCountExperimentsUsingDataset[] = "SELECT COUNT(*) FROM experiments WHERE dataset_id = $1";
+inline constexpr char kCountRunsUsingDataset[] = "SELECT COUNT(*) FROM training_runs WHERE dataset_id = $1";
+
+inline constexpr char kRunSelect[] =
+    "SELECT r.id, r.experiment_id, r.name, r.status, r.progress, r.config, r.metrics, r.final_loss, "
+    "r.error, r.explanation, r.adapter_id, r.dataset_id, r.member_count, r.data_hash, "
+    "ts_to_micros(r.created_at), ts_to_micros(r.started_at), ts_to_micros(r.completed_at), "
+    "a.name, a.deleted_at IS NOT NULL, d.name, d.deleted_at IS NOT NULL "
+    "FROM training_runs r JOIN experiments e ON e.id = r.experiment_id "
+    "LEFT JOIN adapters a ON a.id = r.adapter_id LEFT JOIN datasets d ON d.id = r.dataset_id "
+    "WHERE e.deleted_at IS NULL";
+inline constexpr char kInsertRun[] =
+    "INSERT INTO training_runs (id, experiment_id, name, status, progress, config, metrics, dataset_id, "
+    "created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, micros_to_ts($9::bigint))";
+inline const std::string kGetRun = std::string(kRunSelect) + " AND r.id = $1";
+inline const std::string kListRunsForExperiment =
+    std::string(kRunSelect) + " AND r.experiment_id = $1 ORDER BY r.created_at, r.id";
+inline const std::string kListRunsForAdapter =
+    std::string(kRunSelect) + " AND r.adapter_id = $1 ORDER BY r.created_at, r.id";
+inline constexpr char kDeleteRun[] = "DELETE FROM training_runs WHERE id = $1 AND experiment_id = $2";
+inline constexpr char kCancelRunsOfExperiment[] =
+    "UPDATE training_runs SET status = 'cancelled', completed_at = micros_to_ts($1::bigint), "
+    "claimed_by = NULL, lease_expires_at = NULL WHERE experiment_id = $2 AND status IN ('queued', 'running')";
+// As kClaimSql: SKIP LOCKED, so workers of any number of processes never
+// claim the same run or wait for each other.
+inline constexpr char kClaimRunSql[] = R"(
+  UPDATE training_runs
+     SET status = 'running', claimed_by = $1, lease_expires_at = micros_to_ts($3::bigint),
+         started_at = COALESCE(started_at, micros_to_ts($2::bigint))
+   WHERE id = (SELECT r.id FROM training_runs r JOIN experiments e ON e.id = r.experiment_id
+                WHERE r.status IN ('queued', 'running') AND e.deleted_at IS NULL
+                  AND (r.status = 'queued' OR r.lease_expires_at < micros_to_ts($2::bigint))
+                ORDER BY r.created_at LIMIT 1
+                FOR UPDATE OF r SKIP LOCKED)
+  RETURNING id)";
+inline constexpr char kReportRunProgress[] =
+    "UPDATE training_runs SET progress = $1, lease_expires_at = micros_to_ts($2::bigint) "
+    "WHERE id = $3 AND claimed_by = $4 AND status = 'running'";
+inline constexpr char kAppendRunLog[] =
+    "INSERT INTO run_logs (run_id, seq, at, message) "
+    "SELECT r.id, COALESCE((SELECT MAX(l.seq) FROM run_logs l WHERE l.run_id = r.id), 0) + 1, "
+    "micros_to_ts($1::bigint), $2 "
+    "FROM training_runs r WHERE r.id = $3 AND r.claimed_by = $4 AND r.status = 'running'";
+inline constexpr char kFinishRun[] =
+    "UPDATE training_runs SET status = $1, progress = CASE WHEN $1 = 'completed' THEN 1.0 ELSE progress END, "
+    "metrics = $2, final_loss = $3, error = $4, explanation = $5, adapter_id = $6, member_count = $7, "
+    "data_hash = $8, completed_at = micros_to_ts($9::bigint), claimed_by = NULL, lease_expires_at = NULL "
+    "WHERE id = $10 AND claimed_by = $11 AND status = 'running'";
+inline constexpr char kRequeueRunningRuns[] =
+    "UPDATE training_runs SET status = 'queued', claimed_by = NULL, lease_expires_at = NULL "
+    "WHERE status = 'running'";
+inline constexpr char kListRunLogs[] =
+    "SELECT seq, ts_to_micros(at), message FROM run_logs WHERE run_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+
+inline constexpr char kVersionColumns[] =
+    "id, adapter_id, number, version, description, config, storage_path, source, run_id, dataset_id, "
+    "member_count, data_hash, explanation, ts_to_micros(created_at)";
+inline constexpr char kInsertAdapterVersion[] =
+    "INSERT INTO adapter_versions (id, adapter_id, number, version, description, config, storage_path, "
+    "source, run_id, dataset_id, member_count, data_hash, explanation, created_at) "
+    "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, micros_to_ts($14::bigint))";
+inline const std::string kListAdapterVersions = std::string("SELECT ") + kVersionColumns +
+    " FROM adapter_versions WHERE adapter_id = $1 ORDER BY number";
+inline const std::string kGetAdapterVersion = std::string("SELECT ") + kVersionColumns +
+    " FROM adapter_versions WHERE id = $1 AND adapter_id = $2";
+inline constexpr char kNextAdapterVersionNumber[] =
+    "SELECT COALESCE(MAX(number), 0) + 1 FROM adapter_versions WHERE adapter_id = $1";
+inline constexpr char kCountAdapterVersions[] =
+    "SELECT COUNT(*) FROM adapter_versions v JOIN adapters a ON a.id = v.adapter_id WHERE a.deleted_at IS NULL";
+inline const std::string kListAuditEventsFor = std::string("SELECT ") + kAuditColumns +
+    " FROM audit_events WHERE entity_id = $1 ORDER BY at, id LIMIT $2";
 
 // ---- maintenance ----
 // Same key in every process: one claimer at a time.

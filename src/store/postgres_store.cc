@@ -429,6 +429,33 @@ class PostgresStore final : public Store {
     });
   }
 
+  Status ReadExperimentPage(const char* count_sql, const std::string& page_sql, int64_t offset, int limit,
+                            std::vector<Experiment>* out, int64_t* total) {
+    out->clear();
+    STUDIO_RETURN_IF_ERROR(ScalarInt(count_sql, {}, total));
+    return With(page_sql, Params().Add(limit).Add(offset), [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadExperiment(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
+  }
+
+  Status ReadRuns(const std::string& sql, const std::string& key, std::vector<TrainingRun>* out) {
+    out->clear();
+    if (!IsId(key)) return Status::Ok();
+    return With(sql, {key}, [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadRun(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
+  }
+
+  // An UPDATE of one row by id at `now` ($1 the time, $2 the id); NotFound(kind) when it changed none.
+  Status ChangeOne(const char* sql, const std::string& id, Micros now, const char* kind) {
+    if (!IsId(id)) return Status::NotFound(kind);
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(Run(sql, Params().AddTime(now).Add(id), &n));
+    return n == 1 ? Status::Ok() : Status::NotFound(kind);
+  }
+
   Status ScalarInt(const std::string& sql, const Params& params, int64_t* out) {
     return With(sql, params, [&](const Result& r) {
       *out = r.rows() > 0 && !r.IsNull(0, 0) ? r.Int(0, 0) : 0;
@@ -563,6 +590,13 @@ class PostgresStore final : public Store {
                 });
   }
 
+  Status LiveAdapterNameTaken(const std::string& name, bool* taken) override {
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(ScalarInt(kCountLiveAdaptersNamed, {name}, &n));
+    *taken = n > 0;
+    return Status::Ok();
+  }
+
   Status CountJobsUsingAdapter(const std::string& adapter_id, int64_t* count) override {
     *count = 0;
     if (!IsId(adapter_id)) return Status::Ok();
@@ -692,7 +726,8 @@ class PostgresStore final : public Store {
   Status InsertAudioSample(const AudioSample& s) override {
     return Run(kInsertAudioSample,
                Params().Add(s.id).Add(s.job_id).Add(s.prompt_id).Add(s.adapter_id).Add(s.sample_index)
-                   .Add(s.storage_path).Add(s.duration_seconds).Add(s.sample_rate).AddTime(s.created_at));
+                   .Add(s.storage_path).Add(s.duration_seconds).Add(s.sample_rate).AddTime(s.created_at)
+                   .Add(s.style_json));
   }
 
   Status GetAudioSample(const std::string& id, Visibility v, AudioSample* out) override {
@@ -906,6 +941,316 @@ class PostgresStore final : public Store {
     return read_pairs(kAdapterOwners, adapter_ids, &out->adapters);
   }
 
+  // ---- datasets ----
+  Status CountDatasetCandidates(DatasetType type, const DatasetFilter& filter, int64_t* count) override {
+    *count = 0;
+    if (filter.adapter_id && !IsId(*filter.adapter_id)) return Status::Ok();
+    return ScalarInt(kCountDatasetCandidates, DatasetFilterParams(type, filter), count);
+  }
+
+  Status InsertDataset(const Dataset& d, const DatasetFilter& filter, int64_t* members) override {
+    *members = 0;
+    return InTransaction([&]() -> Status {
+      STUDIO_RETURN_IF_ERROR(Run(kInsertDataset, Params().Add(d.id).Add(d.name).Add(d.description)
+                                                     .Add(DatasetTypeName(d.type)).Add(d.filter_query_json)
+                                                     .Add(int64_t{0}).Add(d.export_format).AddTime(d.exported_at)
+                                                     .AddTime(d.created_at).AddTime(d.deleted_at)));
+      if (filter.adapter_id && !IsId(*filter.adapter_id)) return Status::Ok();
+      STUDIO_RETURN_IF_ERROR(Run(kInsertDatasetMembers, DatasetFilterParams(d.type, filter).Add(d.id), members));
+      return Run(kSetDatasetSampleCount, Params().Add(*members).Add(d.id));
+    });
+  }
+
+  Status GetDataset(const std::string& id, Visibility v, Dataset* out) override {
+    static const VisibilitySql kSql(kGetDatasetTemplate);
+    if (!IsId(id)) return Status::NotFound(store_kind::kDataset);
+    return With(kSql.For(v), {id}, [&](const Result& r) {
+      if (r.rows() == 0) return Status::NotFound(store_kind::kDataset);
+      ReadDataset(PgRow{r, 0}, out);
+      return Status::Ok();
+    });
+  }
+
+  Status ListDatasets(int64_t offset, int limit, std::vector<Dataset>* out, int64_t* total) override {
+    return DatasetPage(kCountDatasets, kListDatasets, offset, limit, out, total);
+  }
+
+  Status MarkDatasetDeleted(const std::string& id, Micros now) override {
+    return ChangeOne(kMarkDatasetDeleted, id, Params().AddTime(now).Add(id), store_kind::kDataset);
+  }
+
+  Status RestoreDataset(const std::string& id) override {
+    return ChangeOne(kRestoreDataset, id, Params().Add(id), store_kind::kTrashedDataset);
+  }
+
+  Status ListTrashedDatasets(int64_t offset, int limit, std::vector<Dataset>* out, int64_t* total) override {
+    return DatasetPage(kCountTrashedDatasets, kListTrashedDatasets, offset, limit, out, total);
+  }
+
+  Status SelectTrashedDatasetIds(const std::optional<IdList>& ids, std::optional<Micros> deleted_before,
+                                 int limit, IdList* out) override {
+    return ReadIds(TrashedIdsSql("datasets", ids.has_value(), deleted_before.has_value()),
+                   TrashedParams(ids, deleted_before, limit), out);
+  }
+
+  Status PurgeDatasetRows(const IdList& ids, int64_t* datasets) override {
+    return Run(kPurgeDatasetRows, Params().Add(IdArray(ids)), datasets);
+  }
+
+  Status MarkDatasetExported(const std::string& id, const std::string& format, Micros now) override {
+    return ChangeOne(kMarkDatasetExported, id, Params().Add(format).AddTime(now).Add(id), store_kind::kDataset);
+  }
+
+  Status GetDatasetStats(const std::string& dataset_id, DatasetStats* out) override {
+    *out = DatasetStats{};
+    Dataset d;
+    STUDIO_RETURN_IF_ERROR(GetDataset(dataset_id, Visibility::kIncludeDeleted, &d));
+    STUDIO_RETURN_IF_ERROR(With(kDatasetStatsCounts, {dataset_id}, [&](const Result& r) {
+      if (r.rows() == 0) return Status::Ok();
+      out->sample_count = r.Int(0, 0);
+      for (int i = 0; i < 5; ++i) out->rating_distribution[i] = r.Int(0, 1 + i);
+      out->unique_prompts = r.Int(0, 6);
+      out->unique_adapters = r.Int(0, 7);
+      return Status::Ok();
+    }));
+    STUDIO_RETURN_IF_ERROR(With(kDatasetTagFrequency, {dataset_id}, [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) out->tag_frequency.emplace_back(r.Text(i, 0), r.Int(i, 1));
+      return Status::Ok();
+    }));
+    // Both statements answer (agreeing, all).
+    auto share = [&](const char* sql, std::optional<double>* into) {
+      return With(sql, {dataset_id}, [&](const Result& r) {
+        if (r.rows() > 0) *into = ShareOf(r.Double(0, 0), r.Double(0, 1));
+        return Status::Ok();
+      });
+    };
+    STUDIO_RETURN_IF_ERROR(share(kDatasetRatingPairs, &out->inter_rater_agreement));
+    return share(kDatasetPreferencePairs, &out->preference_consistency);
+  }
+
+  Status ListDatasetMembers(const std::string& dataset_id, const std::string& after_feedback_id, int limit,
+                            std::vector<DatasetMember>* out) override {
+    out->clear();
+    if (!IsId(dataset_id)) return Status::Ok();
+    static const std::string kBeforeEveryId = "00000000-0000-0000-0000-000000000000";
+    const std::string& after = IsId(after_feedback_id) ? after_feedback_id : kBeforeEveryId;
+    return With(kListDatasetMembers, Params().Add(dataset_id).Add(after).Add(limit), [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadDatasetMember(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
+  }
+
+  Status DatasetsAffectedByFeedback(const IdList& feedback_ids, std::vector<DatasetImpact>* out) override {
+    return ReadImpacts(kDatasetsAffectedByFeedback, feedback_ids, out);
+  }
+
+  Status DatasetsAffectedByJobs(const IdList& job_ids, std::vector<DatasetImpact>* out) override {
+    return ReadImpacts(kDatasetsAffectedByJobs, job_ids, out);
+  }
+
+  // ---- experiments and training runs ----
+  Status InsertExperiment(const Experiment& e) override {
+    return Run(kInsertExperiment, Params().Add(e.id).Add(e.name).Add(e.description).Add(e.dataset_id)
+                                      .Add(e.config_json).AddTime(e.created_at).AddTime(e.updated_at));
+  }
+
+  Status GetExperiment(const std::string& id, Visibility v, Experiment* out) override {
+    if (!IsId(id)) return Status::NotFound(store_kind::kExperiment);
+    return With(v == Visibility::kLive ? kGetLiveExperiment : kGetAnyExperiment, {id}, [&](const Result& r) {
+      if (r.rows() == 0) return Status::NotFound(store_kind::kExperiment);
+      ReadExperiment(PgRow{r, 0}, out);
+      return Status::Ok();
+    });
+  }
+
+  Status ListExperiments(int64_t offset, int limit, std::vector<Experiment>* out, int64_t* total) override {
+    return ReadExperimentPage(kCountExperiments, kListExperiments, offset, limit, out, total);
+  }
+
+  Status UpdateExperiment(const Experiment& e) override {
+    if (!IsId(e.id)) return Status::NotFound(store_kind::kExperiment);
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(Run(kUpdateExperiment, Params().Add(e.name).Add(e.description).Add(e.config_json)
+                                                      .AddTime(e.updated_at).Add(e.id), &n));
+    return n == 1 ? Status::Ok() : Status::NotFound(store_kind::kExperiment);
+  }
+
+  Status MarkExperimentDeleted(const std::string& id, Micros now) override {
+    return ChangeOne(kMarkExperimentDeleted, id, now, store_kind::kExperiment);
+  }
+
+  Status RestoreExperiment(const std::string& id, Micros now) override {
+    return ChangeOne(kRestoreExperiment, id, now, store_kind::kTrashedExperiment);
+  }
+
+  Status ListTrashedExperiments(int64_t offset, int limit, std::vector<Experiment>* out,
+                                int64_t* total) override {
+    return ReadExperimentPage(kCountTrashedExperiments, kListTrashedExperiments, offset, limit, out, total);
+  }
+
+  Status SelectTrashedExperimentIds(const std::optional<IdList>& ids, std::optional<Micros> deleted_before,
+                                    int limit, IdList* out) override {
+    return ReadIds(TrashedIdsSql("experiments", ids.has_value(), deleted_before.has_value()),
+                   TrashedParams(ids, deleted_before, limit), out);
+  }
+
+  Status PurgeExperimentRows(const IdList& ids, int64_t* experiments, int64_t* runs) override {
+    return InTransaction([&]() -> Status {
+      const std::string array = IdArray(ids);
+      STUDIO_RETURN_IF_ERROR(Run(kPurgeExperimentRuns, Params().Add(array), runs));
+      return Run(kPurgeExperimentRows, Params().Add(array), experiments);
+    });
+  }
+
+  Status CountExperimentsUsingDataset(const std::string& dataset_id, int64_t* experiments,
+                                      int64_t* runs) override {
+    *experiments = *runs = 0;
+    if (!IsId(dataset_id)) return Status::Ok();
+    STUDIO_RETURN_IF_ERROR(ScalarInt(kCountExperimentsUsingDataset, {dataset_id}, experiments));
+    return ScalarInt(kCountRunsUsingDataset, {dataset_id}, runs);
+  }
+
+  Status InsertRun(const TrainingRun& r) override {
+    return Run(kInsertRun, Params().Add(r.id).Add(r.experiment_id).Add(r.name).Add(RunStatusName(r.status))
+                               .Add(r.progress).Add(r.config_json).Add(r.metrics_json).Add(r.dataset_id)
+                               .AddTime(r.created_at));
+  }
+
+  Status GetRun(const std::string& id, TrainingRun* out) override {
+    if (!IsId(id)) return Status::NotFound(store_kind::kRun);
+    return With(kGetRun, {id}, [&](const Result& r) {
+      if (r.rows() == 0) return Status::NotFound(store_kind::kRun);
+      ReadRun(PgRow{r, 0}, out);
+      return Status::Ok();
+    });
+  }
+
+  Status ListRunsForExperiment(const std::string& experiment_id, std::vector<TrainingRun>* out) override {
+    return ReadRuns(kListRunsForExperiment, experiment_id, out);
+  }
+
+  Status ListRunsForAdapter(const std::string& adapter_id, std::vector<TrainingRun>* out) override {
+    return ReadRuns(kListRunsForAdapter, adapter_id, out);
+  }
+
+  Status DeleteRun(const std::string& experiment_id, const std::string& run_id) override {
+    if (!IsId(experiment_id) || !IsId(run_id)) return Status::NotFound(store_kind::kRun);
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(Run(kDeleteRun, {run_id, experiment_id}, &n));
+    return n == 1 ? Status::Ok() : Status::NotFound(store_kind::kRun);
+  }
+
+  Status CancelRunsOfExperiment(const std::string& experiment_id, Micros now, int64_t* cancelled) override {
+    *cancelled = 0;
+    if (!IsId(experiment_id)) return Status::Ok();
+    return Run(kCancelRunsOfExperiment, Params().AddTime(now).Add(experiment_id), cancelled);
+  }
+
+  Status ClaimNextRun(const std::string& worker_id, Micros now, Micros lease_until, TrainingRun* out) override {
+    std::optional<std::string> claimed;
+    STUDIO_RETURN_IF_ERROR(With(kClaimRunSql, Params().Add(worker_id).AddTime(now).AddTime(lease_until),
+                                [&](const Result& r) {
+                                  if (r.rows() > 0) claimed = r.Text(0, 0);
+                                  return Status::Ok();
+                                }));
+    if (!claimed) return Status::NotFound("no queued run");
+    return GetRun(*claimed, out);
+  }
+
+  // Single guarded statements, like ReportProgress: a delete or cancel that
+  // committed meanwhile makes them change nothing (Cancelled).
+  Status ReportRunProgress(const std::string& run_id, const std::string& worker_id, double progress,
+                           Micros lease_until) override {
+    if (!IsId(run_id)) return Status::Cancelled("run no longer ours");
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(
+        Run(kReportRunProgress, Params().Add(progress).AddTime(lease_until).Add(run_id).Add(worker_id), &n));
+    return n == 1 ? Status::Ok() : Status::Cancelled("run no longer ours");
+  }
+
+  Status AppendRunLog(const std::string& run_id, const std::string& worker_id, Micros at,
+                      const std::string& message) override {
+    if (!IsId(run_id)) return Status::Cancelled("run no longer ours");
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(Run(kAppendRunLog, Params().AddTime(at).Add(message).Add(run_id).Add(worker_id), &n));
+    return n == 1 ? Status::Ok() : Status::Cancelled("run no longer ours");
+  }
+
+  Status FinishRun(const TrainingRun& r, const std::string& worker_id) override {
+    if (!IsId(r.id)) return Status::Cancelled("run no longer ours");
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(Run(kFinishRun, Params().Add(RunStatusName(r.status)).Add(r.metrics_json)
+                                               .Add(r.final_loss).Add(r.error).Add(r.explanation)
+                                               .Add(r.adapter_id).Add(r.member_count).Add(r.data_hash)
+                                               .AddTime(r.completed_at).Add(r.id).Add(worker_id),
+                               &n));
+    return n == 1 ? Status::Ok() : Status::Cancelled("run no longer ours");
+  }
+
+  Status RequeueAllRunning(int64_t* requeued) override { return Run(kRequeueRunningRuns, {}, requeued); }
+
+  Status ListRunLogs(const std::string& run_id, int64_t after_seq, int limit,
+                     std::vector<RunLogLine>* out) override {
+    out->clear();
+    if (!IsId(run_id)) return Status::Ok();
+    return With(kListRunLogs, Params().Add(run_id).Add(after_seq).Add(limit), [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) {
+        RunLogLine& line = out->emplace_back();
+        line.seq = r.Int(i, 0);
+        line.at = r.Time(i, 1).value_or(0);
+        line.message = r.Text(i, 2);
+      }
+      return Status::Ok();
+    });
+  }
+
+  // ---- adapter versions ----
+  Status InsertAdapterVersion(const AdapterVersion& v) override {
+    Status s = Run(kInsertAdapterVersion,
+                   Params().Add(v.id).Add(v.adapter_id).Add(v.number).Add(v.version).Add(v.description)
+                       .Add(v.config_json).Add(v.storage_path).Add(VersionSourceName(v.source)).Add(v.run_id)
+                       .Add(v.dataset_id).Add(v.member_count).Add(v.data_hash).Add(v.explanation)
+                       .AddTime(v.created_at));
+    return s.code() == Status::Code::kConflict ? Status::Conflict(store_kind::kVersionName) : s;
+  }
+
+  Status ListAdapterVersions(const std::string& adapter_id, std::vector<AdapterVersion>* out) override {
+    out->clear();
+    if (!IsId(adapter_id)) return Status::Ok();
+    return With(kListAdapterVersions, {adapter_id}, [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadAdapterVersion(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
+  }
+
+  Status GetAdapterVersion(const std::string& adapter_id, const std::string& version_id,
+                           AdapterVersion* out) override {
+    if (!IsId(adapter_id) || !IsId(version_id)) return Status::NotFound(store_kind::kAdapterVersion);
+    return With(kGetAdapterVersion, {version_id, adapter_id}, [&](const Result& r) {
+      if (r.rows() == 0) return Status::NotFound(store_kind::kAdapterVersion);
+      ReadAdapterVersion(PgRow{r, 0}, out);
+      return Status::Ok();
+    });
+  }
+
+  Status NextAdapterVersionNumber(const std::string& adapter_id, int* out) override {
+    int64_t next = 1;
+    if (IsId(adapter_id)) STUDIO_RETURN_IF_ERROR(ScalarInt(kNextAdapterVersionNumber, {adapter_id}, &next));
+    *out = static_cast<int>(next);
+    return Status::Ok();
+  }
+
+  Status CountAdapterVersions(int64_t* total) override { return ScalarInt(kCountAdapterVersions, {}, total); }
+
+  Status ListAuditEventsFor(const std::string& entity_id, int limit, std::vector<AuditEvent>* out) override {
+    out->clear();
+    if (!IsId(entity_id)) return Status::Ok();
+    return With(kListAuditEventsFor, Params().Add(entity_id).Add(limit), [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadAuditEvent(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
+  }
+
   // ---- audit ----
   Status InsertAuditEvent(const AuditEvent& e) override {
     return Run(kInsertAuditEvent, Params().Add(e.id).AddTime(e.at).Add(e.action).Add(e.entity)
@@ -1029,6 +1374,39 @@ class PostgresStore final : public Store {
     return p;
   }
 
+  // In kDatasetCandidates' order: $1..$8.
+  static Params DatasetFilterParams(DatasetType type, const DatasetFilter& f) {
+    return Params().Add(DatasetTypeName(type)).Add(f.min_rating).Add(f.max_rating)
+        .Add(json(f.required_tags).dump()).Add(json(f.excluded_tags).dump()).Add(f.adapter_id)
+        .AddTime(f.start_date).AddTime(f.end_date);
+  }
+
+  Status DatasetPage(const char* count_sql, const std::string& page_sql, int64_t offset, int limit,
+                     std::vector<Dataset>* out, int64_t* total) {
+    out->clear();
+    STUDIO_RETURN_IF_ERROR(ScalarInt(count_sql, {}, total));
+    return With(page_sql, Params().Add(limit).Add(offset), [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadDataset(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
+  }
+
+  // Runs a write that must change exactly the row `id`; NotFound(kind) otherwise.
+  Status ChangeOne(const char* sql, const std::string& id, const Params& params, const char* kind) {
+    if (!IsId(id)) return Status::NotFound(kind);
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(Run(sql, params, &n));
+    return n == 1 ? Status::Ok() : Status::NotFound(kind);
+  }
+
+  Status ReadImpacts(const std::string& sql, const IdList& ids, std::vector<DatasetImpact>* out) {
+    out->clear();
+    return With(sql, Params().Add(IdArray(ids)), [&](const Result& r) {
+      for (int i = 0; i < r.rows(); ++i) ReadDatasetImpact(PgRow{r, i}, &out->emplace_back());
+      return Status::Ok();
+    });
+  }
+
   static void AddAdapter(Params& p, const Adapter& a) {
     p.Add(a.id).Add(a.name).Add(a.description).Add(a.base_model).Add(a.storage_path)
         .Add(a.config_json).Add(a.is_active).Add(AdapterStatusName(a.status))
@@ -1072,6 +1450,11 @@ Status PostgresStore::ExplainQuery(const std::string& name, std::vector<std::str
       {"list_trashed_adapters", {kListTrashedAdapters, {"20", "0"}}},
       {"list_audit", {AuditPageSql(AuditQuery{}), {"50", "0"}}},
       {"get_audio", {SourceFor(kGetAudioTemplate, Visibility::kLive), {kSomeId}}},
+      {"list_datasets", {kListDatasets, {"20", "0"}}},
+      {"list_trashed_datasets", {kListTrashedDatasets, {"20", "0"}}},
+      {"dataset_members", {kListDatasetMembers, {kSomeId, kSomeId, "1000"}}},
+      {"datasets_affected_by_feedback", {kDatasetsAffectedByFeedback, {"{" + kSomeId + "}"}}},
+      {"datasets_affected_by_jobs", {kDatasetsAffectedByJobs, {"{" + kSomeId + "}"}}},
       {"metrics_counters", {kSelectMetricsCounters, {}}},
       {"feedback_by_adapter", {kListFeedbackByAdapter, {}}},
   };

@@ -16,6 +16,7 @@ std::string SourceFor(std::string sql, Visibility v) {
   replace("{jobs}", "live_jobs", "generation_jobs");
   replace("{adapters}", "live_adapters", "adapters");
   replace("{audio}", "live_audio_samples", "audio_samples");
+  replace("{datasets}", "live_datasets", "datasets");
   return sql;
 }
 

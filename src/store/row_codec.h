@@ -24,7 +24,7 @@
 
 namespace studio::store_internal {
 
-// {jobs}, {adapters} and {audio} in `sql` become the live_* views (kLive)
+// {jobs}, {adapters}, {audio} and {datasets} in `sql` become the live_* views (kLive)
 // or the base tables (kIncludeDeleted).
 std::string SourceFor(std::string sql, Visibility v);
 
@@ -131,7 +131,8 @@ void ReadJob(const Row& r, Job* j) {
   j->audio_ids = SplitIds(r.Text(18));
 }
 
-// Columns: the stores' kAudioColumns (the sample, then its job's parameters).
+// Columns: the stores' kAudioColumns (the sample, then its job's
+// parameters, then its style features).
 template <typename Row>
 void ReadAudio(const Row& r, AudioSample* a) {
   a->id = r.Text(0);
@@ -148,6 +149,7 @@ void ReadAudio(const Row& r, AudioSample* a) {
   a->params.top_k = static_cast<int>(r.Int(11));
   a->params.top_p = r.Double(12);
   a->params.duration = static_cast<int>(r.Int(13));
+  a->style_json = OptText(r, 14);
 }
 
 // Columns: the stores' kFeedbackColumns.
@@ -161,6 +163,85 @@ void ReadFeedback(const Row& r, Feedback* f) {
   f->tags = ParseTags(r.Text(5));
   f->notes = OptText(r, 6);
   f->created_at = r.Time(7).value_or(0);
+}
+
+// Columns: the stores' kDatasetColumns (id, name, description, type,
+// filter_query, sample_count, export_format, exported_at, created_at, deleted_at).
+template <typename Row>
+void ReadDataset(const Row& r, Dataset* d) {
+  d->id = r.Text(0);
+  d->name = r.Text(1);
+  d->description = OptText(r, 2);
+  d->type = ParseDatasetType(r.Text(3)).value_or(DatasetType::kSupervised);
+  d->filter_query_json = r.Text(4);
+  d->sample_count = r.Int(5);
+  d->export_format = OptText(r, 6);
+  d->exported_at = r.Time(7);
+  d->created_at = r.Time(8).value_or(0);
+  d->deleted_at = r.Time(9);
+}
+
+// Columns: the stores' kDatasetMemberColumns: kFeedbackColumns (0-7), the
+// sample's style, storage_path, adapter_id, adapter name (8-11), the
+// prompt's id, text, attributes (12-14), the job's parameters (15-19), and
+// the rejected sample's id, style, storage_path, adapter_id, adapter name
+// (20-24; NULL without preferred_over).
+template <typename Row>
+void ReadDatasetMember(const Row& r, DatasetMember* m) {
+  ReadFeedback(r, &m->feedback);
+  auto sample = [&](int at, const std::string& audio_id, DatasetMemberSample* s) {
+    s->audio_id = audio_id;
+    s->style_json = OptText(r, at);
+    s->storage_path = r.Text(at + 1);
+    s->adapter_id = OptText(r, at + 2);
+    s->adapter_name = OptText(r, at + 3);
+  };
+  sample(8, m->feedback.audio_id, &m->sample);
+  m->prompt_id = r.Text(12);
+  m->prompt_text = r.Text(13);
+  m->attributes = ParsePromptAttributes(r.Text(14));
+  m->params.seed = r.Int(15);
+  m->params.temperature = r.Double(16);
+  m->params.top_k = static_cast<int>(r.Int(17));
+  m->params.top_p = r.Double(18);
+  m->params.duration = static_cast<int>(r.Int(19));
+  m->rejected.reset();
+  if (!r.IsNull(20)) sample(21, r.Text(20), &m->rejected.emplace());
+}
+
+// ListDatasetMembers' statement up to its WHERE, in both dialects: the
+// feedback columns given (each store's kFeedbackColumns), then the rest
+// of ReadDatasetMember's columns; m is dataset_members.
+inline std::string DatasetMembersFrom(const std::string& feedback_columns) {
+  return "SELECT " + feedback_columns + R"(,
+         s.style, s.storage_path, s.adapter_id, sa.name,
+         p.id, p.text, p.attributes, j.seed, j.temperature, j.top_k, j.top_p, j.duration,
+         r.id, r.style, r.storage_path, r.adapter_id, ra.name
+    FROM dataset_members m JOIN feedback f ON f.id = m.feedback_id
+    JOIN audio_samples s ON s.id = f.audio_id JOIN generation_jobs j ON j.id = s.job_id
+    JOIN prompts p ON p.id = s.prompt_id LEFT JOIN adapters sa ON sa.id = s.adapter_id
+    LEFT JOIN audio_samples r ON r.id = f.preferred_over LEFT JOIN adapters ra ON ra.id = r.adapter_id)";
+}
+
+// The datasets (ReadDatasetImpact's columns) that losing the feedback
+// records `feedback_ids_sql` selects would change, by name; both dialects.
+inline std::string DatasetsAffectedSql(const std::string& feedback_ids_sql) {
+  return "SELECT d.id, d.name, COUNT(*) FROM dataset_members m JOIN datasets d ON d.id = m.dataset_id"
+         " WHERE m.feedback_id IN (" + feedback_ids_sql + ") GROUP BY d.id, d.name ORDER BY d.name, d.id";
+}
+
+// part / whole, or unset when whole is 0 (DatasetStats' shares).
+inline std::optional<double> ShareOf(double part, double whole) {
+  if (whole <= 0) return std::nullopt;
+  return part / whole;
+}
+
+// Columns: dataset id, name, members removed.
+template <typename Row>
+void ReadDatasetImpact(const Row& r, DatasetImpact* d) {
+  d->id = r.Text(0);
+  d->name = r.Text(1);
+  d->members_removed = r.Int(2);
 }
 
 // Typical list queries, for each store's query-plan check (ExplainQuery).
@@ -187,6 +268,83 @@ void ReadAuditEvent(const Row& r, AuditEvent* e) {
   e->counts_json = r.Text(5);
   e->actor = r.Text(6);
   e->request_id = r.Text(7);
+}
+
+template <typename Row>
+std::optional<double> OptDouble(const Row& r, int col) {
+  return r.IsNull(col) ? std::nullopt : std::optional<double>(r.Double(col));
+}
+template <typename Row>
+std::optional<int64_t> OptInt(const Row& r, int col) {
+  return r.IsNull(col) ? std::nullopt : std::optional<int64_t>(r.Int(col));
+}
+
+// Columns: the stores' kExperimentColumns: the experiment's own eight, then
+// the dataset's name and whether it is gone, the run count, the best
+// run's id and loss, and the newest run's status.
+template <typename Row>
+void ReadExperiment(const Row& r, Experiment* e) {
+  e->id = r.Text(0);
+  e->name = r.Text(1);
+  e->description = OptText(r, 2);
+  e->dataset_id = r.Text(3);
+  e->config_json = r.Text(4);
+  e->created_at = r.Time(5).value_or(0);
+  e->updated_at = r.Time(6).value_or(0);
+  e->deleted_at = r.Time(7);
+  e->dataset_name = OptText(r, 8);
+  e->dataset_deleted = r.IsNull(8) || r.Bool(9);
+  e->run_count = r.Int(10);
+  e->best_run_id = OptText(r, 11);
+  e->best_loss = OptDouble(r, 12);
+  e->latest_run_status = OptText(r, 13);
+}
+inline constexpr int kExperimentColumnCount = 14;
+
+// Columns: the stores' kRunColumns: the run's seventeen, then its
+// adapter's name and deletion, its dataset's name and whether it is gone.
+template <typename Row>
+void ReadRun(const Row& r, TrainingRun* run) {
+  run->id = r.Text(0);
+  run->experiment_id = r.Text(1);
+  run->name = r.Text(2);
+  run->status = ParseRunStatus(r.Text(3)).value_or(RunStatus::kFailed);
+  run->progress = r.Double(4);
+  run->config_json = r.Text(5);
+  run->metrics_json = r.Text(6);
+  run->final_loss = OptDouble(r, 7);
+  run->error = OptText(r, 8);
+  run->explanation = OptText(r, 9);
+  run->adapter_id = OptText(r, 10);
+  run->dataset_id = r.Text(11);
+  run->member_count = OptInt(r, 12);
+  run->data_hash = OptText(r, 13);
+  run->created_at = r.Time(14).value_or(0);
+  run->started_at = r.Time(15);
+  run->completed_at = r.Time(16);
+  run->adapter_name = OptText(r, 17);
+  run->adapter_deleted = run->adapter_id.has_value() && !r.IsNull(18) && r.Bool(18);
+  run->dataset_name = OptText(r, 19);
+  run->dataset_deleted = r.IsNull(19) || r.Bool(20);
+}
+
+// Columns: the stores' kVersionColumns.
+template <typename Row>
+void ReadAdapterVersion(const Row& r, AdapterVersion* v) {
+  v->id = r.Text(0);
+  v->adapter_id = r.Text(1);
+  v->number = static_cast<int>(r.Int(2));
+  v->version = r.Text(3);
+  v->description = OptText(r, 4);
+  v->config_json = r.Text(5);
+  v->storage_path = OptText(r, 6);
+  v->source = r.Text(7) == "training" ? VersionSource::kTraining : VersionSource::kManual;
+  v->run_id = OptText(r, 8);
+  v->dataset_id = OptText(r, 9);
+  v->member_count = OptInt(r, 10);
+  v->data_hash = OptText(r, 11);
+  v->explanation = OptText(r, 12);
+  v->created_at = r.Time(13).value_or(0);
 }
 
 }  // namespace studio::store_internal

@@ -38,7 +38,7 @@ inline constexpr char kAdapterColumns[] =
 inline constexpr char kAudioColumns[] =
     "a.id, a.job_id, a.prompt_id, a.adapter_id, a.sample_index, a.storage_path, "
     "a.duration_seconds, a.sample_rate, a.created_at, j.seed, j.temperature, j.top_k, j.top_p, "
-    "j.duration";
+    "j.duration, a.style";
 
 inline constexpr char kFeedbackColumns[] =
     "f.id, f.audio_id, f.rating, f.rating_criterion, f.preferred_over, f.tags, f.notes, "
@@ -173,6 +173,7 @@ inline constexpr char kUpdateAdapter[] =
 inline constexpr char kMarkAdapterDeleted[] =
     "UPDATE adapters SET deleted_at = ?1, updated_at = ?1, is_active = 0 "
     "WHERE id = ?2 AND deleted_at IS NULL";
+inline constexpr char kCountLiveAdaptersNamed[] = "SELECT COUNT(*) FROM live_adapters WHERE name = ?";
 inline constexpr char kCountJobsUsingAdapter[] =
     "SELECT COUNT(*) FROM live_jobs WHERE adapter_id = ?";
 inline constexpr char kInsertJob[] =
@@ -199,7 +200,7 @@ inline constexpr char kFinishJob[] =
     "WHERE id = ? AND claimed_by = ? AND status = 'processing' AND deleted_at IS NULL";
 inline constexpr char kInsertAudioSample[] =
     "INSERT INTO audio_samples (id, job_id, prompt_id, adapter_id, sample_index, "
-    "storage_path, duration_seconds, sample_rate, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    "storage_path, duration_seconds, sample_rate, created_at, style) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 inline constexpr char kInsertFeedback[] =
     "INSERT INTO feedback (id, audio_id, rating, rating_criterion, preferred_over, tags, "
     "notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
@@ -324,6 +325,83 @@ inline std::string SelectFeedbackIdsSql(const FeedbackQuery& q) {
   return "SELECT f.id FROM feedback f" + FeedbackFilter(q) + " ORDER BY f.created_at DESC, f.id DESC LIMIT ?";
 }
 
+// ---- datasets ----
+inline constexpr char kDatasetColumns[] =
+    "id, name, description, type, filter_query, sample_count, export_format, exported_at, "
+    "created_at, deleted_at";
+// The feedback a dataset of a type and filter selects. Parameters, always
+// all bound (NULL when a filter field is unset): ?1 type, ?2 min_rating,
+// ?3 max_rating, ?4 required tags and ?5 excluded tags (JSON arrays, so one
+// statement serves any number of tags), ?6 adapter_id, ?7 start, ?8 end.
+inline constexpr char kDatasetCandidates[] = R"(
+  FROM feedback f JOIN audio_samples s ON s.id = f.audio_id
+  WHERE (CASE ?1 WHEN 'supervised' THEN f.rating IS NOT NULL ELSE f.preferred_over IS NOT NULL END)
+    AND (?2 IS NULL OR f.rating >= ?2) AND (?3 IS NULL OR f.rating <= ?3)
+    AND NOT EXISTS (SELECT 1 FROM json_each(?4) req
+                     WHERE req.value NOT IN (SELECT value FROM json_each(f.tags)))
+    AND NOT EXISTS (SELECT 1 FROM json_each(f.tags) t
+                     WHERE t.value IN (SELECT value FROM json_each(?5)))
+    AND (?6 IS NULL OR s.adapter_id = ?6)
+    AND (?7 IS NULL OR f.created_at >= ?7) AND (?8 IS NULL OR f.created_at <= ?8))";
+inline const std::string kCountDatasetCandidates = std::string("SELECT COUNT(*)") + kDatasetCandidates;
+// ?9 is the new dataset's id.
+inline const std::string kInsertDatasetMembers =
+    std::string("INSERT INTO dataset_members (dataset_id, feedback_id) SELECT ?9, f.id") + kDatasetCandidates;
+inline const std::string kInsertDataset = std::string("INSERT INTO datasets (") + kDatasetColumns +
+                                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+inline constexpr char kSetDatasetSampleCount[] = "UPDATE datasets SET sample_count = ? WHERE id = ?";
+inline const std::string kGetDatasetTemplate =
+    std::string("SELECT ") + kDatasetColumns + " FROM {datasets} WHERE id = ?";
+inline const std::string kListDatasets = std::string("SELECT ") + kDatasetColumns +
+                                         " FROM live_datasets ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?";
+inline constexpr char kCountDatasets[] = "SELECT COUNT(*) FROM live_datasets";
+inline constexpr char kMarkDatasetDeleted[] =
+    "UPDATE datasets SET deleted_at = ? WHERE id = ? AND deleted_at IS NULL";
+inline constexpr char kRestoreDataset[] =
+    "UPDATE datasets SET deleted_at = NULL WHERE id = ? AND deleted_at IS NOT NULL";
+inline const std::string kListTrashedDatasets =
+    std::string("SELECT ") + kDatasetColumns +
+    " FROM datasets WHERE deleted_at IS NOT NULL ORDER BY deleted_at DESC, id DESC LIMIT ? OFFSET ?";
+inline constexpr char kCountTrashedDatasets[] = "SELECT COUNT(*) FROM datasets WHERE deleted_at IS NOT NULL";
+inline const std::string kPurgeDatasetRows =
+    WithIds("DELETE FROM datasets WHERE id IN {ids} AND deleted_at IS NOT NULL");
+inline constexpr char kMarkDatasetExported[] =
+    "UPDATE datasets SET export_format = ?, exported_at = ? WHERE id = ? AND deleted_at IS NULL";
+// Stats: counts, rating distribution, distinct prompts and adapters.
+inline constexpr char kDatasetStatsCounts[] = R"(
+  SELECT COUNT(*), COALESCE(SUM(f.rating = 1), 0), COALESCE(SUM(f.rating = 2), 0),
+         COALESCE(SUM(f.rating = 3), 0), COALESCE(SUM(f.rating = 4), 0), COALESCE(SUM(f.rating = 5), 0),
+         COUNT(DISTINCT s.prompt_id), COUNT(DISTINCT s.adapter_id)
+    FROM dataset_members m JOIN feedback f ON f.id = m.feedback_id
+    JOIN audio_samples s ON s.id = f.audio_id
+   WHERE m.dataset_id = ?)";
+inline constexpr char kDatasetTagFrequency[] = R"(
+  SELECT t.value, COUNT(*) FROM dataset_members m JOIN feedback f ON f.id = m.feedback_id,
+         json_each(f.tags) t
+   WHERE m.dataset_id = ? GROUP BY t.value ORDER BY t.value)";
+// Rating pairs of one sample: how many are within one point, how many there are.
+inline constexpr char kDatasetRatingPairs[] = R"(
+  WITH rated AS (SELECT f.id, f.audio_id, f.rating FROM dataset_members m
+                   JOIN feedback f ON f.id = m.feedback_id
+                  WHERE m.dataset_id = ?1 AND f.rating IS NOT NULL)
+  SELECT COALESCE(SUM(abs(a.rating - b.rating) <= 1), 0), COUNT(*)
+    FROM rated a JOIN rated b ON b.audio_id = a.audio_id AND b.id > a.id)";
+// Sample pairs compared more than once: the comparisons agreeing with each
+// pair's majority direction (on a tie that is half of them), all comparisons.
+inline constexpr char kDatasetPreferencePairs[] = R"(
+  SELECT COALESCE(SUM(MAX(forward, backward)), 0), COALESCE(SUM(forward + backward), 0)
+    FROM (SELECT SUM(f.audio_id < f.preferred_over) AS forward, SUM(f.audio_id > f.preferred_over) AS backward
+            FROM dataset_members m JOIN feedback f ON f.id = m.feedback_id
+           WHERE m.dataset_id = ? AND f.preferred_over IS NOT NULL
+           GROUP BY MIN(f.audio_id, f.preferred_over), MAX(f.audio_id, f.preferred_over)
+          HAVING COUNT(*) > 1))";
+inline const std::string kListDatasetMembers =
+    DatasetMembersFrom(kFeedbackColumns) +
+    " WHERE m.dataset_id = ? AND m.feedback_id > ? ORDER BY m.feedback_id LIMIT ?";
+// The datasets that losing these feedback records changes.
+inline const std::string kDatasetsAffectedByFeedback = DatasetsAffectedSql("SELECT value FROM json_each(?1)");
+inline const std::string kDatasetsAffectedByJobs = DatasetsAffectedSql("SELECT id " + kFeedbackTouchingJobs);
+
 // ---- audit ----
 inline constexpr char kAuditColumns[] = "id, at, action, entity, entity_id, counts, actor, request_id";
 inline const std::string kInsertAuditEvent =
@@ -345,6 +423,108 @@ inline std::string AuditPageSql(const AuditQuery& q) {
 inline std::string AuditCountSql(const AuditQuery& q) {
   return "SELECT COUNT(*) FROM audit_events" + AuditFilter(q);
 }
+
+// ---- experiments, training runs, adapter versions (SPEC section 8) ----
+// An experiment with its display fields (store/row_codec.h ReadExperiment).
+// Each subquery reads one experiment's runs through runs_by_experiment.
+inline constexpr char kExperimentSelect[] =
+    "SELECT e.id, e.name, e.description, e.dataset_id, e.config, e.created_at, e.updated_at, "
+    "e.deleted_at, d.name, d.deleted_at IS NOT NULL, "
+    "(SELECT COUNT(*) FROM training_runs r WHERE r.experiment_id = e.id), "
+    "(SELECT r.id FROM training_runs r WHERE r.experiment_id = e.id AND r.status = 'completed' "
+    "   AND r.final_loss IS NOT NULL ORDER BY r.final_loss, r.id LIMIT 1), "
+    "(SELECT MIN(r.final_loss) FROM training_runs r WHERE r.experiment_id = e.id AND r.status = 'completed'), "
+    "(SELECT r.status FROM training_runs r WHERE r.experiment_id = e.id "
+    "   ORDER BY r.created_at DESC, r.id DESC LIMIT 1) "
+    "FROM experiments e LEFT JOIN datasets d ON d.id = e.dataset_id";
+inline constexpr char kInsertExperiment[] =
+    "INSERT INTO experiments (id, name, description, dataset_id, config, created_at, updated_at) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)";
+inline const std::string kGetLiveExperiment = std::string(kExperimentSelect) + " WHERE e.id = ? AND e.deleted_at IS NULL";
+inline const std::string kGetAnyExperiment = std::string(kExperimentSelect) + " WHERE e.id = ?";
+inline const std::string kListExperiments = std::string(kExperimentSelect) +
+    " WHERE e.deleted_at IS NULL ORDER BY e.created_at DESC, e.id DESC LIMIT ? OFFSET ?";
+inline constexpr char kCountExperiments[] = "SELECT COUNT(*) FROM experiments WHERE deleted_at IS NULL";
+inline const std::string kListTrashedExperiments = std::string(kExperimentSelect) +
+    " WHERE e.deleted_at IS NOT NULL ORDER BY e.deleted_at DESC, e.id DESC LIMIT ? OFFSET ?";
+inline constexpr char kCountTrashedExperiments[] = "SELECT COUNT(*) FROM experiments WHERE deleted_at IS NOT NULL";
+inline constexpr char kUpdateExperiment[] =
+    "UPDATE experiments SET name = ?, description = ?, config = ?, updated_at = ? "
+    "WHERE id = ? AND deleted_at IS NULL";
+inline constexpr char kMarkExperimentDeleted[] =
+    "UPDATE experiments SET deleted_at = ?1, updated_at = ?1 WHERE id = ?2 AND deleted_at IS NULL";
+inline constexpr char kRestoreExperiment[] =
+    "UPDATE experiments SET deleted_at = NULL, updated_at = ?1 WHERE id = ?2 AND deleted_at IS NOT NULL";
+inline const std::string kTrashedExperimentsOfIds =
+    WithIds("SELECT id FROM experiments WHERE id IN {ids} AND deleted_at IS NOT NULL");
+inline const std::string kPurgeExperimentRuns =
+    "DELETE FROM training_runs WHERE experiment_id IN (" + kTrashedExperimentsOfIds + ")";
+inline const std::string kPurgeExperimentRows =
+    WithIds("DELETE FROM experiments WHERE id IN {ids} AND deleted_at IS NOT NULL");
+inline constexpr char kCountExperimentsUsingDataset[] = "SELECT COUNT(*) FROM experiments WHERE dataset_id = ?";
+inline constexpr char kCountRunsUsingDataset[] = "SELECT COUNT(*) FROM training_runs WHERE dataset_id = ?";
+
+// A run with its display fields (ReadRun); visible while its experiment is live.
+inline constexpr char kRunSelect[] =
+    "SELECT r.id, r.experiment_id, r.name, r.status, r.progress, r.config, r.metrics, r.final_loss, "
+    "r.error, r.explanation, r.adapter_id, r.dataset_id, r.member_count, r.data_hash, r.created_at, "
+    "r.started_at, r.completed_at, a.name, a.deleted_at IS NOT NULL, d.name, d.deleted_at IS NOT NULL "
+    "FROM training_runs r JOIN experiments e ON e.id = r.experiment_id "
+    "LEFT JOIN adapters a ON a.id = r.adapter_id LEFT JOIN datasets d ON d.id = r.dataset_id "
+    "WHERE e.deleted_at IS NULL";
+inline constexpr char kInsertRun[] =
+    "INSERT INTO training_runs (id, experiment_id, name, status, progress, config, metrics, dataset_id, "
+    "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+inline const std::string kGetRun = std::string(kRunSelect) + " AND r.id = ?";
+inline const std::string kListRunsForExperiment =
+    std::string(kRunSelect) + " AND r.experiment_id = ? ORDER BY r.created_at, r.id";
+inline const std::string kListRunsForAdapter =
+    std::string(kRunSelect) + " AND r.adapter_id = ? ORDER BY r.created_at, r.id";
+inline constexpr char kDeleteRun[] = "DELETE FROM training_runs WHERE id = ? AND experiment_id = ?";
+inline constexpr char kCancelRunsOfExperiment[] =
+    "UPDATE training_runs SET status = 'cancelled', completed_at = ?1, claimed_by = NULL, "
+    "lease_expires_at = NULL WHERE experiment_id = ?2 AND status IN ('queued', 'running')";
+inline constexpr char kClaimRunSql[] = R"(
+  UPDATE training_runs
+     SET status = 'running', claimed_by = ?1, lease_expires_at = ?3, started_at = COALESCE(started_at, ?2)
+   WHERE id = (SELECT r.id FROM training_runs r JOIN experiments e ON e.id = r.experiment_id
+                WHERE r.status IN ('queued', 'running') AND e.deleted_at IS NULL
+                  AND (r.status = 'queued' OR r.lease_expires_at < ?2)
+                ORDER BY r.created_at LIMIT 1)
+  RETURNING id)";
+inline constexpr char kReportRunProgress[] =
+    "UPDATE training_runs SET progress = ?, lease_expires_at = ? "
+    "WHERE id = ? AND claimed_by = ? AND status = 'running'";
+inline constexpr char kAppendRunLog[] =
+    "INSERT INTO run_logs (run_id, seq, at, message) "
+    "SELECT r.id, COALESCE((SELECT MAX(l.seq) FROM run_logs l WHERE l.run_id = r.id), 0) + 1, ?, ? "
+    "FROM training_runs r WHERE r.id = ? AND r.claimed_by = ? AND r.status = 'running'";
+inline constexpr char kFinishRun[] =
+    "UPDATE training_runs SET status = ?1, progress = CASE WHEN ?1 = 'completed' THEN 1.0 ELSE progress END, "
+    "metrics = ?2, final_loss = ?3, error = ?4, explanation = ?5, adapter_id = ?6, member_count = ?7, "
+    "data_hash = ?8, completed_at = ?9, claimed_by = NULL, lease_expires_at = NULL "
+    "WHERE id = ?10 AND claimed_by = ?11 AND status = 'running'";
+inline constexpr char kRequeueRunningRuns[] =
+    "UPDATE training_runs SET status = 'queued', claimed_by = NULL, lease_expires_at = NULL "
+    "WHERE status = 'running'";
+inline constexpr char kListRunLogs[] =
+    "SELECT seq, at, message FROM run_logs WHERE run_id = ? AND seq > ? ORDER BY seq LIMIT ?";
+
+inline constexpr char kVersionColumns[] =
+    "id, adapter_id, number, version, description, config, storage_path, source, run_id, dataset_id, "
+    "member_count, data_hash, explanation, created_at";
+inline const std::string kInsertAdapterVersion = std::string("INSERT INTO adapter_versions (") +
+    kVersionColumns + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+inline const std::string kListAdapterVersions = std::string("SELECT ") + kVersionColumns +
+    " FROM adapter_versions WHERE adapter_id = ? ORDER BY number";
+inline const std::string kGetAdapterVersion = std::string("SELECT ") + kVersionColumns +
+    " FROM adapter_versions WHERE id = ? AND adapter_id = ?";
+inline constexpr char kNextAdapterVersionNumber[] =
+    "SELECT COALESCE(MAX(number), 0) + 1 FROM adapter_versions WHERE adapter_id = ?";
+inline constexpr char kCountAdapterVersions[] =
+    "SELECT COUNT(*) FROM adapter_versions v JOIN live_adapters a ON a.id = v.adapter_id";
+inline const std::string kListAuditEventsFor = std::string("SELECT ") + kAuditColumns +
+    " FROM audit_events WHERE entity_id = ? ORDER BY at, id LIMIT ?";
 
 // ---- maintenance ----
 inline constexpr char kClaimMaintenanceRun[] =

@@ -417,6 +417,13 @@ class SqliteStore final : public Store {
                 });
   }
 
+  Status LiveAdapterNameTaken(const std::string& name, bool* taken) override {
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(ScalarInt(kCountLiveAdaptersNamed, {name}, &n));
+    *taken = n > 0;
+    return Status::Ok();
+  }
+
   Status CountJobsUsingAdapter(const std::string& adapter_id, int64_t* count) override {
     return ScalarInt(kCountJobsUsingAdapter, {adapter_id}, count);
   }
@@ -568,7 +575,7 @@ class SqliteStore final : public Store {
                 [&](Query& q) {
                   return q.Bind(s.id).Bind(s.job_id).Bind(s.prompt_id).Bind(s.adapter_id)
                       .Bind(s.sample_index).Bind(s.storage_path).Bind(s.duration_seconds)
-                      .Bind(s.sample_rate).BindTime(s.created_at).Run();
+                      .Bind(s.sample_rate).BindTime(s.created_at).Bind(s.style_json).Run();
                 });
   }
 
@@ -789,6 +796,336 @@ class SqliteStore final : public Store {
     return read_pairs(kAdapterOwners, adapter_ids, &out->adapters);
   }
 
+  // ---- datasets ----
+  Status CountDatasetCandidates(DatasetType type, const DatasetFilter& filter, int64_t* count) override {
+    return With(kCountDatasetCandidates, [&](Query& q) {
+      BindDatasetFilter(q, type, filter);
+      *count = q.Step() ? sqlite3_column_int64(q.stmt(), 0) : 0;
+      return q.status();
+    });
+  }
+
+  Status InsertDataset(const Dataset& d, const DatasetFilter& filter, int64_t* members) override {
+    return InTransaction([&]() -> Status {
+      STUDIO_RETURN_IF_ERROR(With(kInsertDataset, [&](Query& q) {
+        return q.Bind(d.id).Bind(d.name).Bind(d.description).Bind(DatasetTypeName(d.type))
+            .Bind(d.filter_query_json).Bind(int64_t{0}).Bind(d.export_format).BindTime(d.exported_at)
+            .BindTime(d.created_at).BindTime(d.deleted_at).Run();
+      }));
+      STUDIO_RETURN_IF_ERROR(Change(kInsertDatasetMembers, members, [&](Query& q) {
+        BindDatasetFilter(q, d.type, filter);
+        q.Bind(d.id);
+      }));
+      return With(kSetDatasetSampleCount, [&](Query& q) { return q.Bind(*members).Bind(d.id).Run(); });
+    });
+  }
+
+  Status GetDataset(const std::string& id, Visibility v, Dataset* out) override {
+    static const VisibilitySql kSql(kGetDatasetTemplate);
+    return With(kSql.For(v), [&](Query& q) {
+      q.Bind(id);
+      if (!q.Step()) return q.status().ok() ? Status::NotFound(store_kind::kDataset) : q.status();
+      ReadDataset(SqliteRow{q.stmt()}, out);
+      return Status::Ok();
+    });
+  }
+
+  Status ListDatasets(int64_t offset, int limit, std::vector<Dataset>* out, int64_t* total) override {
+    return DatasetPage(kCountDatasets, kListDatasets, offset, limit, out, total);
+  }
+
+  Status MarkDatasetDeleted(const std::string& id, Micros now) override {
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(Change(kMarkDatasetDeleted, &n, [&](Query& q) { q.BindTime(now).Bind(id); }));
+    return n == 1 ? Status::Ok() : Status::NotFound(store_kind::kDataset);
+  }
+
+  Status RestoreDataset(const std::string& id) override {
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(Change(kRestoreDataset, &n, [&](Query& q) { q.Bind(id); }));
+    return n == 1 ? Status::Ok() : Status::NotFound(store_kind::kTrashedDataset);
+  }
+
+  Status ListTrashedDatasets(int64_t offset, int limit, std::vector<Dataset>* out, int64_t* total) override {
+    return DatasetPage(kCountTrashedDatasets, kListTrashedDatasets, offset, limit, out, total);
+  }
+
+  Status SelectTrashedDatasetIds(const std::optional<IdList>& ids, std::optional<Micros> deleted_before,
+                                 int limit, IdList* out) override {
+    return SelectTrashed(TrashedIdsSql("datasets", ids.has_value(), deleted_before.has_value()), ids,
+                         deleted_before, limit, out);
+  }
+
+  Status PurgeDatasetRows(const IdList& ids, int64_t* datasets) override {
+    return Change(kPurgeDatasetRows, datasets, [&](Query& q) { q.Bind(IdsJson(ids)); });
+  }
+
+  Status MarkDatasetExported(const std::string& id, const std::string& format, Micros now) override {
+    int64_t n = 0;
+    STUDIO_RETURN_IF_ERROR(
+        Change(kMarkDatasetExported, &n, [&](Query& q) { q.Bind(format).BindTime(now).Bind(id); }));
+    return n == 1 ? Status::Ok() : Status::NotFound(store_kind::kDataset);
+  }
+
+  Status GetDatasetStats(const std::string& dataset_id, DatasetStats* out) override {
+    *out = DatasetStats{};
+    Dataset d;
+    STUDIO_RETURN_IF_ERROR(GetDataset(dataset_id, Visibility::kIncludeDeleted, &d));
+    STUDIO_RETURN_IF_ERROR(With(kDatasetStatsCounts, [&](Query& q) {
+      q.Bind(dataset_id);
+      if (q.Step()) {
+        out->sample_count = sqlite3_column_int64(q.stmt(), 0);
+        for (int i = 0; i < 5; ++i) out->rating_distribution[i] = sqlite3_column_int64(q.stmt(), 1 + i);
+        out->unique_prompts = sqlite3_column_int64(q.stmt(), 6);
+        out->unique_adapters = sqlite3_column_int64(q.stmt(), 7);
+      }
+      return q.status();
+    }));
+    STUDIO_RETURN_IF_ERROR(With(kDatasetTagFrequency, [&](Query& q) {
+      q.Bind(dataset_id);
+      while (q.Step()) out->tag_frequency.emplace_back(TextColumn(q.stmt(), 0), sqlite3_column_int64(q.stmt(), 1));
+      return q.status();
+    }));
+    // Both statements answer (agreeing, all).
+    auto share = [&](const char* sql, std::optional<double>* into) {
+      return With(sql, [&](Query& q) {
+        q.Bind(dataset_id);
+        if (q.Step()) *into = ShareOf(sqlite3_column_double(q.stmt(), 0), sqlite3_column_double(q.stmt(), 1));
+        return q.status();
+      });
+    };
+    STUDIO_RETURN_IF_ERROR(share(kDatasetRatingPairs, &out->inter_rater_agreement));
+    return share(kDatasetPreferencePairs, &out->preference_consistency);
+  }
+
+  Status ListDatasetMembers(const std::string& dataset_id, const std::string& after_feedback_id, int limit,
+                            std::vector<DatasetMember>* out) override {
+    out->clear();
+    return With(kListDatasetMembers, [&](Query& q) {
+      q.Bind(dataset_id).Bind(after_feedback_id).Bind(limit);
+      while (q.Step()) ReadDatasetMember(SqliteRow{q.stmt()}, &out->emplace_back());
+      return q.status();
+    });
+  }
+
+  Status DatasetsAffectedByFeedback(const IdList& feedback_ids, std::vector<DatasetImpact>* out) override {
+    return ReadImpacts(kDatasetsAffectedByFeedback, feedback_ids, out);
+  }
+
+  Status DatasetsAffectedByJobs(const IdList& job_ids, std::vector<DatasetImpact>* out) override {
+    return ReadImpacts(kDatasetsAffectedByJobs, job_ids, out);
+  }
+
+  // ---- experiments and training runs ----
+  Status InsertExperiment(const Experiment& e) override {
+    return With(kInsertExperiment, [&](Query& q) {
+      return q.Bind(e.id).Bind(e.name).Bind(e.description).Bind(e.dataset_id).Bind(e.config_json)
+          .BindTime(e.created_at).BindTime(e.updated_at).Run();
+    });
+  }
+
+  Status GetExperiment(const std::string& id, Visibility v, Experiment* out) override {
+    return With(v == Visibility::kLive ? kGetLiveExperiment : kGetAnyExperiment, [&](Query& q) {
+      q.Bind(id);
+      if (!q.Step()) return q.status().ok() ? Status::NotFound(store_kind::kExperiment) : q.status();
+      ReadExperiment(SqliteRow{q.stmt()}, out);
+      return Status::Ok();
+    });
+  }
+
+  Status ListExperiments(int64_t offset, int limit, std::vector<Experiment>* out, int64_t* total) override {
+    return ReadExperimentPage(kCountExperiments, kListExperiments, offset, limit, out, total);
+  }
+
+  Status UpdateExperiment(const Experiment& e) override {
+    return With(kUpdateExperiment, [&](Query& q) {
+      STUDIO_RETURN_IF_ERROR(q.Bind(e.name).Bind(e.description).Bind(e.config_json).BindTime(e.updated_at)
+                                 .Bind(e.id).Run());
+      return q.changes() == 1 ? Status::Ok() : Status::NotFound(store_kind::kExperiment);
+    });
+  }
+
+  Status MarkExperimentDeleted(const std::string& id, Micros now) override {
+    return With(kMarkExperimentDeleted, [&](Query& q) {
+      STUDIO_RETURN_IF_ERROR(q.BindTime(now).Bind(id).Run());
+      return q.changes() == 1 ? Status::Ok() : Status::NotFound(store_kind::kExperiment);
+    });
+  }
+
+  Status RestoreExperiment(const std::string& id, Micros now) override {
+    return With(kRestoreExperiment, [&](Query& q) {
+      STUDIO_RETURN_IF_ERROR(q.BindTime(now).Bind(id).Run());
+      return q.changes() == 1 ? Status::Ok() : Status::NotFound(store_kind::kTrashedExperiment);
+    });
+  }
+
+  Status ListTrashedExperiments(int64_t offset, int limit, std::vector<Experiment>* out,
+                                int64_t* total) override {
+    return ReadExperimentPage(kCountTrashedExperiments, kListTrashedExperiments, offset, limit, out, total);
+  }
+
+  Status SelectTrashedExperimentIds(const std::optional<IdList>& ids, std::optional<Micros> deleted_before,
+                                    int limit, IdList* out) override {
+    return SelectTrashed(TrashedIdsSql("experiments", ids.has_value(), deleted_before.has_value()), ids,
+                         deleted_before, limit, out);
+  }
+
+  Status PurgeExperimentRows(const IdList& ids, int64_t* experiments, int64_t* runs) override {
+    return InTransaction([&]() -> Status {
+      const std::string json_ids = IdsJson(ids);
+      STUDIO_RETURN_IF_ERROR(Change(kPurgeExperimentRuns, runs, [&](Query& q) { q.Bind(json_ids); }));
+      return Change(kPurgeExperimentRows, experiments, [&](Query& q) { q.Bind(json_ids); });
+    });
+  }
+
+  Status CountExperimentsUsingDataset(const std::string& dataset_id, int64_t* experiments,
+                                      int64_t* runs) override {
+    STUDIO_RETURN_IF_ERROR(ScalarInt(kCountExperimentsUsingDataset, {dataset_id}, experiments));
+    return ScalarInt(kCountRunsUsingDataset, {dataset_id}, runs);
+  }
+
+  Status InsertRun(const TrainingRun& r) override {
+    return With(kInsertRun, [&](Query& q) {
+      return q.Bind(r.id).Bind(r.experiment_id).Bind(r.name).Bind(RunStatusName(r.status)).Bind(r.progress)
+          .Bind(r.config_json).Bind(r.metrics_json).Bind(r.dataset_id).BindTime(r.created_at).Run();
+    });
+  }
+
+  Status GetRun(const std::string& id, TrainingRun* out) override {
+    return With(kGetRun, [&](Query& q) {
+      q.Bind(id);
+      if (!q.Step()) return q.status().ok() ? Status::NotFound(store_kind::kRun) : q.status();
+      ReadRun(SqliteRow{q.stmt()}, out);
+      return Status::Ok();
+    });
+  }
+
+  Status ListRunsForExperiment(const std::string& experiment_id, std::vector<TrainingRun>* out) override {
+    return ReadRuns(kListRunsForExperiment, experiment_id, out);
+  }
+
+  Status ListRunsForAdapter(const std::string& adapter_id, std::vector<TrainingRun>* out) override {
+    return ReadRuns(kListRunsForAdapter, adapter_id, out);
+  }
+
+  Status DeleteRun(const std::string& experiment_id, const std::string& run_id) override {
+    return With(kDeleteRun, [&](Query& q) {
+      STUDIO_RETURN_IF_ERROR(q.Bind(run_id).Bind(experiment_id).Run());
+      return q.changes() == 1 ? Status::Ok() : Status::NotFound(store_kind::kRun);
+    });
+  }
+
+  Status CancelRunsOfExperiment(const std::string& experiment_id, Micros now, int64_t* cancelled) override {
+    return Change(kCancelRunsOfExperiment, cancelled, [&](Query& q) { q.BindTime(now).Bind(experiment_id); });
+  }
+
+  Status ClaimNextRun(const std::string& worker_id, Micros now, Micros lease_until, TrainingRun* out) override {
+    std::optional<std::string> claimed;
+    STUDIO_RETURN_IF_ERROR(InTransaction([&] {
+      return With(kClaimRunSql, [&](Query& q) {
+        q.Bind(worker_id).BindTime(now).BindTime(lease_until);
+        if (q.Step()) claimed = TextColumn(q.stmt(), 0);
+        while (q.Step()) {
+        }
+        return q.status();
+      });
+    }));
+    if (!claimed) return Status::NotFound("no queued run");
+    return GetRun(*claimed, out);
+  }
+
+  Status ReportRunProgress(const std::string& run_id, const std::string& worker_id, double progress,
+                           Micros lease_until) override {
+    return With(kReportRunProgress, [&](Query& q) {
+      STUDIO_RETURN_IF_ERROR(q.Bind(progress).BindTime(lease_until).Bind(run_id).Bind(worker_id).Run());
+      return q.changes() == 1 ? Status::Ok() : Status::Cancelled("run no longer ours");
+    });
+  }
+
+  Status AppendRunLog(const std::string& run_id, const std::string& worker_id, Micros at,
+                      const std::string& message) override {
+    return With(kAppendRunLog, [&](Query& q) {
+      STUDIO_RETURN_IF_ERROR(q.BindTime(at).Bind(message).Bind(run_id).Bind(worker_id).Run());
+      return q.changes() == 1 ? Status::Ok() : Status::Cancelled("run no longer ours");
+    });
+  }
+
+  Status FinishRun(const TrainingRun& r, const std::string& worker_id) override {
+    return With(kFinishRun, [&](Query& q) {
+      STUDIO_RETURN_IF_ERROR(q.Bind(RunStatusName(r.status)).Bind(r.metrics_json).Bind(r.final_loss)
+                                 .Bind(r.error).Bind(r.explanation).Bind(r.adapter_id).Bind(r.member_count)
+                                 .Bind(r.data_hash).BindTime(r.completed_at).Bind(r.id).Bind(worker_id).Run());
+      return q.changes() == 1 ? Status::Ok() : Status::Cancelled("run no longer ours");
+    });
+  }
+
+  Status RequeueAllRunning(int64_t* requeued) override {
+    return Change(kRequeueRunningRuns, requeued, [](Query&) {});
+  }
+
+  Status ListRunLogs(const std::string& run_id, int64_t after_seq, int limit,
+                     std::vector<RunLogLine>* out) override {
+    out->clear();
+    return With(kListRunLogs, [&](Query& q) {
+      q.Bind(run_id).Bind(after_seq).Bind(limit);
+      while (q.Step()) {
+        RunLogLine& line = out->emplace_back();
+        line.seq = sqlite3_column_int64(q.stmt(), 0);
+        line.at = TimeColumn(q.stmt(), 1).value_or(0);
+        line.message = TextColumn(q.stmt(), 2);
+      }
+      return q.status();
+    });
+  }
+
+  // ---- adapter versions ----
+  Status InsertAdapterVersion(const AdapterVersion& v) override {
+    return With(kInsertAdapterVersion, [&](Query& q) {
+      Status s = q.Bind(v.id).Bind(v.adapter_id).Bind(v.number).Bind(v.version).Bind(v.description)
+                     .Bind(v.config_json).Bind(v.storage_path).Bind(VersionSourceName(v.source)).Bind(v.run_id)
+                     .Bind(v.dataset_id).Bind(v.member_count).Bind(v.data_hash).Bind(v.explanation)
+                     .BindTime(v.created_at).Run();
+      return s.code() == Status::Code::kConflict ? Status::Conflict(store_kind::kVersionName) : s;
+    });
+  }
+
+  Status ListAdapterVersions(const std::string& adapter_id, std::vector<AdapterVersion>* out) override {
+    out->clear();
+    return With(kListAdapterVersions, [&](Query& q) {
+      q.Bind(adapter_id);
+      while (q.Step()) ReadAdapterVersion(SqliteRow{q.stmt()}, &out->emplace_back());
+      return q.status();
+    });
+  }
+
+  Status GetAdapterVersion(const std::string& adapter_id, const std::string& version_id,
+                           AdapterVersion* out) override {
+    return With(kGetAdapterVersion, [&](Query& q) {
+      q.Bind(version_id).Bind(adapter_id);
+      if (!q.Step()) return q.status().ok() ? Status::NotFound(store_kind::kAdapterVersion) : q.status();
+      ReadAdapterVersion(SqliteRow{q.stmt()}, out);
+      return Status::Ok();
+    });
+  }
+
+  Status NextAdapterVersionNumber(const std::string& adapter_id, int* out) override {
+    int64_t next = 1;
+    STUDIO_RETURN_IF_ERROR(ScalarInt(kNextAdapterVersionNumber, {adapter_id}, &next));
+    *out = static_cast<int>(next);
+    return Status::Ok();
+  }
+
+  Status CountAdapterVersions(int64_t* total) override { return ScalarInt(kCountAdapterVersions, {}, total); }
+
+  Status ListAuditEventsFor(const std::string& entity_id, int limit, std::vector<AuditEvent>* out) override {
+    out->clear();
+    return With(kListAuditEventsFor, [&](Query& q) {
+      q.Bind(entity_id).Bind(limit);
+      while (q.Step()) ReadAuditEvent(SqliteRow{q.stmt()}, &out->emplace_back());
+      return q.status();
+    });
+  }
+
   // ---- audit ----
   Status InsertAuditEvent(const AuditEvent& e) override {
     return With(kInsertAuditEvent, [&](Query& q) {
@@ -875,6 +1212,33 @@ class SqliteStore final : public Store {
     });
   }
 
+  // In kDatasetCandidates' order: ?1..?8.
+  static void BindDatasetFilter(Query& q, DatasetType type, const DatasetFilter& f) {
+    q.Bind(DatasetTypeName(type)).Bind(f.min_rating).Bind(f.max_rating)
+        .Bind(json(f.required_tags).dump()).Bind(json(f.excluded_tags).dump()).Bind(f.adapter_id)
+        .BindTime(f.start_date).BindTime(f.end_date);
+  }
+
+  Status DatasetPage(const char* count_sql, const std::string& page_sql, int64_t offset, int limit,
+                     std::vector<Dataset>* out, int64_t* total) {
+    out->clear();
+    STUDIO_RETURN_IF_ERROR(ScalarInt(count_sql, {}, total));
+    return With(page_sql, [&](Query& q) {
+      q.Bind(limit).Bind(offset);
+      while (q.Step()) ReadDataset(SqliteRow{q.stmt()}, &out->emplace_back());
+      return q.status();
+    });
+  }
+
+  Status ReadImpacts(const std::string& sql, const IdList& ids, std::vector<DatasetImpact>* out) {
+    out->clear();
+    return With(sql, [&](Query& q) {
+      q.Bind(IdsJson(ids));
+      while (q.Step()) ReadDatasetImpact(SqliteRow{q.stmt()}, &out->emplace_back());
+      return q.status();
+    });
+  }
+
   static void BindJobFilter(Query& q, const JobQuery& jq) {
     if (jq.status) q.Bind(JobStatusName(*jq.status));
     if (jq.adapter_id) q.Bind(*jq.adapter_id);
@@ -891,6 +1255,26 @@ class SqliteStore final : public Store {
     if (fq.start_date) q.BindTime(*fq.start_date);
     if (fq.end_date) q.BindTime(*fq.end_date);
     for (const auto& t : fq.tags) q.Bind(t);
+  }
+
+  Status ReadExperimentPage(const char* count_sql, const std::string& page_sql, int64_t offset, int limit,
+                            std::vector<Experiment>* out, int64_t* total) {
+    out->clear();
+    STUDIO_RETURN_IF_ERROR(ScalarInt(count_sql, {}, total));
+    return With(page_sql, [&](Query& q) {
+      q.Bind(limit).Bind(offset);
+      while (q.Step()) ReadExperiment(SqliteRow{q.stmt()}, &out->emplace_back());
+      return q.status();
+    });
+  }
+
+  Status ReadRuns(const std::string& sql, const std::string& key, std::vector<TrainingRun>* out) {
+    out->clear();
+    return With(sql, [&](Query& q) {
+      q.Bind(key);
+      while (q.Step()) ReadRun(SqliteRow{q.stmt()}, &out->emplace_back());
+      return q.status();
+    });
   }
 
   Status ScalarInt(const std::string& sql, const std::vector<std::string>& args, int64_t* out) {
@@ -941,6 +1325,11 @@ Status SqliteStore::ExplainQuery(const std::string& name, std::vector<std::strin
       {"list_trashed_adapters", kListTrashedAdapters},
       {"list_audit", AuditPageSql(AuditQuery{})},
       {"get_audio", SourceFor(kGetAudioTemplate, Visibility::kLive)},
+      {"list_datasets", kListDatasets},
+      {"list_trashed_datasets", kListTrashedDatasets},
+      {"dataset_members", kListDatasetMembers},
+      {"datasets_affected_by_feedback", kDatasetsAffectedByFeedback},
+      {"datasets_affected_by_jobs", kDatasetsAffectedByJobs},
       {"metrics_counters", kSelectMetricsCounters},
       {"feedback_by_adapter", kListFeedbackByAdapter},
   };

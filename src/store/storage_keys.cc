@@ -50,13 +50,21 @@ std::string JobAudioPrefix(const std::string& job_id) { return std::string(kAudi
 
 std::string AdapterPrefix(const std::string& adapter_id) { return std::string(kAdaptersRoot) + "/" + adapter_id; }
 
-std::string AdapterStyleKey(const std::string& adapter_id, int version) {
-  return AdapterPrefix(adapter_id) + "/" + AdapterVersionName(version) + kStyleExtension;
+std::string DatasetExportKey(const std::string& export_id, const std::string& extension) {
+  return std::string(kExportsRoot) + "/" + export_id + "." + extension;
 }
 
-std::string AdapterVersionName(int version) { return "v" + std::to_string(version); }
+std::string AdapterStyleKey(const std::string& adapter_id, int version) {
+  return AdapterPrefix(adapter_id) + "/v" + std::to_string(version) + kStyleExtension;
+}
 
-bool ParseAdapterVersionName(const std::string& name, int* version) {
+std::string StagedName(const std::string& name) { return name + kStagedSuffix; }
+
+bool IsStagedName(const std::string& name) { return EndsWith(name, kStagedSuffix); }
+
+// "v3" -> 3: the stem of a style file's name. False for anything else
+// (including "v0", "v", "3", "v3x").
+static bool ParseStyleFileStem(const std::string& name, int* version) {
   if (name.size() < 2 || name[0] != 'v' || name[1] == '0' || name[1] == '+' || name[1] == '-') return false;
   int n = 0;
   auto [end, ec] = std::from_chars(name.data() + 1, name.data() + name.size(), n);
@@ -64,16 +72,6 @@ bool ParseAdapterVersionName(const std::string& name, int* version) {
   *version = n;
   return true;
 }
-
-int NextAdapterVersion(const std::string* current) {
-  int version = 0;
-  if (current && ParseAdapterVersionName(*current, &version)) return version + 1;
-  return 1;
-}
-
-std::string StagedName(const std::string& name) { return name + kStagedSuffix; }
-
-bool IsStagedName(const std::string& name) { return EndsWith(name, kStagedSuffix); }
 
 bool ParseStorageKey(const std::string& key, ParsedStorageKey* out) {
   const std::vector<std::string> parts = Split(key);
@@ -89,7 +87,7 @@ bool ParseStorageKey(const std::string& key, ParsedStorageKey* out) {
   if (parts[0] == kAdaptersRoot) {
     if (!EndsWith(file, kStyleExtension)) return false;
     int version = 0;
-    if (!ParseAdapterVersionName(file.substr(0, file.size() - (sizeof(kStyleExtension) - 1)), &version)) {
+    if (!ParseStyleFileStem(file.substr(0, file.size() - (sizeof(kStyleExtension) - 1)), &version)) {
       return false;
     }
     *out = ParsedStorageKey{StorageKeyKind::kAdapterStyle, parts[1], "", version};

@@ -5,6 +5,8 @@
 //   audio/<job_id>/<audio_id>.wav    a rendered sample
 //   audio/<job_id>/<audio_id>.mid    its score, a Standard MIDI File
 //   adapters/<adapter_id>/v<N>.json  version N (>= 1) of an adapter's style file
+//   exports/<export_id>.<ext>        a dataset download being built (staged only:
+//                                    served from its staged file, never published)
 //   <key>.tmp                        staged, unpublished bytes of <key>
 //
 // An id is one non-empty path segment of letters, digits and '-' (the
@@ -20,6 +22,8 @@ namespace studio {
 // The folder of every job's audio, and of every adapter's style files.
 inline constexpr char kAudioRoot[] = "audio";
 inline constexpr char kAdaptersRoot[] = "adapters";
+// Where dataset downloads are built (lifecycle/datasets.cc).
+inline constexpr char kExportsRoot[] = "exports";
 // What a staged (unpublished) file's name ends with.
 inline constexpr char kStagedSuffix[] = ".tmp";
 
@@ -32,8 +36,12 @@ std::string MidiKeyForAudioKey(const std::string& wav_key);
 std::string JobAudioPrefix(const std::string& job_id);
 // adapters/<adapter_id>: the folder of an adapter's style files.
 std::string AdapterPrefix(const std::string& adapter_id);
-// adapters/<adapter_id>/v<version>.json. REQUIRES: version >= 1.
+// adapters/<adapter_id>/v<number>.json: the style file of the adapter's
+// version `number` (adapter_versions.number). REQUIRES: version >= 1.
 std::string AdapterStyleKey(const std::string& adapter_id, int version);
+
+// exports/<export_id>.<extension>: one dataset download.
+std::string DatasetExportKey(const std::string& export_id, const std::string& extension);
 
 // "v<version>", as stored in adapters.current_version. REQUIRES: version >= 1.
 std::string AdapterVersionName(int version);

@@ -29,6 +29,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "domain/types.h"
@@ -48,6 +49,13 @@ inline constexpr char kFeedback[] = "feedback";
 inline constexpr char kAdapterName[] = "adapter_name";  // Conflict: a live adapter has the name
 inline constexpr char kTrashedJob[] = "trashed_job";          // NotFound: not in the trash
 inline constexpr char kTrashedAdapter[] = "trashed_adapter";  // NotFound: not in the trash
+inline constexpr char kExperiment[] = "experiment";
+inline constexpr char kTrashedExperiment[] = "trashed_experiment";  // NotFound: not in the trash
+inline constexpr char kRun[] = "training_run";
+inline constexpr char kAdapterVersion[] = "adapter_version";
+inline constexpr char kVersionName[] = "version_name";  // Conflict: the adapter has a version of that name
+inline constexpr char kDataset[] = "dataset";
+inline constexpr char kTrashedDataset[] = "trashed_dataset";  // NotFound: not in the trash
 }  // namespace store_kind
 
 // Ids for the set-based writes (bulk delete, restore, purge). Each call
@@ -151,6 +159,53 @@ struct FeedbackSummary {
   int64_t high_rated_samples = 0;  // samples whose average rating is >= 4
 };
 
+// A dataset a deletion changes (delete previews): its id, name and how
+// many of its members the deletion removes. Live and trashed datasets alike.
+struct DatasetImpact {
+  std::string id;
+  std::string name;
+  int64_t members_removed = 0;
+};
+
+// One sample as a dataset member shows it.
+struct DatasetMemberSample {
+  std::string audio_id;
+  std::optional<std::string> style_json;  // null for samples without style features
+  std::string storage_path;
+  std::optional<std::string> adapter_id;
+  std::optional<std::string> adapter_name;  // the adapter's name, also when it was deleted
+};
+
+// A dataset member with what export and training need, in one row: the
+// feedback, the rated (or chosen) sample with its prompt and generation
+// parameters, and for preference feedback the rejected sample.
+struct DatasetMember {
+  Feedback feedback;
+  DatasetMemberSample sample;  // feedback.audio_id
+  std::string prompt_id;
+  std::string prompt_text;
+  PromptAttributes attributes;
+  GenerationParams params;
+  std::optional<DatasetMemberSample> rejected;  // feedback.preferred_over, when set
+};
+
+// GET /datasets/{id}/stats, over the dataset's current members.
+struct DatasetStats {
+  int64_t sample_count = 0;
+  int64_t rating_distribution[5] = {0, 0, 0, 0, 0};  // index 0 is rating 1
+  int64_t unique_prompts = 0;   // distinct prompts of the rated (or chosen) samples
+  int64_t unique_adapters = 0;  // distinct adapters of those samples (the base engine not counted)
+  std::vector<std::pair<std::string, int64_t>> tag_frequency;  // by tag name
+  // Over samples rated at least twice: the share of their rating pairs
+  // (each unordered pair of two ratings of one sample) within one point of
+  // each other. Unset when no sample has two ratings.
+  std::optional<double> inter_rater_agreement;
+  // Over unordered sample pairs compared more than once: the share of those
+  // comparisons that agree with the pair's majority direction (a tie counts
+  // half). Unset when no pair was compared twice.
+  std::optional<double> preference_consistency;
+};
+
 class Store {
  public:
   Store() = default;
@@ -185,6 +240,8 @@ class Store {
   // Sets deleted_at and is_active=false on a live adapter; NotFound otherwise.
   virtual Status MarkAdapterDeleted(const std::string& id, Micros now) = 0;
   virtual Status GetAdapterStats(AdapterStats* out) = 0;
+  // Whether a live adapter has the name.
+  virtual Status LiveAdapterNameTaken(const std::string& name, bool* taken) = 0;
   // Live jobs that reference the adapter.
   virtual Status CountJobsUsingAdapter(const std::string& adapter_id, int64_t* count) = 0;
 
@@ -315,6 +372,50 @@ class Store {
   virtual Status LookupFileOwners(const IdList& job_ids, const IdList& adapter_ids,
                                   FileOwners* out) = 0;
 
+  // ---- datasets ----
+  // Feedback records that a dataset of `type` with `filter` would take now.
+  virtual Status CountDatasetCandidates(DatasetType type, const DatasetFilter& filter,
+                                        int64_t* count) = 0;
+  // Inserts the dataset row and, as its members, every feedback record
+  // that matches (dataset.type, filter) now, in one transaction; its
+  // sample_count (and *members) is their number. Later feedback never joins.
+  virtual Status InsertDataset(const Dataset& dataset, const DatasetFilter& filter,
+                               int64_t* members) = 0;
+  // NotFound (kDataset) when unknown, or trashed and v is kLive.
+  virtual Status GetDataset(const std::string& id, Visibility v, Dataset* out) = 0;
+  // Live datasets, newest first; *total counts them all.
+  virtual Status ListDatasets(int64_t offset, int limit, std::vector<Dataset>* out,
+                              int64_t* total) = 0;
+  // Live -> trashed; NotFound (kDataset) otherwise. Members stay.
+  virtual Status MarkDatasetDeleted(const std::string& id, Micros now) = 0;
+  // Trashed -> live; NotFound (kTrashedDataset) otherwise.
+  virtual Status RestoreDataset(const std::string& id) = 0;
+  // Newest-deleted first.
+  virtual Status ListTrashedDatasets(int64_t offset, int limit, std::vector<Dataset>* out,
+                                     int64_t* total) = 0;
+  // Trashed datasets, like SelectTrashedJobIds.
+  virtual Status SelectTrashedDatasetIds(const std::optional<IdList>& ids,
+                                         std::optional<Micros> deleted_before, int limit,
+                                         IdList* out) = 0;
+  // Hard-deletes each trashed dataset of ids; its members go by cascade.
+  virtual Status PurgeDatasetRows(const IdList& ids, int64_t* datasets) = 0;
+  // Records an export of a live dataset; NotFound (kDataset) otherwise.
+  virtual Status MarkDatasetExported(const std::string& id, const std::string& format, Micros now) = 0;
+  // Over the dataset's current members (any visibility). NotFound when unknown.
+  virtual Status GetDatasetStats(const std::string& dataset_id, DatasetStats* out) = 0;
+  // One page of the dataset's current members in feedback id order: those
+  // after `after_feedback_id` ("" for the first page), at most `limit`.
+  // Page on with the last one's feedback.id until a page comes back short.
+  virtual Status ListDatasetMembers(const std::string& dataset_id, const std::string& after_feedback_id,
+                                    int limit, std::vector<DatasetMember>* out) = 0;
+  // The datasets (live or trashed) that hard-deleting these feedback
+  // records would change, by name.
+  virtual Status DatasetsAffectedByFeedback(const IdList& feedback_ids,
+                                            std::vector<DatasetImpact>* out) = 0;
+  // The same for deleting these jobs: the feedback touching their samples
+  // (audio_id or preferred_over), as CountFeedbackTouchingJobs counts it.
+  virtual Status DatasetsAffectedByJobs(const IdList& job_ids, std::vector<DatasetImpact>* out) = 0;
+
   // ---- audit ----
   virtual Status InsertAuditEvent(const AuditEvent& event) = 0;
   // Replaces an event's counts (a purge in batches adds to its one event).
@@ -322,6 +423,83 @@ class Store {
   // Newest first.
   virtual Status ListAuditEvents(const AuditQuery& q, std::vector<AuditEvent>* out,
                                  int64_t* total) = 0;
+
+  // ---- experiments and training runs (SPEC section 8) ----
+  virtual Status InsertExperiment(const Experiment& e) = 0;
+  // Fills the display fields (dataset name and state, run count, best run,
+  // the newest run's status).
+  virtual Status GetExperiment(const std::string& id, Visibility v, Experiment* out) = 0;
+  // Live experiments, newest first.
+  virtual Status ListExperiments(int64_t offset, int limit, std::vector<Experiment>* out,
+                                 int64_t* total) = 0;
+  // Writes name, description, config and updated_at of a live experiment; NotFound otherwise.
+  virtual Status UpdateExperiment(const Experiment& e) = 0;
+  // Sets deleted_at on a live experiment; NotFound otherwise.
+  virtual Status MarkExperimentDeleted(const std::string& id, Micros now) = 0;
+  // Trashed -> live; NotFound (kTrashedExperiment) when not trashed.
+  virtual Status RestoreExperiment(const std::string& id, Micros now) = 0;
+  // Newest-deleted first.
+  virtual Status ListTrashedExperiments(int64_t offset, int limit, std::vector<Experiment>* out,
+                                        int64_t* total) = 0;
+  // Like SelectTrashedJobIds.
+  virtual Status SelectTrashedExperimentIds(const std::optional<IdList>& ids,
+                                            std::optional<Micros> deleted_before, int limit,
+                                            IdList* out) = 0;
+  // Hard-deletes each trashed experiment of ids with its runs and their logs.
+  virtual Status PurgeExperimentRows(const IdList& ids, int64_t* experiments, int64_t* runs) = 0;
+  // Experiments (live or trashed) naming the dataset, and their runs.
+  virtual Status CountExperimentsUsingDataset(const std::string& dataset_id, int64_t* experiments,
+                                              int64_t* runs) = 0;
+
+  virtual Status InsertRun(const TrainingRun& run) = 0;
+  // A run is visible while its experiment is live. Fills the display fields.
+  virtual Status GetRun(const std::string& id, TrainingRun* out) = 0;
+  // Oldest first.
+  virtual Status ListRunsForExperiment(const std::string& experiment_id, std::vector<TrainingRun>* out) = 0;
+  // Runs (of live experiments) that created or versioned the adapter, oldest first.
+  virtual Status ListRunsForAdapter(const std::string& adapter_id, std::vector<TrainingRun>* out) = 0;
+  // Hard-deletes a run of the experiment with its logs; NotFound when there is none.
+  virtual Status DeleteRun(const std::string& experiment_id, const std::string& run_id) = 0;
+  // queued|running -> cancelled for every run of the experiment.
+  virtual Status CancelRunsOfExperiment(const std::string& experiment_id, Micros now,
+                                        int64_t* cancelled) = 0;
+
+  // The runs' queue, as ClaimNextJob and friends: a run of a live
+  // experiment that is queued, or running with an expired lease.
+  virtual Status ClaimNextRun(const std::string& worker_id, Micros now, Micros lease_until,
+                              TrainingRun* out) = 0;
+  // Publishes progress and renews the lease while the run is running and
+  // owned by worker_id (and exists); otherwise Cancelled.
+  virtual Status ReportRunProgress(const std::string& run_id, const std::string& worker_id,
+                                   double progress, Micros lease_until) = 0;
+  // Appends a log line while the run is running and owned by worker_id;
+  // otherwise Cancelled and nothing is written.
+  virtual Status AppendRunLog(const std::string& run_id, const std::string& worker_id, Micros at,
+                              const std::string& message) = 0;
+  // running -> run.status (completed or failed) with run's outcome fields
+  // (metrics, final loss, error, explanation, adapter, lineage,
+  // completed_at), only while owned by worker_id; otherwise Cancelled.
+  virtual Status FinishRun(const TrainingRun& run, const std::string& worker_id) = 0;
+  // running -> queued for every run: single-process databases at start-up only.
+  virtual Status RequeueAllRunning(int64_t* requeued) = 0;
+  // Lines with seq > after_seq, in order, at most `limit`.
+  virtual Status ListRunLogs(const std::string& run_id, int64_t after_seq, int limit,
+                             std::vector<RunLogLine>* out) = 0;
+
+  // ---- adapter versions ----
+  // Conflict (kVersionName) when the adapter already has a version of that name.
+  virtual Status InsertAdapterVersion(const AdapterVersion& v) = 0;
+  // Oldest first.
+  virtual Status ListAdapterVersions(const std::string& adapter_id, std::vector<AdapterVersion>* out) = 0;
+  // NotFound (kAdapterVersion) unless the version belongs to the adapter.
+  virtual Status GetAdapterVersion(const std::string& adapter_id, const std::string& version_id,
+                                   AdapterVersion* out) = 0;
+  // One more than the adapter's highest version number (1 when it has none).
+  virtual Status NextAdapterVersionNumber(const std::string& adapter_id, int* out) = 0;
+  // Versions of live adapters.
+  virtual Status CountAdapterVersions(int64_t* total) = 0;
+  // Audit events about one entity, oldest first, at most `limit`.
+  virtual Status ListAuditEventsFor(const std::string& entity_id, int limit, std::vector<AuditEvent>* out) = 0;
 
   // ---- maintenance ----
   // Records that the maintenance task `name` starts at `now`, unless it

@@ -76,6 +76,14 @@ void WorkerPool::Run(int index, std::unique_ptr<Engine> engine) {
       continue;
     }
     if (!s.IsNotFound()) spdlog::warn("{}: claim failed: {}", worker_id, s.ToString());
+    // Generation first: a listener waits for a render, a training run can wait.
+    TrainingRun run;
+    Status r = lifecycle_->ClaimRun(worker_id, &run);
+    if (r.ok()) {
+      ProcessRun(worker_id, run);
+      continue;
+    }
+    if (!r.IsNotFound()) spdlog::warn("{}: run claim failed: {}", worker_id, r.ToString());
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(options_.idle_poll_ms);
     MutexLock lock(&mu_);
     while (!stopping_ && wake_count_ == seen && wake_.WaitUntil(&mu_, deadline)) {
@@ -169,6 +177,7 @@ void WorkerPool::ProcessJob(Engine* engine, const std::string& worker_id, const 
         [&](Env* env, const std::string& path) { return WriteWavFile(env, path, pcm, tags); },
         &staged, pcm.midi);
     if (!s.ok()) return fail("cannot write audio", s);
+    if (!pcm.style_json.empty()) staged.sample.style_json = pcm.style_json;
     s = RetryWhileDatabaseAway([&] { return lifecycle_->CommitSample(job, worker_id, staged); });
     if (s.IsCancelled()) return abandon("was cancelled or deleted");
     if (!s.ok()) {

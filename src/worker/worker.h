@@ -1,4 +1,5 @@
-// WorkerPool: the generation workers. The queue is the jobs table: each
+// WorkerPool: the generation workers, which also train (SPEC section 8:
+// a training run is claimed from its own queue when no job is waiting). The queue is the jobs table: each
 // worker thread claims the oldest queued job through the Lifecycle, renders
 // its missing samples one by one with its own Engine, and publishes
 // progress between render blocks. Each progress report doubles as the
@@ -52,6 +53,8 @@ class WorkerPool {
  private:
   void Run(int index, std::unique_ptr<Engine> engine);
   void ProcessJob(Engine* engine, const std::string& worker_id, const Job& job);
+  // Trains a claimed run and finishes it (worker/training_run.cc).
+  void ProcessRun(const std::string& worker_id, const TrainingRun& run);
   // Runs `write` again while it fails with Unavailable (the database is
   // restarting), until the job's lease would have expired.
   Status RetryWhileDatabaseAway(const std::function<Status()>& write);

@@ -86,7 +86,8 @@ TEST_F(JobDeleteTest, DeletingACompletedJobRemovesItFromEveryDefaultView) {
   EXPECT_EQ(preview.json(), Json({{"job_id", id},
                                   {"status", "completed"},
                                   {"feedback_count", 3},
-                                  {"will_cancel", false}}));
+                                  {"will_cancel", false},
+                                  {"datasets_affected", Json::array()}}));
 
   HttpResult del = api().Delete("/api/jobs/" + id);
   ASSERT_EQ(del.status, 200) << del.Describe();
@@ -211,7 +212,8 @@ TEST_F(JobDeleteTest, DeletingQueuedAndProcessingJobsCancelsThemWithoutPartialOu
   EXPECT_EQ(preview.json(), Json({{"job_id", queued_id},
                                   {"status", "queued"},
                                   {"feedback_count", 0},
-                                  {"will_cancel", true}}));
+                                  {"will_cancel", true},
+                                  {"datasets_affected", Json::array()}}));
   HttpResult del_queued = api().Delete("/api/jobs/" + queued_id);
   ASSERT_EQ(del_queued.status, 200) << del_queued.Describe();
   EXPECT_EQ(del_queued.json(),

@@ -58,10 +58,13 @@ TEST_F(OpenApiRouteTest, DocumentIsOpenApi31WithEveryEntity) {
   EXPECT_EQ(doc["servers"][0]["url"], "/api");
   for (const char* schema : {"Job", "Prompt", "Adapter", "AudioSample", "Feedback", "JobList", "PromptList",
                              "AdapterList", "FeedbackList", "JobStats", "AdapterStats", "FeedbackSummary",
-                             "JobDeletePreview", "AdapterDeletePreview", "MetricsOverview", "FeedbackMetrics", "Error"}) {
+                             "JobDeletePreview", "AdapterDeletePreview", "MetricsOverview", "FeedbackMetrics", "Error", "Experiment", "Run", "AdapterVersion",
+                             "AdapterTimeline", "RunLogs", "Dataset", "DatasetList",
+                             "DatasetStats", "DatasetPreview", "DatasetExport", "DatasetDeletePreview",
+                             "DatasetsAffected"}) {
     EXPECT_TRUE(doc["components"]["schemas"].contains(schema)) << schema;
   }
-  // The SPEC section 4 and section 7 routes are all there, and no others.
+  // The SPEC section 4, 7 and 8 routes are all there, and no others.
   std::set<std::string> expected = {
       "GET /health", "GET /vocabulary", "POST /prompts", "GET /prompts", "GET /prompts/{id}",
       "POST /generate",
@@ -76,8 +79,18 @@ TEST_F(OpenApiRouteTest, DocumentIsOpenApi31WithEveryEntity) {
       "GET /trash", "POST /jobs/{id}/restore", "POST /adapters/{id}/restore", "POST /jobs/bulk-delete",
       "POST /jobs/bulk-restore", "POST /feedback/bulk-delete", "POST /admin/purge", "GET /admin/storage",
       "GET /audit",
+      // SPEC section 8: datasets, and the feedback delete preview.
+      "POST /datasets/preview", "POST /datasets", "GET /datasets", "GET /datasets/{id}", "DELETE /datasets/{id}",
+      "GET /datasets/{id}/delete-preview", "POST /datasets/{id}/restore", "GET /datasets/{id}/stats",
+      "POST /datasets/{id}/export", "GET /datasets/{id}/download", "GET /feedback/{id}/delete-preview",
       // SPEC section 8 "Overview".
-      "GET /metrics/overview", "GET /metrics/feedback"};
+      "GET /metrics/overview", "GET /metrics/feedback",
+      // SPEC section 8: experiments, training runs, adapter versions.
+      "GET /experiments", "POST /experiments", "GET /experiments/{id}", "PUT /experiments/{id}",
+      "DELETE /experiments/{id}", "POST /experiments/{id}/restore", "GET /experiments/{id}/metrics",
+      "GET /experiments/{id}/runs", "POST /experiments/{id}/runs", "DELETE /experiments/{id}/runs/{run_id}",
+      "GET /runs/{id}", "GET /runs/{id}/logs", "GET /runs/{id}/logs/stream", "POST /adapters/{id}/versions",
+      "PATCH /adapters/{id}/versions/{version_id}/activate", "GET /adapters/{id}/timeline"};
   std::set<std::string> documented;
   for (const auto& [path, ops] : doc["paths"].items()) {
     for (const auto& [method, op] : ops.items()) {

@@ -253,7 +253,7 @@ TEST_F(LifecycleTest, AdapterConfigValidatorGuardsCreateAndUpdate) {
   Adapter read;
   ASSERT_TRUE(store()->GetAdapter(a.id, Visibility::kLive, &read).ok());
   EXPECT_EQ(read.config_json, R"({"transpose":1})");
-  EXPECT_EQ(read.current_version, "v1");
+  EXPECT_EQ(read.current_version, "1");
   // A patch without a config does not call it.
   const int before = calls;
   AdapterPatch rename;
@@ -296,12 +296,12 @@ TEST_F(LifecycleTest, AdapterNamesAreUniqueAmongLiveAdaptersOnly) {
 
 TEST_F(LifecycleTest, AdapterConfigChangesWriteANewStyleFileVersion) {
   Adapter a = MakeAdapter(lifecycle(), "versioned");
-  EXPECT_EQ(a.current_version, "v1");
+  EXPECT_EQ(a.current_version, "1");
   AdapterPatch p;
   p.config_json = R"({"transpose":5})";
   Adapter out;
   ASSERT_OK(lifecycle()->UpdateAdapter(a.id, p, &out));
-  EXPECT_EQ(out.current_version, "v2");
+  EXPECT_EQ(out.current_version, "2");
   std::string text;
   ASSERT_OK(Env::Default()->ReadFile(dir_ + "/" + *out.storage_path, &text));
   EXPECT_EQ(text, R"({"transpose":5})");
@@ -327,7 +327,7 @@ TEST_F(LifecycleTest, ConcurrentConfigUpdatesEachGetTheirOwnVersion) {
   EXPECT_EQ(ok.load(), kWriters);
   Adapter after;
   ASSERT_OK(store()->GetAdapter(a.id, Visibility::kLive, &after));
-  EXPECT_EQ(after.current_version, "v" + std::to_string(kWriters + 1)) << "an update was lost";
+  EXPECT_EQ(after.current_version, std::to_string(kWriters + 1)) << "an update was lost";
   std::set<std::string> contents;
   for (int v = 2; v <= kWriters + 1; ++v) {
     std::string text;

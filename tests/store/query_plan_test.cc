@@ -55,7 +55,9 @@ INSTANTIATE_TEST_SUITE_P(LiveReads, QueryPlanTest,
                                            "claim_job", "requeue_processing", "delete_feedback_touching_job",
                                            "get_audio", "list_trashed_jobs", "count_trashed_jobs",
                                            "purge_candidates", "list_trashed_adapters", "list_audit",
-                                           "mark_jobs_deleted", "metrics_counters", "feedback_by_adapter",
+                                           "mark_jobs_deleted", "list_datasets", "list_trashed_datasets",
+                                           "dataset_members", "datasets_affected_by_feedback",
+                                           "datasets_affected_by_jobs", "metrics_counters", "feedback_by_adapter",
                                            "job_list_version"));
 
 }  // namespace

@@ -495,13 +495,22 @@ TEST_F(PostgresStoreTest, LiveReadsUseAnIndexAt100kJobs) {
        "created_at FROM audio_samples WHERE sample_index = 0 AND random() < 0.2");
   // A tenth in the trash, as the bench seeds it: the trash reads must use their partial index.
   Exec("UPDATE generation_jobs SET deleted_at = created_at + interval '1 day' WHERE seed % 10 = 3");
+  // 2,000 datasets (a tenth trashed), every feedback record a member of one.
+  Exec("INSERT INTO datasets (id, name, type, created_at, deleted_at) SELECT gen_random_uuid(), "
+       "'d' || g, 'supervised', micros_to_ts(" + std::to_string(kBase) + " + g::bigint * 1000000), "
+       "CASE WHEN g % 10 = 0 THEN micros_to_ts(" + std::to_string(kBase) + " + g::bigint * 2000000) END "
+       "FROM generate_series(1, 2000) g");
+  Exec("INSERT INTO dataset_members (dataset_id, feedback_id) SELECT d.id, f.id "
+       "FROM (SELECT id, row_number() OVER () AS n FROM feedback) f "
+       "JOIN (SELECT id, row_number() OVER () AS n FROM datasets) d ON d.n = 1 + f.n % 2000");
   Exec("ANALYZE");
   for (const char* name : {"get_job", "list_jobs", "list_jobs_by_status", "list_jobs_by_adapter",
                            "count_jobs_by_adapter", "jobs_today", "list_adapters", "adapter_stats",
                            "claim_job", "requeue_processing", "delete_feedback_touching_job",
                            "get_audio", "list_trashed_jobs", "count_trashed_jobs", "purge_candidates",
-                           "list_trashed_adapters", "list_audit", "mark_jobs_deleted", "metrics_counters",
-                           "feedback_by_adapter"}) {
+                           "list_trashed_adapters", "list_audit", "mark_jobs_deleted",
+                           "list_datasets", "list_trashed_datasets", "dataset_members",
+                           "datasets_affected_by_feedback", "datasets_affected_by_jobs", "metrics_counters", "feedback_by_adapter"}) {
     std::vector<std::string> lines;
     Status s = ExplainPostgresQuery(store_.get(), name, &lines);
     ASSERT_OK(s) << name;
@@ -510,7 +519,7 @@ TEST_F(PostgresStoreTest, LiveReadsUseAnIndexAt100kJobs) {
     // job_day_counters is left out: one row per day, and at a few hundred
     // rows reading its one page beats its primary key.
     if (std::getenv("STUDIO_TEST_SHOW_PLANS")) std::cout << "== " << name << "\n" << plan;
-    for (const char* table : {"generation_jobs", "audio_samples", "feedback"}) {
+    for (const char* table : {"generation_jobs", "audio_samples", "feedback", "datasets", "dataset_members"}) {
       EXPECT_EQ(plan.find(std::string("Seq Scan on ") + table), std::string::npos)
           << name << " scans " << table << ":\n" << plan;
     }

@@ -15,7 +15,6 @@ TEST(StorageKeysTest, BuildsTheDocumentedNames) {
   EXPECT_EQ(JobAudioPrefix(kJob), std::string("audio/") + kJob);
   EXPECT_EQ(AdapterStyleKey(kJob, 1), std::string("adapters/") + kJob + "/v1.json");
   EXPECT_EQ(AdapterStyleKey(kJob, 12), std::string("adapters/") + kJob + "/v12.json");
-  EXPECT_EQ(AdapterVersionName(3), "v3");
   EXPECT_EQ(StagedName("audio/j/s.wav"), "audio/j/s.wav.tmp");
 }
 
@@ -76,27 +75,6 @@ TEST(StorageKeysTest, RejectsEverythingElse) {
     ParsedStorageKey k;
     EXPECT_FALSE(ParseStorageKey(key, &k)) << key;
   }
-}
-
-TEST(StorageKeysTest, AdapterVersionNames) {
-  struct Case {
-    const char* name;
-    bool ok;
-    int version;
-  } cases[] = {{"v1", true, 1},  {"v2", true, 2},  {"v10", true, 10}, {"v", false, 0},
-               {"v0", false, 0}, {"v01", false, 0}, {"1", false, 0},   {"V1", false, 0},
-               {"v1 ", false, 0}, {"v-2", false, 0}, {"", false, 0}};
-  for (const Case& c : cases) {
-    int version = 0;
-    EXPECT_EQ(ParseAdapterVersionName(c.name, &version), c.ok) << c.name;
-    if (c.ok) {
-      EXPECT_EQ(version, c.version) << c.name;
-    }
-  }
-  std::string v4 = "v4", junk = "junk";
-  EXPECT_EQ(NextAdapterVersion(nullptr), 1);
-  EXPECT_EQ(NextAdapterVersion(&v4), 5);
-  EXPECT_EQ(NextAdapterVersion(&junk), 1);
 }
 
 TEST(StorageKeysTest, StagedNames) {

@@ -38,7 +38,13 @@ export interface Job {
 }
 export interface JobProgress { id: string; status: JobStatus; progress: number; audio_ids: string[]; error: string | null; created_at: string }
 export type JobList = Page<Job>;
-export interface JobDeletePreview { job_id: string; status: JobStatus; feedback_count: number; will_cancel: boolean }
+// The datasets a hard delete of feedback takes members from (section 8). Absent
+// on a server without datasets, so every reader treats it as optional.
+export interface DatasetAffected { id: string; name: string; members_removed: number }
+export interface JobDeletePreview {
+  job_id: string; status: JobStatus; feedback_count: number; will_cancel: boolean; datasets_affected?: DatasetAffected[];
+}
+export interface FeedbackDeletePreview { feedback_id?: string; datasets_affected?: DatasetAffected[] }
 
 export interface AudioSample {
   id: string; job_id: string; prompt_id: string; adapter_id: string | null; label: string;
@@ -57,7 +63,17 @@ export interface Adapter {
   current_version: string | null;
   created_at: string;
   updated_at: string;
+  versions?: AdapterVersion[]; // GET /adapters/{id} only, oldest first
 }
+export interface AdapterVersion {
+  id: string; adapter_id: string; version: string; description: string | null; config: Record<string, unknown>;
+  source: 'manual' | 'training'; run_id: string | null; is_current: boolean; created_at: string;
+}
+export interface TimelineEvent {
+  type: 'created' | 'version' | 'activated' | 'training_run' | 'deleted' | 'restored';
+  timestamp: string; title: string; metadata: Record<string, unknown>;
+}
+export interface AdapterTimeline { events: TimelineEvent[]; total_versions: number; total_training_runs: number }
 export interface AdapterInput { name: string; description?: string | null; config?: Record<string, unknown>; is_active?: boolean; status?: 'active' | 'archived' }
 export interface AdapterDeletePreview { adapter_id: string; jobs_count: number }
 
@@ -101,20 +117,94 @@ export interface Vocabulary {
   limits: Record<string, Limit>;
 }
 
+// Section 8: datasets of feedback, experiments and their training runs, the overview.
+export type DatasetType = 'supervised' | 'preference';
+export interface DatasetFilter {
+  min_rating?: number; max_rating?: number; required_tags?: string[]; excluded_tags?: string[];
+  adapter_id?: string; start_date?: string; end_date?: string;
+}
+export interface Dataset {
+  id: string; name: string; description: string | null; type: DatasetType; filter_query: DatasetFilter;
+  sample_count: number; export_path: string | null; created_at: string; deleted_at?: string | null;
+}
+export interface DatasetInput { name: string; description?: string; type: DatasetType; filter_query?: DatasetFilter }
+export interface DatasetStats {
+  dataset_id: string; sample_count: number; rating_distribution: Record<string, number>; unique_prompts: number;
+  unique_adapters: number; tag_frequency: Record<string, number>; inter_rater_agreement: number | null;
+  preference_consistency: number | null;
+}
+export interface DatasetDeletePreview { dataset_id: string; sample_count: number; experiments: number; runs: number }
+export const EXPORT_FORMATS = ['jsonl', 'json', 'csv', 'huggingface', 'tar'] as const;
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+export interface DatasetExport { dataset_id: string; export_path: string; sample_count: number; format: ExportFormat }
+
+// A run's config overrides its experiment's; every key is optional (the server has the defaults).
+export interface TrainingConfig {
+  regularization?: number; heldout_fraction?: number; steps?: number; learning_rate?: number; l2?: number;
+  base_adapter_id?: string; adapter_name?: string; version_of?: string;
+}
+export type ExperimentStatus = 'draft' | 'running' | 'completed' | 'failed';
+export interface Experiment {
+  id: string; name: string; description: string | null; dataset_id: string; dataset_name: string | null; dataset_deleted: boolean;
+  status: ExperimentStatus; config: TrainingConfig; best_run_id: string | null; best_loss: number | null; run_count: number;
+  created_at: string; updated_at: string; deleted_at?: string | null;
+}
+export interface ExperimentInput { name: string; description?: string; dataset_id: string; config?: TrainingConfig }
+export type RunStatus = 'queued' | 'running' | 'completed' | 'failed' | 'cancelled';
+export const isRunActive = (s: RunStatus) => s === 'queued' || s === 'running';
+export interface LossPoint { step: number; value: number }
+// {} until the run has trained.
+export interface RunMetrics {
+  loss?: LossPoint[]; heldout_accuracy?: number | null; chance_accuracy?: number | null; train_size?: number;
+  heldout_size?: number; skipped_without_style?: number; direction_found?: boolean; weights?: Record<string, number>;
+}
+export interface Lineage { dataset_id: string; dataset_name: string | null; dataset_deleted: boolean; member_count: number; data_hash: string }
+export interface Run {
+  id: string; experiment_id: string; adapter_id: string | null; adapter_name: string | null; name: string;
+  status: RunStatus; progress: number; config: TrainingConfig; metrics: RunMetrics; final_loss: number | null;
+  error: string | null; explanation: string | null; lineage: Lineage | null;
+  started_at: string | null; completed_at: string | null; created_at: string;
+}
+export interface RunLogLine { seq: number; timestamp: string; message: string }
+export interface RunLogs { run_id: string; status: RunStatus; logs: RunLogLine[] }
+
+export interface Overview {
+  pipeline: {
+    generation: { total: number; completed: number; active: number };
+    feedback: { total: number; rated_samples: number; pending: number };
+    dataset: { total: number; exported: number };
+    training: { total: number; running: number };
+  };
+  quick_stats: {
+    total_generations: number; total_samples: number; avg_rating: number | null; active_adapters: number;
+    total_adapters: number; pending_feedback: number;
+  };
+}
+export interface FeedbackMetrics {
+  rating_distribution: Record<string, number>;
+  by_adapter: { adapter_id: string | null; adapter_name: string | null; count: number; avg_rating: number | null }[];
+  preference_comparisons: number;
+  tagged_feedback: number;
+}
+
 // Section 7 of the spec: the trash, restore, purge, bulk delete and audit.
-export type TrashType = 'jobs' | 'adapters' | 'datasets' | 'ab_tests';
-export const TRASH_TYPES: TrashType[] = ['jobs', 'adapters', 'datasets', 'ab_tests'];
+export type TrashType = 'jobs' | 'adapters' | 'datasets' | 'experiments' | 'ab_tests';
+export const TRASH_TYPES: TrashType[] = ['jobs', 'adapters', 'datasets', 'experiments', 'ab_tests'];
 interface Trashed { deleted_at: string; purge_after: string | null }
 export interface TrashedJob extends Job, Trashed { sample_count: number; feedback_deleted: number }
 export interface TrashedAdapter extends Adapter, Trashed { held_by_jobs: number }
-// Datasets and A/B tests (section 8) are not typed yet: an id and the trash fields.
+export interface TrashedDataset extends Dataset, Trashed { deleted_at: string }
+export interface TrashedExperiment extends Experiment, Trashed { deleted_at: string }
+// A/B tests are not typed yet: an id and the trash fields.
 export interface TrashedOther extends Trashed { id: string; name?: string }
-export interface TrashItems { jobs: TrashedJob; adapters: TrashedAdapter; datasets: TrashedOther; ab_tests: TrashedOther }
+export interface TrashItems {
+  jobs: TrashedJob; adapters: TrashedAdapter; datasets: TrashedDataset; experiments: TrashedExperiment; ab_tests: TrashedOther;
+}
 export interface Page<T> { items: T[]; total: number; limit: number; offset: number }
 
 export interface PurgeRequest { type?: TrashType; ids?: string[]; older_than_days?: number; dry_run?: boolean }
 export interface PurgeResult {
-  jobs: number; samples: number; adapters: number; datasets: number; ab_tests: number;
+  jobs: number; samples: number; adapters: number; datasets: number; experiments?: number; ab_tests: number;
   files: number; bytes_reclaimed: number; dry_run: boolean;
 }
 export interface Storage {
@@ -124,7 +214,10 @@ export interface Storage {
 
 export interface JobFilter { status?: string; adapter_id?: string; prompt_id?: string; start_date?: string; end_date?: string }
 export interface JobBulkDelete { ids?: string[]; filter?: JobFilter; dry_run?: boolean }
-export interface JobBulkDeleteResult { jobs_deleted: number; feedback_deleted: number; cancelled: number; dry_run: boolean }
+export interface JobBulkDeleteResult {
+  jobs_deleted: number; feedback_deleted: number; cancelled: number; dry_run: boolean; datasets_affected?: DatasetAffected[];
+}
+export interface FeedbackBulkDeleteResult { feedback_deleted: number; dry_run: boolean; datasets_affected?: DatasetAffected[] }
 export interface FeedbackFilter {
   job_id?: string; audio_id?: string; min_rating?: number; max_rating?: number; tags?: string[]; start_date?: string; end_date?: string;
 }
@@ -168,6 +261,8 @@ async function request<T>(method: string, path: string, opts: { query?: Query; b
 }
 
 export const audioStreamUrl = (audioId: string) => `/api/audio/${audioId}/stream`;
+// Server-sent events: one `log` event per line ({seq, timestamp, message}), then `done` ({status}).
+export const runLogStreamUrl = (runId: string) => `/api/runs/${runId}/logs/stream`;
 
 export const api = {
   health: () => request<Health>('GET', '/health'),
@@ -195,17 +290,51 @@ export const api = {
   updateAdapter: (id: string, body: Partial<AdapterInput>) => request<Adapter>('PATCH', `/adapters/${id}`, { body }),
   adapterDeletePreview: (id: string) => request<AdapterDeletePreview>('GET', `/adapters/${id}/delete-preview`),
   deleteAdapter: (id: string) => request<{ status: string; adapter_id: string }>('DELETE', `/adapters/${id}`),
+  createAdapterVersion: (id: string, body: { version?: string; description?: string; config?: Record<string, unknown> }) =>
+    request<AdapterVersion>('POST', `/adapters/${id}/versions`, { body }),
+  activateAdapterVersion: (id: string, versionId: string) => request<Adapter>('PATCH', `/adapters/${id}/versions/${versionId}/activate`),
+  adapterTimeline: (id: string) => request<AdapterTimeline>('GET', `/adapters/${id}/timeline`),
 
   listFeedback: (q: { job_id?: string; min_rating?: number; max_rating?: number; page?: number; limit?: number }) =>
     request<{ items: Feedback[]; total: number }>('GET', '/feedback', { query: q }),
   createFeedback: (body: FeedbackInput) => request<Feedback>('POST', '/feedback', { body }),
   deleteFeedback: (id: string) => request<{ status: string; feedback_id: string }>('DELETE', `/feedback/${id}`),
-  bulkDeleteFeedback: (body: FeedbackBulkDelete) => request<{ feedback_deleted: number; dry_run: boolean }>('POST', '/feedback/bulk-delete', { body }),
+  feedbackDeletePreview: (id: string) => request<FeedbackDeletePreview>('GET', `/feedback/${id}/delete-preview`),
+  bulkDeleteFeedback: (body: FeedbackBulkDelete) => request<FeedbackBulkDeleteResult>('POST', '/feedback/bulk-delete', { body }),
 
   bulkDeleteJobs: (body: JobBulkDelete) => request<JobBulkDeleteResult>('POST', '/jobs/bulk-delete', { body }),
   bulkRestoreJobs: (ids: string[]) => request<{ jobs_restored: number }>('POST', '/jobs/bulk-restore', { body: { ids } }),
   restoreJob: (id: string) => request<Job>('POST', `/jobs/${id}/restore`, { body: {} }),
   restoreAdapter: (id: string, name?: string) => request<Adapter>('POST', `/adapters/${id}/restore`, { body: name === undefined ? {} : { name } }),
+
+  overview: () => request<Overview>('GET', '/metrics/overview'),
+  feedbackMetrics: () => request<FeedbackMetrics>('GET', '/metrics/feedback'),
+
+  previewDataset: (body: { type: DatasetType; filter_query?: DatasetFilter }) => request<{ count: number }>('POST', '/datasets/preview', { body }),
+  createDataset: (body: DatasetInput) => request<Dataset>('POST', '/datasets', { body }),
+  listDatasets: (q: { page?: number; limit?: number } = {}) =>
+    request<{ items: Dataset[]; total: number; page: number; limit: number }>('GET', '/datasets', { query: q }),
+  getDataset: (id: string) => request<Dataset>('GET', `/datasets/${id}`),
+  datasetStats: (id: string) => request<DatasetStats>('GET', `/datasets/${id}/stats`),
+  datasetDeletePreview: (id: string) => request<DatasetDeletePreview>('GET', `/datasets/${id}/delete-preview`),
+  deleteDataset: (id: string) => request<{ status: string; dataset_id: string }>('DELETE', `/datasets/${id}`),
+  restoreDataset: (id: string) => request<Dataset>('POST', `/datasets/${id}/restore`, { body: {} }),
+  exportDataset: (id: string, format: ExportFormat) => request<DatasetExport>('POST', `/datasets/${id}/export`, { body: { format } }),
+
+  listExperiments: (q: { limit: number; offset: number }) => request<Page<Experiment>>('GET', '/experiments', { query: q }),
+  createExperiment: (body: ExperimentInput) => request<Experiment>('POST', '/experiments', { body }),
+  getExperiment: (id: string) => request<Experiment>('GET', `/experiments/${id}`),
+  updateExperiment: (id: string, body: { name?: string; description?: string; config?: TrainingConfig }) =>
+    request<Experiment>('PUT', `/experiments/${id}`, { body }),
+  deleteExperiment: (id: string) => request<{ status: string; experiment_id: string }>('DELETE', `/experiments/${id}`),
+  restoreExperiment: (id: string) => request<Experiment>('POST', `/experiments/${id}/restore`, { body: {} }),
+  listRuns: (experimentId: string) => request<{ items: Run[]; total: number }>('GET', `/experiments/${experimentId}/runs`),
+  startRun: (experimentId: string, body: { name?: string; config?: TrainingConfig }) =>
+    request<Run>('POST', `/experiments/${experimentId}/runs`, { body }),
+  getRun: (id: string) => request<Run>('GET', `/runs/${id}`),
+  deleteRun: (experimentId: string, runId: string) =>
+    request<{ status: string; run_id: string }>('DELETE', `/experiments/${experimentId}/runs/${runId}`),
+  runLogs: (id: string) => request<RunLogs>('GET', `/runs/${id}/logs`),
 
   listTrash: <T extends TrashType>(type: T, q: { limit: number; offset: number }) =>
     request<Page<TrashItems[T]>>('GET', '/trash', { query: { type, ...q } }),

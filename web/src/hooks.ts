@@ -79,3 +79,34 @@ export function usePagedList<T>(load: (q: { limit: number; offset: number }) => 
   useEffect(reload, [reload]);
   return { list, error, setError, offset, setOffset, reload };
 }
+
+// `value`, once it has stayed the same for `ms` milliseconds (for requests
+// made while the user types, such as a dataset's preview count).
+export function useDebounced<T>(value: T, ms: number): T {
+  const [settled, setSettled] = useState(value);
+  useEffect(() => {
+    const timer = setTimeout(() => setSettled(value), ms);
+    return () => clearTimeout(timer);
+  }, [value, ms]);
+  return settled;
+}
+
+// A form's one action at a time: `run(action)` marks it busy, forgets the last
+// problem, and keeps the error's text (the server's `detail`) as `problem`
+// when the action fails.
+export function useAction() {
+  const [busy, setBusy] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  async function run(action: () => Promise<void>) {
+    setBusy(true);
+    setProblem(null);
+    try {
+      await action();
+    } catch (e) {
+      setProblem(errorText(e));
+    } finally {
+      setBusy(false);
+    }
+  }
+  return { busy, problem, run };
+}

@@ -67,14 +67,5 @@ uint64_t Mix(uint64_t a, uint64_t b) {
   return r.NextU64();
 }
 
-uint64_t Fnv1a(std::string_view text) {
-  uint64_t h = 0xcbf29ce484222325ULL;
-  for (unsigned char c : text) {
-    h ^= c;
-    h *= 0x100000001b3ULL;
-  }
-  return h;
-}
-
 }  // namespace composer_internal
 }  // namespace studio

@@ -10,12 +10,14 @@
 #include <cstdint>
 #include <string_view>
 
+#include "util/hash.h"
+
 namespace studio::composer_internal {
 
 // A well-mixed 64-bit value of the pair (a, b).
 uint64_t Mix(uint64_t a, uint64_t b);
 
-// 64-bit FNV-1a of `text`.
-uint64_t Fnv1a(std::string_view text);
+// 64-bit FNV-1a of `text` (one home: util/hash.h).
+using ::studio::Fnv1a;
 
 }  // namespace studio::composer_internal

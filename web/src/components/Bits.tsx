@@ -1,9 +1,10 @@
-import type { JobStatus } from '../api';
-import { percent } from '../format';
+import { Link } from 'react-router';
+import { percent, shortId } from '../format';
 
 // Small presentational pieces shared by the pages.
 
-export function StatusBadge({ status }: { status: JobStatus }) {
+// A job's, an experiment's or a run's status (the CSS colours each by name).
+export function StatusBadge({ status }: { status: string }) {
   return <span className={`badge ${status}`}>{status}</span>;
 }
 
@@ -37,4 +38,10 @@ export function Checkbox({ label, checked, indeterminate = false, onChange }: {
     <input type="checkbox" aria-label={label} checked={checked} onChange={onChange}
       ref={(el) => { if (el) el.indeterminate = indeterminate; }} />
   );
+}
+
+// The dataset of an experiment or of a run's lineage: a link, or "Deleted Dataset".
+export function DatasetName({ id, name, deleted }: { id: string; name: string | null; deleted: boolean }) {
+  if (deleted) return <span className="muted deleted" title={name ?? undefined}>Deleted Dataset</span>;
+  return <Link to={`/datasets/${id}`}>{name ?? shortId(id)}</Link>;
 }

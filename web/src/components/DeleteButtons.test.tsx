@@ -157,15 +157,20 @@ describe('adapter delete dialog', () => {
   });
 });
 
+const feedbackPreview = (datasets_affected: object[] = []): [number, unknown] => [200, { feedback_id: FEEDBACK, datasets_affected }];
+
 describe('feedback delete dialog', () => {
   it('says the delete is permanent; Cancel sends nothing; confirm sends one DELETE', async () => {
-    const s = fakeServer({ [`DELETE /api/feedback/${FEEDBACK}`]: [200, { status: 'deleted', feedback_id: FEEDBACK }] });
+    const s = fakeServer({
+      [`GET /api/feedback/${FEEDBACK}/delete-preview`]: feedbackPreview(),
+      [`DELETE /api/feedback/${FEEDBACK}`]: [200, { status: 'deleted', feedback_id: FEEDBACK }],
+    });
     const onDeleted = vi.fn();
     const user = userEvent.setup();
     render(<DeleteFeedbackButton feedback={{ id: FEEDBACK }} onDeleted={onDeleted} />);
     await user.click(screen.getByRole('button', { name: 'Delete' }));
     let dialog = await screen.findByRole('dialog');
-    expect(dialog.textContent).toContain('This permanently deletes this feedback.');
+    expect(dialog.textContent).toBe('Delete this feedback?This permanently deletes this feedback.CancelDelete feedback');
     await user.click(screen.getByRole('button', { name: 'Cancel' }));
     await user.click(screen.getByRole('button', { name: 'Delete' }));
     dialog = await screen.findByRole('dialog');
@@ -180,11 +185,45 @@ describe('feedback delete dialog', () => {
   });
 
   it('shows the server detail when the delete fails', async () => {
-    fakeServer({ [`DELETE /api/feedback/${FEEDBACK}`]: [404, { detail: 'Feedback not found' }] });
+    fakeServer({
+      [`GET /api/feedback/${FEEDBACK}/delete-preview`]: feedbackPreview(),
+      [`DELETE /api/feedback/${FEEDBACK}`]: [404, { detail: 'Feedback not found' }],
+    });
     const user = userEvent.setup();
     render(<DeleteFeedbackButton feedback={{ id: FEEDBACK }} onDeleted={vi.fn()} />);
     await user.click(screen.getByRole('button', { name: 'Delete' }));
     await user.click(await screen.findByRole('button', { name: 'Delete feedback' }));
     expect((await within(screen.getByRole('dialog')).findByRole('alert')).textContent).toBe('Feedback not found');
+  });
+
+  it('names the datasets the record leaves, from GET /api/feedback/{id}/delete-preview', async () => {
+    const s = fakeServer({
+      [`GET /api/feedback/${FEEDBACK}/delete-preview`]: feedbackPreview([{ id: 'd1', name: 'calm likes', members_removed: 1 }]),
+    });
+    const user = userEvent.setup();
+    render(<DeleteFeedbackButton feedback={{ id: FEEDBACK }} onDeleted={vi.fn()} />);
+    await user.click(screen.getByRole('button', { name: 'Delete' }));
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog.textContent).toContain('The feedback leaves 1 dataset:');
+    expect(within(dialog).getByRole('list', { name: 'Datasets affected' }).textContent).toBe('“calm likes” loses 1 member');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+    expect(s.deletes()).toHaveLength(0);
+  });
+});
+
+describe('job delete dialog and datasets', () => {
+  it('names each dataset that loses members, and says nothing when none does', async () => {
+    jobServer({ job_id: JOB, status: 'completed', feedback_count: 3, will_cancel: false, datasets_affected: [
+      { id: 'd1', name: 'calm likes', members_removed: 2 }, { id: 'd2', name: 'pairs', members_removed: 1 }] });
+    const { dialog, user } = await openJobDialog();
+    expect(within(dialog).getAllByRole('listitem').map((li) => li.textContent)).toEqual([
+      '“calm likes” loses 2 members', '“pairs” loses 1 member']);
+    expect(dialog.textContent).toContain('The feedback leaves 2 datasets:');
+    await user.click(within(dialog).getByRole('button', { name: 'Cancel' }));
+
+    jobServer({ job_id: JOB, status: 'completed', feedback_count: 3, will_cancel: false, datasets_affected: [] });
+    await user.click(screen.getByRole('button', { name: 'Delete job' }));
+    const again = await screen.findByRole('dialog');
+    expect(again.textContent).not.toContain('dataset');
   });
 });

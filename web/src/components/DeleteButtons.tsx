@@ -1,5 +1,5 @@
 import { useRef, useState, type ReactNode } from 'react';
-import { api, errorText, type Feedback, type Job } from '../api';
+import { api, errorText, isRunActive, type DatasetAffected, type Experiment, type Feedback, type Job, type Run } from '../api';
 import { plural } from '../format';
 import { ConfirmDialog } from './ConfirmDialog';
 import { useUndo } from './UndoNotice';
@@ -82,38 +82,69 @@ export function DeleteSelectedButton({ ids, one, confirmLabel, describe, remove,
   );
 }
 
-// The single deletes of section 5. Jobs and adapters go to the trash, so
-// after one the Undo notice offers to restore it; feedback is gone for good.
+// The datasets a hard delete of feedback takes members from (a preview's or a
+// dry run's `datasets_affected`); nothing at all when there are none.
+export function DatasetsAffected({ datasets }: { datasets?: DatasetAffected[] }) {
+  if (!datasets?.length) return null;
+  return (
+    <>
+      <p>The feedback leaves {plural(datasets.length, 'dataset')}:</p>
+      <ul className="counts" aria-label="Datasets affected">
+        {datasets.map((d) => <li key={d.id}>“{d.name}” loses {plural(d.members_removed, 'member')}</li>)}
+      </ul>
+    </>
+  );
+}
+
+// The single deletes. Jobs, adapters, datasets and experiments go to the
+// trash, so after one the Undo notice offers `restore` (its `restored` text
+// once done); feedback and runs are gone for good.
 const deleteOf = (what: string, buttonLabel = `Delete ${what}`) => ({ buttonLabel, title: `Delete this ${what}?`, confirmLabel: `Delete ${what}` });
 
-export function DeleteJobButton({ job, onDeleted }: { job: Pick<Job, 'id'>; onDeleted: () => void }) {
+function TrashDeleteButton({ what, describe, remove, restore, restored, onDeleted }: {
+  what: string; describe: () => Promise<ReactNode>; remove: () => Promise<unknown>; restore: () => Promise<unknown>;
+  restored?: string; onDeleted: () => void;
+}) {
   const { offer } = useUndo();
+  const What = what[0].toUpperCase() + what.slice(1);
   return (
     <DeleteButton
-      {...deleteOf('job')}
-      describe={async () => {
-        const p = await api.jobDeletePreview(job.id);
-        return (
-          <>
-            <p>This deletes the job and permanently removes its {plural(p.feedback_count, 'feedback record')}.</p>
-            {p.will_cancel && <p>The job is {p.status} and will be cancelled first.</p>}
-          </>
-        );
-      }}
-      remove={async () => { await api.deleteJob(job.id); }}
+      {...deleteOf(what)}
+      describe={describe}
+      remove={async () => { await remove(); }}
       onDeleted={() => {
-        offer({ message: 'Job deleted', undo: async () => { await api.restoreJob(job.id); }, restored: 'Job restored.' });
+        offer({ message: `${What} deleted`, undo: async () => { await restore(); }, restored: restored ?? `${What} restored.` });
         onDeleted();
       }}
     />
   );
 }
 
-export function DeleteAdapterButton({ adapterId, onDeleted }: { adapterId: string; onDeleted: () => void }) {
-  const { offer } = useUndo();
+export function DeleteJobButton({ job, onDeleted }: { job: Pick<Job, 'id'>; onDeleted: () => void }) {
   return (
-    <DeleteButton
-      {...deleteOf('adapter')}
+    <TrashDeleteButton
+      what="job"
+      describe={async () => {
+        const p = await api.jobDeletePreview(job.id);
+        return (
+          <>
+            <p>This deletes the job and permanently removes its {plural(p.feedback_count, 'feedback record')}.</p>
+            {p.will_cancel && <p>The job is {p.status} and will be cancelled first.</p>}
+            <DatasetsAffected datasets={p.datasets_affected} />
+          </>
+        );
+      }}
+      remove={() => api.deleteJob(job.id)}
+      restore={() => api.restoreJob(job.id)}
+      onDeleted={onDeleted}
+    />
+  );
+}
+
+export function DeleteAdapterButton({ adapterId, onDeleted }: { adapterId: string; onDeleted: () => void }) {
+  return (
+    <TrashDeleteButton
+      what="adapter"
       describe={async () => {
         const p = await api.adapterDeletePreview(adapterId);
         return (
@@ -123,15 +154,50 @@ export function DeleteAdapterButton({ adapterId, onDeleted }: { adapterId: strin
           </p>
         );
       }}
-      remove={async () => { await api.deleteAdapter(adapterId); }}
-      onDeleted={() => {
-        offer({
-          message: 'Adapter deleted',
-          undo: async () => { await api.restoreAdapter(adapterId); },
-          restored: 'Adapter restored, inactive: activate it to offer it for new generations.',
-        });
-        onDeleted();
+      remove={() => api.deleteAdapter(adapterId)}
+      restore={() => api.restoreAdapter(adapterId)}
+      restored="Adapter restored, inactive: activate it to offer it for new generations."
+      onDeleted={onDeleted}
+    />
+  );
+}
+
+export function DeleteDatasetButton({ datasetId, onDeleted }: { datasetId: string; onDeleted: () => void }) {
+  return (
+    <TrashDeleteButton
+      what="dataset"
+      describe={async () => {
+        const p = await api.datasetDeletePreview(datasetId);
+        return (
+          <>
+            <p>
+              {plural(p.experiments, 'experiment')} {p.experiments === 1 ? 'uses it; its' : 'use it; their'} {plural(p.runs, 'run')} will
+              show 'Deleted Dataset', and no new run can train on it.
+            </p>
+            <p>Its {plural(p.sample_count, 'member')} stay as feedback. It goes to the trash and can be restored.</p>
+          </>
+        );
       }}
+      remove={() => api.deleteDataset(datasetId)}
+      restore={() => api.restoreDataset(datasetId)}
+      onDeleted={onDeleted}
+    />
+  );
+}
+
+export function DeleteExperimentButton({ experiment, onDeleted }: { experiment: Pick<Experiment, 'id' | 'run_count'>; onDeleted: () => void }) {
+  return (
+    <TrashDeleteButton
+      what="experiment"
+      describe={async () => (
+        <p>
+          This deletes the experiment and its {plural(experiment.run_count, 'run')}; the adapters they trained stay. It goes to
+          the trash and can be restored.
+        </p>
+      )}
+      remove={() => api.deleteExperiment(experiment.id)}
+      restore={() => api.restoreExperiment(experiment.id)}
+      onDeleted={onDeleted}
     />
   );
 }
@@ -140,8 +206,28 @@ export function DeleteFeedbackButton({ feedback, onDeleted }: { feedback: Pick<F
   return (
     <DeleteButton
       {...deleteOf('feedback', 'Delete')}
-      describe={async () => <p>This permanently deletes this feedback.</p>}
+      describe={async () => {
+        const p = await api.feedbackDeletePreview(feedback.id);
+        return <><p>This permanently deletes this feedback.</p><DatasetsAffected datasets={p.datasets_affected} /></>;
+      }}
       remove={async () => { await api.deleteFeedback(feedback.id); }}
+      onDeleted={onDeleted}
+    />
+  );
+}
+
+// A run is deleted for good, and cancelled first when it is queued or running.
+export function DeleteRunButton({ run, onDeleted }: { run: Pick<Run, 'id' | 'experiment_id' | 'name' | 'status'>; onDeleted: () => void }) {
+  return (
+    <DeleteButton
+      {...deleteOf('run')}
+      describe={async () => (
+        <>
+          <p>This deletes the run “{run.name}” and its logs. The adapter it trained stays.</p>
+          {isRunActive(run.status) && <p>The run is {run.status} and will be cancelled first.</p>}
+        </>
+      )}
+      remove={async () => { await api.deleteRun(run.experiment_id, run.id); }}
       onDeleted={onDeleted}
     />
   );

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { api, errorText, type AudioSample, type Feedback } from '../api';
 import { Checkbox, Pager } from '../components/Bits';
-import { DeleteFeedbackButton, DeleteSelectedButton } from '../components/DeleteButtons';
+import { DatasetsAffected, DeleteFeedbackButton, DeleteSelectedButton } from '../components/DeleteButtons';
 import { useSelection } from '../hooks';
 import { age, plural, shortId } from '../format';
 
@@ -74,7 +74,12 @@ export function FeedbackPage() {
           confirmLabel="Delete feedback"
           describe={async (ids) => {
             const r = await api.bulkDeleteFeedback({ ids, dry_run: true });
-            return <p>This permanently deletes {plural(r.feedback_deleted, 'feedback record')}. Feedback cannot be restored.</p>;
+            return (
+              <>
+                <p>This permanently deletes {plural(r.feedback_deleted, 'feedback record')}. Feedback cannot be restored.</p>
+                <DatasetsAffected datasets={r.datasets_affected} />
+              </>
+            );
           }}
           remove={async (ids) => { await api.bulkDeleteFeedback({ ids }); }}
           onDeleted={() => { selection.clear(); reload(); }} />

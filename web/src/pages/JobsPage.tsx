@@ -2,7 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { Link } from 'react-router';
 import { api, errorText, isActive, JOB_STATUSES, type Adapter, type Job, type JobBulkDeleteResult, type JobFilter } from '../api';
 import { Checkbox, Pager, ProgressBar, StatusBadge } from '../components/Bits';
-import { DeleteButton, DeleteJobButton, DeleteSelectedButton } from '../components/DeleteButtons';
+import { DatasetsAffected, DeleteButton, DeleteJobButton, DeleteSelectedButton } from '../components/DeleteButtons';
 import { useUndo } from '../components/UndoNotice';
 import { usePagedList, usePolling, useSelection } from '../hooks';
 import { age, plural } from '../format';
@@ -12,11 +12,14 @@ const PAGE_SIZE = 20;
 // What a bulk delete of jobs will do, from its dry run.
 function bulkCounts(r: JobBulkDeleteResult) {
   return (
-    <ul className="counts">
-      <li>{plural(r.jobs_deleted, 'job')} deleted (they can be restored from the Trash)</li>
-      <li>{plural(r.feedback_deleted, 'feedback record')} removed permanently</li>
-      <li>{plural(r.cancelled, 'running job')} cancelled</li>
-    </ul>
+    <>
+      <ul className="counts">
+        <li>{plural(r.jobs_deleted, 'job')} deleted (they can be restored from the Trash)</li>
+        <li>{plural(r.feedback_deleted, 'feedback record')} removed permanently</li>
+        <li>{plural(r.cancelled, 'running job')} cancelled</li>
+      </ul>
+      <DatasetsAffected datasets={r.datasets_affected} />
+    </>
   );
 }
 

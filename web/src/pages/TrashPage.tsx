@@ -2,9 +2,10 @@ import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react'
 import { useSearchParams } from 'react-router';
 import {
   api, ApiError, errorText, TRASH_TYPES,
-  type AuditEvent, type PurgeResult, type Storage, type TrashedAdapter, type TrashedJob, type TrashedOther, type TrashType,
+  type AuditEvent, type PurgeResult, type Storage, type TrashedAdapter, type TrashedDataset, type TrashedExperiment,
+  type TrashedJob, type TrashedOther, type TrashType,
 } from '../api';
-import { Pager, StatusBadge } from '../components/Bits';
+import { DatasetName, Pager, StatusBadge } from '../components/Bits';
 import { DeleteButton } from '../components/DeleteButtons';
 import { useUndo } from '../components/UndoNotice';
 import { usePagedList } from '../hooks';
@@ -16,6 +17,7 @@ const KINDS: Record<TrashType, { tab: string; one: string; many: string }> = {
   jobs: { tab: 'Jobs', one: 'job', many: 'jobs' },
   adapters: { tab: 'Adapters', one: 'adapter', many: 'adapters' },
   datasets: { tab: 'Datasets', one: 'dataset', many: 'datasets' },
+  experiments: { tab: 'Experiments', one: 'experiment', many: 'experiments' },
   ab_tests: { tab: 'A/B tests', one: 'A/B test', many: 'A/B tests' },
 };
 
@@ -46,7 +48,7 @@ export function TrashPage() {
     <>
       <h1>Trash</h1>
       <p className="muted">
-        Deleted jobs and adapters stay here until they are purged. Restore brings one back; Delete forever removes its
+        Deleted jobs, adapters, datasets and experiments stay here until they are purged. Restore brings one back; Delete forever removes its
         rows and files for good.
       </p>
       <StoragePanel changes={changes + restoredCount} />
@@ -112,6 +114,7 @@ function purgeMessage(type: TrashType, r: PurgeResult) {
     jobs: `${plural(r.jobs, 'job')} with ${plural(r.samples, 'sample')}`,
     adapters: plural(r.adapters, 'adapter'),
     datasets: plural(r.datasets, 'dataset'),
+    experiments: plural(r.experiments ?? 0, 'experiment'),
     ab_tests: plural(r.ab_tests, 'A/B test'),
   }[type];
   return (
@@ -149,9 +152,18 @@ const purgeText = (purgeAfter: string | null) =>
   purgeAfter ? `purged automatically on ${date(purgeAfter)}` : 'kept until purged by hand';
 const freed = (r: PurgeResult) => `Deleted forever: ${plural(r.files, 'file')}, ${bytes(r.bytes_reclaimed)} freed.`;
 
+type Item = TrashedJob | TrashedAdapter | TrashedDataset | TrashedExperiment | TrashedOther;
+
+// A server from before section 8 refuses the newer kinds of the trash: they are then empty.
+const NEWER: TrashType[] = ['datasets', 'experiments'];
+const refusedKind = (type: TrashType, e: unknown) => NEWER.includes(type) && e instanceof ApiError && (e.status === 400 || e.status === 422);
+
 function TrashList({ type, onChange }: { type: TrashType; onChange: (message: string) => void }) {
-  const load = useCallback((q: { limit: number; offset: number }) => api.listTrash(type, q), [type]);
-  const { list, error, offset, setOffset, reload } = usePagedList<TrashedJob | TrashedAdapter | TrashedOther>(load, PAGE_SIZE);
+  const load = useCallback((q: { limit: number; offset: number }) => api.listTrash(type, q).catch((e) => {
+    if (refusedKind(type, e)) return { items: [], total: 0, ...q };
+    throw e;
+  }), [type]);
+  const { list, error, offset, setOffset, reload } = usePagedList<Item>(load, PAGE_SIZE);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [renaming, setRenaming] = useState<{ id: string; detail: string; name: string } | null>(null);
@@ -172,6 +184,12 @@ function TrashList({ type, onChange }: { type: TrashType; onChange: (message: st
       if (type === 'jobs') {
         const job = await api.restoreJob(id);
         done(`Job “${job.prompt_preview}” restored (${job.status}); it is back in Jobs.`);
+      } else if (type === 'datasets') {
+        const dataset = await api.restoreDataset(id);
+        done(`Dataset “${dataset.name}” restored; it is back in Datasets.`);
+      } else if (type === 'experiments') {
+        const experiment = await api.restoreExperiment(id);
+        done(`Experiment “${experiment.name}” restored; it is back in Experiments.`);
       } else {
         const adapter = await api.restoreAdapter(id, name);
         done(`Adapter “${adapter.name}” restored, inactive: activate it on the Adapters page to use it for new generations.`);
@@ -196,7 +214,7 @@ function TrashList({ type, onChange }: { type: TrashType; onChange: (message: st
   const restoreButton = (id: string) => (
     <button type="button" onClick={() => restore(id)} disabled={busy === id}>{busy === id ? 'Restoring…' : 'Restore'}</button>
   );
-  const trashCells = (item: TrashedOther | TrashedJob | TrashedAdapter) => (
+  const trashCells = (item: Item) => (
     <>
       <td className="nowrap" title={dateTime(item.deleted_at)}>{age(item.deleted_at)}</td>
       <td className="muted purge" title={item.purge_after ? dateTime(item.purge_after) : undefined}>{purgeText(item.purge_after)}</td>
@@ -250,8 +268,29 @@ function TrashList({ type, onChange }: { type: TrashType; onChange: (message: st
         </tr>
       ),
     ]);
+  } else if (type === 'datasets' || type === 'experiments') {
+    const actions = (id: string) => <td><div className="row-actions">{restoreButton(id)}<PurgeButton type={type} ids={[id]} onPurged={onPurged} /></div></td>;
+    if (type === 'datasets') {
+      head = <><th>Name</th><th>Type</th><th>Members</th></>;
+      rows = (list.items as TrashedDataset[]).map((d) => (
+        <tr key={d.id} data-dataset-id={d.id}>
+          <td className="nowrap">{d.name}</td><td>{d.type}</td><td>{d.sample_count}</td>
+          {trashCells(d)}{actions(d.id)}
+        </tr>
+      ));
+    } else {
+      head = <><th>Name</th><th>Dataset</th><th>Runs</th></>;
+      rows = (list.items as TrashedExperiment[]).map((x) => (
+        <tr key={x.id} data-experiment-id={x.id}>
+          <td className="nowrap">{x.name}</td>
+          <td><DatasetName id={x.dataset_id} name={x.dataset_name} deleted={x.dataset_deleted} /></td>
+          <td>{x.run_count}</td>
+          {trashCells(x)}{actions(x.id)}
+        </tr>
+      ));
+    }
   } else {
-    // Datasets and A/B tests (section 8): listed and purged by id; their restore comes with them.
+    // A/B tests: listed and purged by id; their restore comes with them.
     head = <><th>Name</th></>;
     rows = (list.items as TrashedOther[]).map((o) => (
       <tr key={o.id}>

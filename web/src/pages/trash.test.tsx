@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { UndoProvider, useUndo } from '../components/UndoNotice';
 import { fakeServer, fakeStudio, SAMPLE_BYTES } from '../test/fakeServer';
 import { adapter, feedback, job, trashedAdapter, trashedJob } from '../test/fixtures';
+import { row } from '../test/loop';
 import { renderAt } from '../test/render';
 
 const J1 = '11111111-1111-4111-8111-111111111111';
@@ -12,7 +13,6 @@ const J3 = '33333333-3333-4333-8333-333333333333';
 const AD = 'aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa';
 const AD2 = 'bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb';
 
-const row = async (text: string) => (await screen.findByText(text)).closest('tr')!;
 const stat = (label: string) => within(screen.getByRole('region', { name: 'Storage' })).getByText(label).nextElementSibling!;
 
 describe('Trash page', () => {
@@ -102,7 +102,7 @@ describe('Trash page', () => {
     expect(screen.getByRole('tab', { name: 'Adapters' }).getAttribute('aria-selected')).toBe('true');
   });
 
-  it('lists datasets and A/B tests, empty for now; arrow keys move between the tabs', async () => {
+  it('lists A/B tests, empty for now; arrow keys move between the tabs', async () => {
     const server = fakeStudio({});
     const user = userEvent.setup();
     renderAt('/trash');
@@ -110,8 +110,10 @@ describe('Trash page', () => {
     expect(await screen.findByText('Nothing in the trash: no deleted A/B tests.')).toBeTruthy();
     expect(server.requests.some((r) => r.path === '/api/trash' && r.query?.type === 'ab_tests')).toBe(true);
     await user.keyboard('{ArrowLeft}');
+    expect(await screen.findByText('Nothing in the trash: no deleted experiments.')).toBeTruthy();
+    expect(document.activeElement).toBe(screen.getByRole('tab', { name: 'Experiments' }));
+    await user.keyboard('{ArrowLeft}');
     expect(await screen.findByText('Nothing in the trash: no deleted datasets.')).toBeTruthy();
-    expect(document.activeElement).toBe(screen.getByRole('tab', { name: 'Datasets' }));
   });
 
   it('shows the server detail on 403 (an admin token is configured)', async () => {

@@ -1,5 +1,6 @@
 import { vi } from 'vitest';
 import type { Adapter, Job, PurgeResult, TrashedAdapter, TrashedJob } from '../api';
+import { loopRoutes, type LoopState } from './fakeLoop';
 import { VOCABULARY } from './vocabulary';
 
 // A stand-in for the server in component tests: `fetch` is replaced by a
@@ -56,18 +57,30 @@ export function fakeServer(routes: Routes) {
 // behaving like the server's: a job's samples are files of `SAMPLE_BYTES`,
 // an adapter restore answers 409 while a live adapter has its name, a held
 // adapter is not purged, the storage counts follow. `extra` adds or
-// overrides routes.
+// overrides routes. It also serves section 8 (datasets, experiments, runs,
+// adapter versions, the overview: fakeLoop.ts) over the same state, which
+// it returns so a test can move a run along.
 export const SAMPLE_BYTES = 1000;
 const NOW = '2026-12-01T12:00:00Z';
 const PURGE_AFTER = '2026-12-31T12:00:00Z';
 
-export function fakeStudio(initial: { jobs?: Job[]; trashedJobs?: TrashedJob[]; adapters?: Adapter[]; trashedAdapters?: TrashedAdapter[] },
-  extra: Routes = {}) {
-  const state = {
+type StudioState = LoopState & { trashedJobs: TrashedJob[]; trashedAdapters: TrashedAdapter[] };
+
+export function fakeStudio(initial: Partial<Omit<StudioState, 'members'>>, extra: Routes = {}) {
+  const state: StudioState = {
     jobs: [...(initial.jobs ?? [])],
     trashedJobs: [...(initial.trashedJobs ?? [])],
     adapters: [...(initial.adapters ?? [])],
     trashedAdapters: [...(initial.trashedAdapters ?? [])],
+    feedback: [...(initial.feedback ?? [])],
+    datasets: [...(initial.datasets ?? [])],
+    trashedDatasets: [...(initial.trashedDatasets ?? [])],
+    experiments: [...(initial.experiments ?? [])],
+    trashedExperiments: [...(initial.trashedExperiments ?? [])],
+    runs: [...(initial.runs ?? [])],
+    logs: { ...initial.logs },
+    versions: [...(initial.versions ?? [])],
+    members: {},
   };
   const notFound: Answer = [404, { detail: 'Not found' }];
   const page = <T>(items: T[], q?: Record<string, string>): Answer => {
@@ -94,7 +107,8 @@ export function fakeStudio(initial: { jobs?: Job[]; trashedJobs?: TrashedJob[]; 
     return hit;
   }
 
-  return fakeServer({
+  const server = fakeServer({
+    ...loopRoutes(state),
     'GET /api/jobs': ({ query }) => page(state.jobs, query),
     'GET /api/adapters': () => [200, { items: state.adapters, total: state.adapters.length }],
     'GET /api/jobs/:id/delete-preview': ({ params }) =>
@@ -133,6 +147,8 @@ export function fakeStudio(initial: { jobs?: Job[]; trashedJobs?: TrashedJob[]; 
     'GET /api/trash': ({ query }) => {
       if (query?.type === 'jobs') return page(state.trashedJobs, query);
       if (query?.type === 'adapters') return page(state.trashedAdapters.map((a) => ({ ...a, held_by_jobs: held(a) })), query);
+      if (query?.type === 'datasets') return page(state.trashedDatasets, query);
+      if (query?.type === 'experiments') return page(state.trashedExperiments, query);
       return page([], query);
     },
     'POST /api/admin/purge': ({ body }) => {
@@ -147,6 +163,14 @@ export function fakeStudio(initial: { jobs?: Job[]; trashedJobs?: TrashedJob[]; 
         const hit = chosen(state.trashedAdapters).filter((a) => held(a) === 0);
         r.adapters = hit.length;
         if (!r.dry_run) state.trashedAdapters = state.trashedAdapters.filter((a) => !hit.includes(a));
+      } else if (body.type === 'datasets') {
+        const hit = chosen(state.trashedDatasets);
+        r.datasets = hit.length;
+        if (!r.dry_run) state.trashedDatasets = state.trashedDatasets.filter((d) => !hit.includes(d));
+      } else if (body.type === 'experiments') {
+        const hit = chosen(state.trashedExperiments);
+        r.experiments = hit.length;
+        if (!r.dry_run) state.trashedExperiments = state.trashedExperiments.filter((x) => !hit.includes(x));
       }
       return [200, r];
     },
@@ -158,4 +182,5 @@ export function fakeStudio(initial: { jobs?: Job[]; trashedJobs?: TrashedJob[]; 
     'GET /api/audit': [200, { items: [], total: 0, limit: 10, offset: 0 }],
     ...extra,
   });
+  return { ...server, state };
 }

@@ -1,4 +1,4 @@
-import type { Adapter, Feedback, Job, TrashedAdapter, TrashedJob } from '../api';
+import type { Adapter, AdapterVersion, Dataset, Experiment, Feedback, Job, Run, TrashedAdapter, TrashedJob } from '../api';
 
 // Rows as the server sends them, for component tests.
 export const job = (id: string, prompt: string, extra: Partial<Job> = {}): Job => ({
@@ -25,4 +25,26 @@ export const trashedAdapter = (id: string, name: string, extra: Partial<TrashedA
 export const feedback = (id: string, audioId: string, rating: number): Feedback => ({
   id, audio_id: audioId, rating, rating_criterion: 'overall', preferred_over: null, tags: [], notes: null,
   created_at: new Date().toISOString(),
+});
+
+// Section 8: datasets, experiments, runs and adapter versions.
+export const dataset = (id: string, name: string, extra: Partial<Dataset> = {}): Dataset => ({
+  id, name, description: null, type: 'supervised', filter_query: {}, sample_count: 0, export_path: null,
+  created_at: new Date().toISOString(), ...extra,
+});
+
+export const experiment = (id: string, name: string, ds: Pick<Dataset, 'id' | 'name'>, extra: Partial<Experiment> = {}): Experiment => ({
+  id, name, description: null, dataset_id: ds.id, dataset_name: ds.name, dataset_deleted: false, status: 'draft', config: {},
+  best_run_id: null, best_loss: null, run_count: 0, created_at: new Date().toISOString(), updated_at: new Date().toISOString(), ...extra,
+});
+
+export const run = (id: string, experimentId: string, name: string, extra: Partial<Run> = {}): Run => ({
+  id, experiment_id: experimentId, adapter_id: null, adapter_name: null, name, status: 'queued', progress: 0, config: {},
+  metrics: {}, final_loss: null, error: null, explanation: null, lineage: null, started_at: null, completed_at: null,
+  created_at: new Date().toISOString(), ...extra,
+});
+
+export const version = (id: string, adapterId: string, name: string, extra: Partial<AdapterVersion> = {}): AdapterVersion => ({
+  id, adapter_id: adapterId, version: name, description: null, config: {}, source: 'manual', run_id: null, is_current: false,
+  created_at: new Date().toISOString(), ...extra,
 });
