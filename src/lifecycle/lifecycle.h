@@ -467,6 +467,9 @@ inline constexpr int64_t kMaxBulkFilterMatches = limits::kMaxBulkFilterMatches;
 // Adds `more` into `into`, by dataset id (members_removed summed), kept by name.
 void MergeDatasetImpacts(std::vector<DatasetImpact>* into, const std::vector<DatasetImpact>& more);
 
+// Rows (jobs, adapters, datasets, experiments) per purge transaction.
+inline constexpr int kPurgeBatch = 200;
+
 // Shown instead of an adapter's name on jobs whose adapter was deleted.
 inline constexpr const char* kDeletedAdapterName = "Deleted Adapter";
 // Shown as the adapter of samples rendered without one (/metrics/feedback).

@@ -19,7 +19,6 @@ using json = nlohmann::json;
 
 namespace {
 
-constexpr int kPurgeBatch = 200;  // jobs (or adapters) per purge transaction
 constexpr Micros kMicrosPerDay = 86'400'000'000LL;
 
 // Each distinct id once, in the order first named.

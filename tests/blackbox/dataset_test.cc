@@ -116,7 +116,7 @@ TEST_F(DatasetApiTest, CreateListGetDeleteRestoreTrashPurge) {
   EXPECT_EQ(list["items"][0]["id"], id) << "newest first";
 
   Json del_preview = Get("/api/datasets/" + id + "/delete-preview");
-  EXPECT_EQ(del_preview, (Json{{"dataset_id", id}, {"sample_count", 2}}));
+  EXPECT_EQ(del_preview, (Json{{"dataset_id", id}, {"sample_count", 2}, {"experiments", 0}, {"runs", 0}}));
   HttpResult del = api().Delete("/api/datasets/" + id);
   ASSERT_EQ(del.status, 200) << del.Describe();
   EXPECT_EQ(del.json(), (Json{{"status", "deleted"}, {"dataset_id", id}}));
