@@ -27,4 +27,9 @@ json StoredObjectJson(const std::optional<std::string>& text) {
   return j.is_object() ? j : json(nullptr);
 }
 
+json StoredObjectOrEmpty(const std::string& text) {
+  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return j.is_object() ? j : json::object();
+}
+
 }  // namespace studio

@@ -26,5 +26,8 @@ nlohmann::json GenerationParamsJsonValue(const GenerationParams& params);
 // A stored JSON object (a sample's style features): parsed, or null when
 // unset or not a JSON object.
 nlohmann::json StoredObjectJson(const std::optional<std::string>& json_text);
+// A stored JSON object that is always present (a config, metrics, audit
+// counts): parsed, or {} when it is not a JSON object.
+nlohmann::json StoredObjectOrEmpty(const std::string& json_text);
 
 }  // namespace studio

@@ -4,10 +4,10 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "domain/json_values.h"
 #include "domain/validation.h"
 #include "http/api.h"
 #include "http/api_responses.h"
-#include "domain/json_values.h"
 #include "http/json_io.h"
 #include "lifecycle/lifecycle.h"
 
@@ -18,20 +18,8 @@ using namespace api_internal;
 
 namespace {
 
-json ObjectOf(const std::string& text) {
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  return j.is_object() ? j : json::object();
-}
-
 json LogLineJson(const RunLogLine& l) {
   return {{"seq", l.seq}, {"timestamp", FormatIsoMicros(l.at)}, {"message", l.message}};
-}
-
-// The run of the path's experiment, or NotFound.
-Status RunOfExperiment(Store* store, const std::string& experiment_id, const std::string& run_id,
-                       TrainingRun* out) {
-  STUDIO_RETURN_IF_ERROR(store->GetRun(run_id, out));
-  return out->experiment_id == experiment_id ? Status::Ok() : Status::NotFound(store_kind::kRun);
 }
 
 constexpr int kLogPage = 500;
@@ -95,7 +83,7 @@ HttpResponse Api::GetExperimentMetrics(const HttpRequest&, const Params& args) c
   RETURN_ERROR_RESPONSE(store_->ListRunsForExperiment(e.id, &runs));
   json items = json::array();
   for (const auto& r : runs) {
-    const json m = ObjectOf(r.metrics_json);
+    const json m = StoredObjectOrEmpty(r.metrics_json);
     items.push_back({{"run_id", r.id},
                      {"name", r.name},
                      {"status", RunStatusName(r.status)},
@@ -233,7 +221,7 @@ HttpResponse Api::GetAdapterTimeline(const HttpRequest&, const Params& args) con
   json events = json::array();
   for (const auto& e : t.events) {
     events.push_back({{"type", e.type}, {"timestamp", FormatIsoMicros(e.at)}, {"title", e.title},
-                      {"metadata", ObjectOf(e.metadata_json)}});
+                      {"metadata", StoredObjectOrEmpty(e.metadata_json)}});
   }
   return JsonResponse(200, {{"events", events}, {"total_versions", t.total_versions},
                             {"total_training_runs", t.total_training_runs}});

@@ -4,6 +4,7 @@
 // Lifecycle first (CheckAdmin).
 #include <nlohmann/json.hpp>
 
+#include "domain/json_values.h"
 #include "domain/validation.h"
 #include "http/api.h"
 #include "http/api_responses.h"
@@ -269,13 +270,12 @@ HttpResponse Api::ListAudit(const HttpRequest& req, const Params& args) const {
   RETURN_ERROR_RESPONSE(store_->ListAuditEvents(q, &events, &total));
   json items = json::array();
   for (const auto& e : events) {
-    json counts = json::parse(e.counts_json, nullptr, /*allow_exceptions=*/false);
     items.push_back({{"id", e.id},
                      {"at", FormatIsoMicros(e.at)},
                      {"action", e.action},
                      {"entity", e.entity},
                      {"entity_id", e.entity_id ? json(*e.entity_id) : json(nullptr)},
-                     {"counts", counts.is_object() ? counts : json::object()},
+                     {"counts", StoredObjectOrEmpty(e.counts_json)},
                      {"actor", e.actor},
                      {"request_id", e.request_id}});
   }

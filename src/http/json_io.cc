@@ -209,11 +209,6 @@ json DatasetsAffectedJson(const std::vector<DatasetImpact>& impacts) {
 
 // A time as ISO text, or null.
 static json TimeOrNull(const std::optional<Micros>& t) { return t ? json(FormatIsoMicros(*t)) : json(nullptr); }
-// A stored JSON object (config, metrics), or {} when it is not one.
-static json StoredObjectOrEmpty(const std::string& text) {
-  json j = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  return j.is_object() ? j : json::object();
-}
 
 // "draft" before any run; "running" while the newest run is queued or
 // running; else the newest run's status.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "domain/json_values.h"
 #include "lifecycle/lifecycle.h"
 #include "store/storage_keys.h"
 #include "util/uuid.h"
@@ -15,13 +16,6 @@ namespace studio {
 using json = nlohmann::json;
 
 namespace {
-
-// A JSON object's text, or {} when it does not parse (rows are written by
-// this layer, so that only guards against hand-edited databases).
-json ObjectOf(const std::string& text) {
-  json j = json::parse(text, nullptr, false);
-  return j.is_object() ? j : json::object();
-}
 
 std::optional<std::string> StringKey(const json& o, const char* key) {
   auto it = o.find(key);
@@ -139,7 +133,7 @@ Status Lifecycle::GetAdapterTimeline(const std::string& adapter_id, AdapterTimel
     add("training_run", *r.completed_at, "Training run \"" + r.name + "\" " + RunStatusName(r.status), meta);
   }
   for (const AuditEvent& e : events) {
-    const json counts = ObjectOf(e.counts_json);
+    const json counts = StoredObjectOrEmpty(e.counts_json);
     if (e.entity == "adapter_version" && e.action == "activate") {
       const int number = counts.value("version_number", 0);
       auto it = version_names.find(number);
@@ -161,8 +155,8 @@ Status Lifecycle::GetAdapterTimeline(const std::string& adapter_id, AdapterTimel
 
 Status Lifecycle::MergeTrainingConfig(const std::string& base_json, const std::string& overrides_json,
                                       std::string* out) const {
-  json merged = ObjectOf(base_json);
-  merged.merge_patch(ObjectOf(overrides_json));
+  json merged = StoredObjectOrEmpty(base_json);
+  merged.merge_patch(StoredObjectOrEmpty(overrides_json));
   *out = merged.dump();
   if (options_.validate_training_config) return options_.validate_training_config(*out);
   return Status::Ok();
@@ -236,7 +230,7 @@ Status Lifecycle::StartRun(const std::string& experiment_id, const RunCreate& re
     STUDIO_RETURN_IF_ERROR(store_->GetExperiment(experiment_id, Visibility::kLive, &e));
     if (e.dataset_deleted) return Status::RuleViolation("Cannot train on a deleted dataset");
     STUDIO_RETURN_IF_ERROR(MergeTrainingConfig(e.config_json, request.config_json, &r.config_json));
-    const json config = ObjectOf(r.config_json);
+    const json config = StoredObjectOrEmpty(r.config_json);
     for (const char* key : {kBaseAdapterKey, kVersionOfKey}) {
       if (auto adapter = StringKey(config, key)) {
         Adapter a;
@@ -302,7 +296,7 @@ Status Lifecycle::PrepareTraining(const TrainingRun& run, TrainingInputs* out) {
     if (static_cast<int>(page.size()) < kPage) break;
     after = out->members.back().feedback.id;
   }
-  const json config = ObjectOf(run.config_json);
+  const json config = StoredObjectOrEmpty(run.config_json);
   if (auto base = StringKey(config, kBaseAdapterKey)) {
     Adapter a;
     s = store_->GetAdapter(*base, Visibility::kIncludeDeleted, &a);
@@ -328,7 +322,7 @@ Status Lifecycle::FinishRun(const TrainingRun& run, const std::string& worker_id
     if (outcome.succeeded && outcome.learned_config_json) {
       Experiment e;
       STUDIO_RETURN_IF_ERROR(store_->GetExperiment(run.experiment_id, Visibility::kIncludeDeleted, &e));
-      const json config = ObjectOf(run.config_json);
+      const json config = StoredObjectOrEmpty(run.config_json);
       AdapterVersion v;
       v.config_json = *outcome.learned_config_json;
       v.source = VersionSource::kTraining;

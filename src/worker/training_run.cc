@@ -7,6 +7,7 @@
 #include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "domain/json_values.h"
 #include "lifecycle/messages.h"
 #include "training/trainer.h"
 #include "worker/worker.h"
@@ -42,8 +43,7 @@ TrainingInput ToTrainingInput(const TrainingInputs& inputs) {
 std::string MetricsJson(const TrainingReport& r) {
   json loss = json::array();
   for (const LossPoint& p : r.loss) loss.push_back({{"step", p.step}, {"value", p.value}});
-  json weights = json::parse(r.weights_json, nullptr, false);
-  if (!weights.is_object()) weights = json::object();
+  const json weights = StoredObjectOrEmpty(r.weights_json);
   return json{{"loss", loss},
               {"heldout_accuracy", r.heldout_accuracy},
               {"chance_accuracy", r.chance_accuracy},
